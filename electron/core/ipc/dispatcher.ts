@@ -1,0 +1,90 @@
+import {
+  isMethodName,
+  methods,
+  type IpcError,
+  type MethodName,
+  type ParsedRequestOf,
+  type RequestOf,
+  type ResponseOf,
+  type Result,
+} from '../../../shared/contract/index.ts';
+import { CoreError } from '../errors.ts';
+import type { Logger } from '../log/logger.ts';
+
+export interface CallContext {
+  /** Where the call came from, for logs and audit: 'ipc' (Electron) or 'bridge'. */
+  readonly transport: 'ipc' | 'bridge';
+}
+
+export type Handler<M extends MethodName> = (
+  request: ParsedRequestOf<M>,
+  ctx: CallContext,
+) => Promise<ResponseOf<M>> | ResponseOf<M>;
+
+export type Handlers = { [M in MethodName]: Handler<M> };
+
+/**
+ * Runs before every handler: the session layer uses it to refuse PHI methods while locked,
+ * and the audit trail to record the call. Throwing a CoreError refuses the call.
+ */
+export interface CallHooks {
+  before?(method: MethodName, ctx: CallContext): void | Promise<void>;
+  after?(method: MethodName, ctx: CallContext, outcome: 'ok' | IpcError['code']): void | Promise<void>;
+}
+
+export interface Dispatcher {
+  call(method: unknown, request: unknown, ctx: CallContext): Promise<Result<unknown>>;
+}
+
+const fail = (code: IpcError['code'], message: string, retryAfterMs?: number): Result<never> => ({
+  ok: false,
+  error: retryAfterMs === undefined ? { code, message } : { code, message, retryAfterMs },
+});
+
+/**
+ * Generated from the contract: validate the request, run the handler, validate the response.
+ * Never throws; every failure becomes a typed error result with a fixed, PHI-free message.
+ */
+export function createDispatcher(handlers: Handlers, log: Logger, hooks: CallHooks = {}): Dispatcher {
+  return {
+    async call(method, request, ctx) {
+      if (!isMethodName(method)) return fail('unknown_method', 'This action is not available.');
+      const spec = methods[method];
+      const parsed = spec.request.safeParse(request);
+      if (!parsed.success) {
+        log.warn('ipc.invalid_request', { method, issues: parsed.error.issues.length });
+        return fail('invalid_request', 'The request was not in the expected form.');
+      }
+      let outcome: 'ok' | IpcError['code'] = 'internal';
+      try {
+        await hooks.before?.(method, ctx);
+        const handler = handlers[method] as (req: unknown, ctx: CallContext) => unknown;
+        const value = await handler(parsed.data, ctx);
+        const checked = spec.response.safeParse(value);
+        if (!checked.success) {
+          log.error('ipc.invalid_response', { method, issues: checked.error.issues.length });
+          outcome = 'invalid_response';
+          return fail('invalid_response', 'Sealwire produced an unexpected answer. The problem was logged.');
+        }
+        outcome = 'ok';
+        return { ok: true, value: checked.data };
+      } catch (err) {
+        if (err instanceof CoreError) {
+          outcome = err.code;
+          return fail(err.code, err.message, err.retryAfterMs);
+        }
+        log.error('ipc.handler_failed', { method, error: err });
+        outcome = 'internal';
+        return fail('internal', 'Something went wrong. The problem was logged.');
+      } finally {
+        try {
+          await hooks.after?.(method, ctx, outcome);
+        } catch (err) {
+          log.error('ipc.after_hook_failed', { method, error: err });
+        }
+      }
+    },
+  };
+}
+
+export type TypedCall = <M extends MethodName>(method: M, request: RequestOf<M>) => Promise<Result<ResponseOf<M>>>;

@@ -1,0 +1,50 @@
+import path from 'node:path';
+import log from 'electron-log/node';
+import { createCore, type Core } from '../core/app.ts';
+import { createKeytarKeychain } from '../core/keychain/keychain.ts';
+import { createLogger, type Logger } from '../core/log/logger.ts';
+import { startBridge, type Bridge } from './bridge.ts';
+
+export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
+export const RENDERER_DIST = path.join(REPO_ROOT, 'dist/renderer');
+
+export interface WorkstationOptions {
+  /** This simulated workstation's data folder (its own profiles, stores and logs). */
+  readonly dataDir: string;
+  /** Keychain service name; distinct per simulated workstation so two never share a device key. */
+  readonly keychainService?: string;
+  readonly port?: number;
+  readonly name?: string;
+}
+
+export interface Workstation {
+  readonly core: Core;
+  readonly bridge: Bridge;
+  readonly log: Logger;
+  close(): Promise<void>;
+}
+
+/** One simulated clinic workstation: the real core plus the development bridge in front of it. */
+export async function startWorkstation(options: WorkstationOptions): Promise<Workstation> {
+  const instance = log.create({ logId: `sealwire-${options.name ?? 'dev'}-${process.pid}-${Date.now()}` });
+  instance.transports.file.resolvePathFn = () => path.join(options.dataDir, 'logs', 'sealwire.log');
+  instance.transports.console.level = process.env.SEALWIRE_LOG_CONSOLE === '1' ? 'info' : false;
+  const logger = createLogger(instance);
+  const core = createCore({
+    appVersion: process.env.npm_package_version ?? '0.0.0-dev',
+    dataDir: options.dataDir,
+    runtime: 'bridge',
+    log: logger,
+    keychain: createKeytarKeychain(options.keychainService),
+  });
+  const bridge = await startBridge({ core, log: logger, staticDir: RENDERER_DIST, port: options.port });
+  return {
+    core,
+    bridge,
+    log: logger,
+    async close() {
+      await bridge.close();
+      await core.close();
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+import { builtinModules } from 'node:module';
+
+// Layer rules (DESIGN.md §1) live here, not in a reviewer's memory.
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+const restrict = (...patterns) => ['error', { patterns }];
+const noElectron = { group: ['electron', 'electron/*'], message: 'Only electron/main may import electron.' };
+const noNode = { group: nodeBuiltins, message: 'This layer runs without Node built-ins.' };
+const noElectronTree = {
+  group: ['**/electron/**', '../electron/*', '../../electron/*'],
+  message: 'Reach electron/ only through the IPC contract.',
+};
+const noRenderer = { group: ['**/renderer/**'], message: 'shared/ must not depend on the renderer.' };
+const noNodeLibs = {
+  group: ['keytar', 'better-sqlite3-multiple-ciphers', 'electron-log', 'electron-log/*', 'ws'],
+  message: 'This layer cannot use Node-only libraries.',
+};
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', '.tmp/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  { files: ['shared/**'], rules: { 'no-restricted-imports': restrict(noElectron, noNode, noElectronTree, noRenderer, noNodeLibs) } },
+  { files: ['electron/core/**', 'electron/dev/**'], rules: { 'no-restricted-imports': restrict(noElectron, noRenderer) } },
+  { files: ['electron/preload/**'], rules: { 'no-restricted-imports': restrict(noNode, noRenderer, noNodeLibs) } },
+  {
+    files: ['renderer/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': restrict(noElectron, noNode, noElectronTree, noNodeLibs),
+    },
+  },
+);

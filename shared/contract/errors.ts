@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+/** Every failure the renderer can see. Messages are fixed, PHI-free sentences; never stack traces. */
+export const ErrorCode = z.enum([
+  'invalid_request',
+  'invalid_response',
+  'unknown_method',
+  'forbidden_origin',
+  'unauthorized',
+  'locked',
+  'not_found',
+  'conflict',
+  'keychain_unavailable',
+  'wrong_password',
+  'wrong_pin',
+  'pin_locked_out',
+  'rate_limited',
+  'damaged_key_file',
+  'damaged_store',
+  'store_too_new',
+  'unsupported',
+  'network',
+  'certificate',
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const IpcError = z.strictObject({
+  code: ErrorCode,
+  message: z.string().max(500),
+  retryAfterMs: z.number().int().nonnegative().optional(),
+});
+export type IpcError = z.infer<typeof IpcError>;
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: IpcError };
+
+export function resultSchema<T extends z.ZodType>(value: T) {
+  return z.discriminatedUnion('ok', [
+    z.strictObject({ ok: z.literal(true), value }),
+    z.strictObject({ ok: z.literal(false), error: IpcError }),
+  ]);
+}

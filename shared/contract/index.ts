@@ -1,0 +1,43 @@
+import type { z } from 'zod';
+import type { MethodSpec } from './define.ts';
+import { systemEvents, systemMethods } from './system.ts';
+
+export * from './define.ts';
+export * from './errors.ts';
+export * from './system.ts';
+export * from './bridge.ts';
+export * from './exposed.ts';
+
+/** The whole contract: every method the renderer may call, declared once. */
+export const methods = {
+  ...systemMethods,
+} satisfies Record<string, MethodSpec>;
+
+/** Every event main pushes to the renderer. */
+export const events = {
+  ...systemEvents,
+} satisfies Record<string, z.ZodType>;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type EventName = keyof typeof events;
+export type RequestOf<M extends MethodName> = z.input<Methods[M]['request']>;
+export type ParsedRequestOf<M extends MethodName> = z.output<Methods[M]['request']>;
+export type ResponseOf<M extends MethodName> = z.output<Methods[M]['response']>;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+
+export const methodNames = Object.keys(methods) as MethodName[];
+export const eventNames = Object.keys(events) as EventName[];
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.hasOwn(methods, name);
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.hasOwn(events, name);
+}
+
+/** Channel names are derived, never written by hand. */
+export const channelFor = (method: MethodName): string => `sealwire:${method}`;
+export const EVENT_CHANNEL = 'sealwire:event';
+export const APP_ORIGIN = 'app://sealwire';
