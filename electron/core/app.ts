@@ -33,6 +33,7 @@ export function createCore(options: CoreOptions): Core {
     runtime: options.runtime,
   };
 
+  // One spread per domain; each domain exports a function returning its handlers.
   const handlers: Handlers = {
     'system.status': () => readSystemStatus(statusDeps),
   };
