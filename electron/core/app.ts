@@ -3,7 +3,11 @@ import { CoreEvents } from './events.ts';
 import { createDispatcher, type CallHooks, type Dispatcher, type Handlers } from './ipc/dispatcher.ts';
 import { createKeytarKeychain, type Keychain } from './keychain/keychain.ts';
 import type { Logger } from './log/logger.ts';
+import { readPolicyFile } from './policy/machine.ts';
+import { PolicyService } from './policy/service.ts';
+import { conversationHandlers } from './store/handlers.ts';
 import { readSystemStatus } from './system/status.ts';
+import { createVaultDomain, type VaultDomain } from './vault/wire.ts';
 
 export interface CoreOptions {
   readonly appVersion: string;
@@ -14,11 +18,18 @@ export interface CoreOptions {
   readonly keychain?: Keychain;
   /** How often the status stream re-checks the keychain and the data folder. */
   readonly statusIntervalMs?: number;
+  /** Machine-managed policy as read by main (registry, managed preferences); on Linux core reads the file. */
+  readonly machinePolicy?: unknown;
+  /** Where core reads machine policy when main passes none; tests point it at a temp file. */
+  readonly machinePolicyFile?: string;
 }
 
 export interface Core {
   readonly dispatcher: Dispatcher;
   readonly events: CoreEvents;
+  readonly policy: PolicyService;
+  /** The open staff profile (store, attachments); `require()` throws 'locked' when none. */
+  readonly profiles: VaultDomain['profiles'];
   close(): Promise<void>;
 }
 
@@ -26,6 +37,8 @@ export interface Core {
 export function createCore(options: CoreOptions): Core {
   const keychain = options.keychain ?? createKeytarKeychain();
   const events = new CoreEvents(options.log);
+  const policy = new PolicyService({ machine: machinePolicyLayer(options) }, events, options.log);
+  const vault = createVaultDomain({ dataDir: options.dataDir, keychain, log: options.log, policy: () => policy.values });
   const statusDeps = {
     appVersion: options.appVersion,
     dataDir: options.dataDir,
@@ -36,6 +49,9 @@ export function createCore(options: CoreOptions): Core {
   // One spread per domain; each domain exports a function returning its handlers.
   const handlers: Handlers = {
     'system.status': () => readSystemStatus(statusDeps),
+    'policy.effective': () => policy.current,
+    ...vault.handlers,
+    ...conversationHandlers({ requireStore: () => vault.profiles.require().store }),
   };
   const hooks: CallHooks = {};
   const dispatcher = createDispatcher(handlers, options.log, hooks);
@@ -62,8 +78,19 @@ export function createCore(options: CoreOptions): Core {
   return {
     dispatcher,
     events,
+    policy,
+    profiles: vault.profiles,
     async close() {
       clearInterval(timer);
+      await vault.profiles.close();
     },
   };
+}
+
+function machinePolicyLayer(options: CoreOptions): unknown {
+  if (options.machinePolicy !== undefined) return options.machinePolicy;
+  const read = readPolicyFile(options.machinePolicyFile);
+  if (read.ok) return read.layer;
+  if (read.reason !== 'absent') options.log.warn('policy.machine_file_ignored', { reason: read.reason });
+  return undefined;
 }

@@ -1,5 +1,4 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import fs from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -12,7 +11,7 @@ import {
 import type { Core } from '../core/app.ts';
 import type { Logger } from '../core/log/logger.ts';
 import { buildCsp } from '../core/shell/csp.ts';
-import { contentTypeFor, resolveRendererPath } from '../core/shell/protocol.ts';
+import { contentTypeFor, readRendererFile } from '../core/shell/protocol.ts';
 
 /**
  * The development bridge: the IPC contract over a loopback WebSocket, so the real renderer runs in a
@@ -59,7 +58,6 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const server = http.createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', origin);
-      const file = resolveRendererPath(options.staticDir, url.pathname);
       const headers = {
         'Content-Security-Policy': buildCsp({ connectSrc: [origin.replace(/^http/, 'ws') + BRIDGE_PATH] }),
         'X-Content-Type-Options': 'nosniff',
@@ -67,16 +65,17 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         'Cache-Control': 'no-store',
         'Cross-Origin-Opener-Policy': 'same-origin',
       };
-      if (req.method !== 'GET' || file === null) {
-        res.writeHead(req.method === 'GET' ? 404 : 405, headers).end();
+      if (req.method !== 'GET') {
+        res.writeHead(405, headers).end();
         return;
       }
-      try {
-        const body = await fs.readFile(file);
-        res.writeHead(200, { ...headers, 'Content-Type': contentTypeFor(file) }).end(body);
-      } catch {
+      // Same checks as the app:// protocol: traversal, odd names and symlinks leading outside are refused.
+      const found = await readRendererFile(options.staticDir, url.pathname).catch(() => null);
+      if (found === null) {
         res.writeHead(404, headers).end();
+        return;
       }
+      res.writeHead(200, { ...headers, 'Content-Type': contentTypeFor(found.file) }).end(found.body);
     })();
   });
 
@@ -137,7 +136,10 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     async close() {
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Browsers keep HTTP connections alive; without this, close waits for their idle timeout.
+      server.closeAllConnections();
+      await closed;
     },
   };
 }

@@ -1,21 +1,45 @@
 import type { z } from 'zod';
+import { conversationsEvents, conversationsMethods } from './conversations.ts';
 import type { MethodSpec } from './define.ts';
+import { messagingEvents, messagingMethods } from './messaging.ts';
+import { policyEvents, policyMethods } from './policy.ts';
+import { profilesEvents, profilesMethods } from './profiles.ts';
+import { sessionEvents, sessionMethods } from './session.ts';
 import { systemEvents, systemMethods } from './system.ts';
+import { auditEvents, auditMethods } from './audit.ts';
 
 export * from './define.ts';
 export * from './errors.ts';
 export * from './system.ts';
+export * from './policy.ts';
+export * from './profiles.ts';
+export * from './conversations.ts';
+export * from './messaging.ts';
+export * from './session.ts';
+export * from './audit.ts';
 export * from './bridge.ts';
 export * from './exposed.ts';
 
 /** The whole contract: every method the renderer may call, declared once. */
 export const methods = {
   ...systemMethods,
+  ...policyMethods,
+  ...profilesMethods,
+  ...conversationsMethods,
+  ...messagingMethods,
+  ...sessionMethods,
+  ...auditMethods,
 } satisfies Record<string, MethodSpec>;
 
 /** Every event main pushes to the renderer. */
 export const events = {
   ...systemEvents,
+  ...policyEvents,
+  ...profilesEvents,
+  ...conversationsEvents,
+  ...messagingEvents,
+  ...sessionEvents,
+  ...auditEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type Methods = typeof methods;

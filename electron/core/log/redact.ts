@@ -52,9 +52,9 @@ const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g
 export function redactText(input: string): string {
   let text = input.length > MAX_TEXT ? `${input.slice(0, MAX_TEXT)}…` : input;
   const kept: string[] = [];
-  text = text.replace(/\u0000/g, '').replace(UUID, (id) => `\u0000${kept.push(id) - 1}\u0000`);
+  text = text.replace(/\uE000/g, '').replace(UUID, (id) => `\uE000${kept.push(id) - 1}\uE000`);
   for (const [pattern, replacement] of RULES) text = text.replace(pattern, replacement);
-  return text.replace(/\u0000(\d+)\u0000/g, (_, i: string) => kept[Number(i)] ?? '');
+  return text.replace(/\uE000(\d+)\uE000/g, (_, i: string) => kept[Number(i)] ?? '');
 }
 
 function redactError(err: Error, depth: number, seen: WeakSet<object>): Record<string, unknown> {

@@ -19,8 +19,9 @@ async function countProfiles(dataDir: string): Promise<number> {
   } catch {
     return 0;
   }
+  // Dot-folders are profiles being created or wiped; they do not count until renamed into place.
   const present = await Promise.all(
-    entries.map((id) =>
+    entries.filter((id) => !id.startsWith('.')).map((id) =>
       fs.stat(path.join(profilesDir(dataDir), id, PROFILE_META_FILE)).then(
         (s) => s.isFile(),
         () => false,

@@ -1,3 +1,4 @@
+import './zod-config.ts';
 import {
   events,
   isEventName,
@@ -11,15 +12,21 @@ import {
   type Result,
 } from '../../../shared/contract/index.ts';
 
+/** Whether the renderer can reach main (always 'open' inside Electron; the bridge's socket can fail). */
+export type ConnectionState = 'connecting' | 'open' | 'closed';
+
 /** How calls leave the renderer: the Electron preload, or the development bridge's WebSocket. */
 export interface Transport {
   call(method: MethodName, request: unknown): Promise<unknown>;
   subscribe(listener: (name: string, payload: unknown) => void): () => void;
+  /** Calls the listener with the current state at once, then on every change. */
+  watchConnection(listener: (state: ConnectionState) => void): () => void;
 }
 
 export interface Client {
   call<M extends MethodName>(method: M, request: RequestOf<M>): Promise<Result<ResponseOf<M>>>;
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+  watchConnection(listener: (state: ConnectionState) => void): () => void;
 }
 
 const BAD_ANSWER = { code: 'invalid_response', message: 'Sealwire produced an unexpected answer.' } as const;
@@ -45,5 +52,6 @@ export function createClient(transport: Transport): Client {
         if (parsed.success) listener(parsed.data as EventPayload<typeof event>);
       });
     },
+    watchConnection: (listener) => transport.watchConnection(listener),
   };
 }

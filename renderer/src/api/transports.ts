@@ -5,27 +5,45 @@ import {
   type ExposedApi,
   type MethodName,
 } from '../../../shared/contract/index.ts';
-import type { Transport } from './client.ts';
+import type { ConnectionState, Transport } from './client.ts';
+
+const CLOSED = { ok: false, error: { code: 'network', message: 'The connection to Sealwire closed.' } } as const;
 
 export function preloadTransport(api: ExposedApi): Transport {
   return {
     call: (method, request) => api.methods[method](request),
     subscribe: (listener) => api.subscribe(listener),
+    // Inside Electron the preload is always there; there is no connection to lose.
+    watchConnection(listener) {
+      listener('open');
+      return () => {};
+    },
   };
 }
 
 /** The development bridge: same contract, loopback WebSocket, per-run token from the URL fragment. */
 export function bridgeTransport(wsUrl: string): Transport {
   const listeners = new Set<(name: string, payload: unknown) => void>();
+  const watchers = new Set<(state: ConnectionState) => void>();
   const pending = new Map<number, (value: unknown) => void>();
   let nextId = 1;
+  let state: ConnectionState = 'connecting';
+  const setState = (next: ConnectionState) => {
+    if (state === next) return;
+    state = next;
+    for (const watcher of watchers) watcher(next);
+  };
   const socket = new WebSocket(wsUrl);
   const open = new Promise<void>((resolve, reject) => {
     socket.addEventListener('open', () => resolve(), { once: true });
     socket.addEventListener('error', () => reject(new Error('bridge unreachable')), { once: true });
+    socket.addEventListener('close', () => reject(new Error('bridge closed')), { once: true });
   });
+  // Callers see the failure through call(); this only keeps it from surfacing as an unhandled rejection.
+  open.then(() => setState('open'), () => setState('closed'));
   socket.addEventListener('close', () => {
-    for (const settle of pending.values()) settle({ ok: false, error: { code: 'network', message: 'The connection to Sealwire closed.' } });
+    setState('closed');
+    for (const settle of pending.values()) settle(CLOSED);
     pending.clear();
   });
   socket.addEventListener('message', (event) => {
@@ -45,6 +63,8 @@ export function bridgeTransport(wsUrl: string): Transport {
   return {
     async call(method: MethodName, request: unknown) {
       await open;
+      // A socket that closed after opening would swallow the frame and leave the caller waiting forever.
+      if (socket.readyState !== WebSocket.OPEN) return CLOSED;
       const id = nextId++;
       return new Promise((resolve) => {
         pending.set(id, resolve);
@@ -54,6 +74,11 @@ export function bridgeTransport(wsUrl: string): Transport {
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    watchConnection(listener) {
+      watchers.add(listener);
+      listener(state);
+      return () => watchers.delete(listener);
     },
   };
 }

@@ -1,0 +1,64 @@
+import type { z } from 'zod';
+import type { MethodSpec } from '../../../shared/contract/define.ts';
+import type { AuditHead, auditMethods } from '../../../shared/contract/audit.ts';
+import { CoreError } from '../errors.ts';
+import type { CallContext } from '../ipc/dispatcher.ts';
+import type { AuditLog } from './log.ts';
+
+/** Same shape as the dispatcher's Handler<M>, typed from this domain's specs alone. */
+type SpecHandler<S extends MethodSpec> = (
+  request: z.output<S['request']>,
+  ctx: CallContext,
+) => Promise<z.output<S['response']>> | z.output<S['response']>;
+type Methods = typeof auditMethods;
+
+export interface AuditHandlerDeps {
+  /** The open device audit log (opened with the device key at start-up). */
+  readonly audit: () => AuditLog;
+  /** The signed-in staff member's profile id; null when nobody is signed in. */
+  readonly currentStaffId: () => string | null;
+  /** Whether the signed-in staff member holds the admin role (from policy / the server). */
+  readonly isAdmin: () => boolean;
+  /** Heads the server acknowledged, so verify also catches a log rewritten together with its head file. */
+  readonly trustedHeads?: () => readonly AuditHead[];
+}
+
+export type AuditHandlers = { [M in keyof Methods]: SpecHandler<Methods[M]> };
+
+const signedIn = (deps: AuditHandlerDeps): string => {
+  const staffId = deps.currentStaffId();
+  if (staffId === null) throw new CoreError('locked', 'Sign in to see activity.');
+  return staffId;
+};
+
+const requireAdmin = (deps: AuditHandlerDeps): string => {
+  const staffId = signedIn(deps);
+  if (!deps.isAdmin()) throw new CoreError('unauthorized', 'Only an administrator can see this.');
+  return staffId;
+};
+
+/** The audit domain's handlers; the composition root spreads them into its handler table. */
+export function auditHandlers(deps: AuditHandlerDeps): AuditHandlers {
+  return {
+    'audit.myActivity': (req) => deps.audit().page({ staffId: signedIn(deps), beforeSeq: req.beforeSeq, limit: req.limit }),
+    'audit.deviceActivity': (req) => {
+      requireAdmin(deps);
+      return deps.audit().page({ beforeSeq: req.beforeSeq, limit: req.limit });
+    },
+    'audit.verify': () => {
+      requireAdmin(deps);
+      return deps.audit().verify({ trustedHeads: deps.trustedHeads?.() ?? [] });
+    },
+    'audit.export': (req) => {
+      const staffId = req.scope === 'device' ? requireAdmin(deps) : signedIn(deps);
+      const result = deps.audit().exportText({
+        format: req.format,
+        staffId: req.scope === 'device' ? undefined : staffId,
+        fromSeq: req.fromSeq,
+        limit: req.limit,
+        actor: staffId,
+      });
+      return { format: req.format, ...result };
+    },
+  };
+}

@@ -1,0 +1,437 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../log/logger.ts';
+import type { MessageState, Store, StoredMessage } from '../store/store.ts';
+import { IqError, IqTracker } from './iq-tracker.ts';
+import { Listeners } from './listeners.ts';
+import type { ConnectionManager, ConnectionState, OnlineInfo } from './manager.ts';
+import {
+  bareJid,
+  buildAdminAck,
+  buildChat,
+  buildDisplayed,
+  buildMamQuery,
+  buildReceipt,
+  NS_CARBONS,
+  NS_MAM,
+  NS_RSM,
+  parseChat,
+  parseMamResult,
+  unwrapCarbon,
+  type AdminAction,
+  type ParsedChat,
+  type Priority,
+} from './stanzas.ts';
+import { child, childText, children, el, NS_CLIENT, type XmlElement } from './xml.ts';
+
+const NS_ROSTER = 'jabber:iq:roster';
+const NS_PING = 'urn:xmpp:ping';
+const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
+/** Sync-state key for our own account's archive. */
+export const MAM_SELF = 'mam:self';
+
+export interface MessageStateChange {
+  readonly messageId: number;
+  readonly clientId: string;
+  readonly conversationId: number;
+  readonly state: MessageState;
+}
+
+export interface AdminCommandEvent {
+  readonly action: AdminAction;
+  readonly commandId: string;
+  readonly from: string;
+}
+
+export interface MessagingEngineOptions {
+  readonly manager: ConnectionManager;
+  readonly store: Store;
+  readonly log: Logger;
+  /** Bare JIDs whose admin commands are obeyed; anything else is ignored and logged. */
+  readonly adminJids?: readonly string[];
+  /** Runs an accepted admin command; its outcome is acknowledged to the sender. */
+  readonly onAdminCommand?: (command: AdminCommandEvent) => void | Promise<void>;
+  readonly mamPageSize?: number;
+  readonly now?: () => number;
+  readonly newId?: () => string;
+}
+
+export interface SendInput {
+  readonly to: string;
+  readonly body: string;
+  readonly priority?: Priority;
+  readonly patientTag?: string | null;
+}
+
+type Source = 'live' | 'carbon' | 'archive';
+
+export interface MessagingEngine {
+  readonly connectionState: ConnectionState;
+  /** Write to the store (outbox) first, then send if online. Returns the stored message (state queued). */
+  send(input: SendInput): StoredMessage;
+  /** Mark incoming messages read up to a message and send a read marker for it. */
+  markRead(conversationId: number, upToMessageId: number): { newlyRead: number; unreadCount: number };
+  /** Resolves when the archive sync started by the latest (re)connect has finished. */
+  whenSynced(): Promise<void>;
+  onIncoming(listener: (message: StoredMessage) => void): () => void;
+  onMessageState(listener: (change: MessageStateChange) => void): () => void;
+  onConnection(listener: (state: ConnectionState) => void): () => void;
+  /** Stop listening (the manager's lifetime belongs to the caller). */
+  dispose(): void;
+}
+
+export function createMessagingEngine(options: MessagingEngineOptions): MessagingEngine {
+  const { manager, store, log } = options;
+  const now = options.now ?? Date.now;
+  const newId = options.newId ?? randomUUID;
+  const admins = new Set((options.adminJids ?? []).map(bareJid));
+  const pageSize = options.mamPageSize ?? 250;
+  const iq = new IqTracker();
+  const incoming = new Listeners<StoredMessage>();
+  const stateChanges = new Listeners<MessageStateChange>();
+  const connection = new Listeners<ConnectionState>();
+  const listenerError = (err: unknown) => log.error('messaging.listener_failed', { error: err });
+  /** Client ids sent on the current SM session and not yet acknowledged. */
+  const inFlight = new Set<string>();
+  let ownBare = bareJid(manager.account);
+  let caughtUp = false;
+  let syncRun = 0;
+  let synced: Promise<void> = Promise.resolve();
+  // Strictly increasing send times: the store orders by (sentAt, id) and a burst within one
+  // millisecond must keep its order on the receiving side too, whatever path each copy took.
+  let lastSentAt = 0;
+
+  const emitState = (message: StoredMessage | null) => {
+    if (message === null) return;
+    stateChanges.emit(
+      { messageId: message.id, clientId: message.clientId, conversationId: message.conversationId, state: message.state },
+      listenerError,
+    );
+  };
+
+  const advance = (clientId: string, state: MessageState) => {
+    if (store.advanceState(clientId, state)) emitState(store.getMessageByClientId(clientId));
+  };
+
+  const ack = (clientId: string, serverId?: string | null) => {
+    inFlight.delete(clientId);
+    const before = store.getMessageByClientId(clientId);
+    store.outboxAck(clientId, serverId ?? null);
+    const after = store.getMessageByClientId(clientId);
+    if (after !== null && before?.state !== after.state) emitState(after);
+  };
+
+  const transmit = (message: StoredMessage): boolean => {
+    const conversation = store.getConversation(message.conversationId);
+    if (conversation === null) return false;
+    const stanza = buildChat({
+      to: conversation.jid,
+      id: message.clientId,
+      body: message.body,
+      sentAt: message.sentAt,
+      priority: message.priority,
+      patientTag: message.patientTag,
+    });
+    if (!manager.send(stanza)) return false;
+    inFlight.add(message.clientId);
+    return true;
+  };
+
+  /** Send everything still in the outbox, oldest first, that is not already on the wire. */
+  const drainOutbox = () => {
+    if (manager.state !== 'online') return;
+    const due = store.outboxDue(now(), inFlight.size + 1_000);
+    for (const entry of due) {
+      if (inFlight.has(entry.message.clientId)) continue;
+      if (!transmit(entry.message)) return;
+    }
+  };
+
+  const ownerOf = (clientId: string, peer: string): StoredMessage | null => {
+    const message = store.getMessageByClientId(clientId);
+    if (message === null || message.direction !== 'out') return null;
+    const conversation = store.getConversation(message.conversationId);
+    return conversation !== null && conversation.jid === peer ? message : null;
+  };
+
+  const handleChat = (parsed: ParsedChat, source: Source, archiveId: string | null, stamp: number | null) => {
+    const fromBare = bareJid(parsed.from || ownBare);
+    const outgoing = fromBare === ownBare;
+    const peer = outgoing ? bareJid(parsed.to) : fromBare;
+    if (peer === '' || peer === ownBare) return;
+    const serverId = archiveId ?? parsed.serverId;
+
+    if (parsed.receivedFor !== null && !outgoing) {
+      const mine = ownerOf(parsed.receivedFor, peer);
+      if (mine !== null) {
+        ack(mine.clientId);
+        advance(mine.clientId, 'delivered');
+      }
+    }
+    if (parsed.displayedFor !== null) {
+      if (outgoing) {
+        // Our other device read the peer's message: follow it here.
+        const theirs = store.getMessageByClientId(parsed.displayedFor);
+        if (theirs !== null && theirs.direction === 'in') store.markRead(theirs.conversationId, theirs.id);
+      } else {
+        const mine = ownerOf(parsed.displayedFor, peer);
+        if (mine !== null) {
+          ack(mine.clientId);
+          advance(mine.clientId, 'read');
+        }
+      }
+    }
+    if (parsed.body === null || (parsed.type !== 'chat' && parsed.type !== 'normal')) return;
+    const clientId = parsed.clientId ?? (serverId !== null ? `srv:${peer}:${serverId}` : newId());
+    const conversation = store.ensureConversation({ kind: 'direct', jid: peer });
+    const sentAt = parsed.sentAt ?? stamp ?? now();
+    if (outgoing) {
+      const result = store.insertMessage({
+        clientId,
+        serverId,
+        conversationId: conversation.id,
+        senderJid: ownBare,
+        body: parsed.body,
+        sentAt,
+        direction: 'out',
+        state: 'sent',
+        priority: parsed.priority,
+        patientTag: parsed.patientTag,
+      });
+      // The archive holding our message proves the server took it, even if the SM ack was lost.
+      if (!result.inserted) ack(clientId, serverId);
+      else if (source === 'carbon') emitState(store.getMessage(result.id));
+      return;
+    }
+    const result = store.insertMessage({
+      clientId,
+      serverId,
+      conversationId: conversation.id,
+      senderJid: fromBare,
+      body: parsed.body,
+      sentAt,
+      receivedAt: now(),
+      direction: 'in',
+      state: 'delivered',
+      priority: parsed.priority,
+      patientTag: parsed.patientTag,
+    });
+    if (!result.inserted && serverId !== null) store.setServerId(clientId, serverId);
+    if (result.inserted) {
+      const stored = store.getMessage(result.id);
+      if (stored !== null) incoming.emit(stored, listenerError);
+    }
+    // Receipts: live messages every time (the sender may have missed our first one), archived ones once.
+    if (parsed.receiptRequested && parsed.clientId !== null && (source === 'live' || (source === 'archive' && result.inserted))) {
+      manager.send(buildReceipt(peer, newId(), parsed.clientId));
+    }
+  };
+
+  const handleAdmin = (parsed: ParsedChat) => {
+    const command = parsed.admin;
+    if (command === null) return;
+    const from = bareJid(parsed.from);
+    if (!admins.has(from)) {
+      log.warn('messaging.admin_command_ignored', { action: command.action, reason: 'not_admin' });
+      return;
+    }
+    log.info('messaging.admin_command', { action: command.action });
+    const reply = (outcome: 'ok' | 'failed') => manager.send(buildAdminAck(parsed.from, newId(), command.id, outcome));
+    Promise.resolve()
+      .then(() => options.onAdminCommand?.({ action: command.action, commandId: command.id, from }))
+      .then(
+        () => reply('ok'),
+        (err: unknown) => {
+          log.error('messaging.admin_command_failed', { action: command.action, error: err });
+          reply('failed');
+        },
+      );
+  };
+
+  const handleMessage = (message: XmlElement) => {
+    const mam = parseMamResult(message, ownBare);
+    if (mam !== null) {
+      handleChat(parseChat(mam.inner, ownBare), 'archive', mam.archiveId, mam.stamp);
+      return;
+    }
+    if (child(message, 'result', NS_MAM) !== undefined) return; // a forged archive result
+    const carbon = unwrapCarbon(message, ownBare);
+    if (carbon !== null) {
+      handleChat(parseChat(carbon.inner, ownBare), 'carbon', null, null);
+      return;
+    }
+    if (children(message).some((c) => c.xmlns === NS_CARBONS)) return; // forged carbon: dropped
+    const parsed = parseChat(message, ownBare);
+    if (message.attrs.type === 'error') return;
+    if (parsed.admin !== null) {
+      handleAdmin(parsed);
+      return;
+    }
+    handleChat(parsed, 'live', null, null);
+    // Live messages carry our archive's id: once caught up, they move the sync cursor, so the next
+    // reconnect does not download them again.
+    if (caughtUp && parsed.serverId !== null) store.setSyncState(MAM_SELF, parsed.serverId);
+  };
+
+  const handlePresence = (presence: XmlElement) => {
+    const from = bareJid(presence.attrs.from ?? '');
+    if (from === '' || from === ownBare || presence.attrs.type === 'error') return;
+    if (presence.attrs.type !== undefined && presence.attrs.type !== 'unavailable') return;
+    const show = childText(presence, 'show', NS_CLIENT);
+    store.upsertContact({ jid: from, presence: presence.attrs.type === 'unavailable' ? 'unavailable' : (show ?? 'available'), presenceAt: now() });
+  };
+
+  const handleIq = (stanza: XmlElement) => {
+    if (iq.handle(stanza)) return;
+    const type = stanza.attrs.type;
+    if (type !== 'get' && type !== 'set') return;
+    const reply = { to: stanza.attrs.from, id: stanza.attrs.id };
+    if (type === 'get' && child(stanza, 'ping', NS_PING) !== undefined) {
+      manager.send(el('iq', NS_CLIENT, { ...reply, type: 'result' }));
+      return;
+    }
+    if (type === 'set' && child(stanza, 'query', NS_ROSTER) !== undefined) {
+      applyRoster(stanza);
+      manager.send(el('iq', NS_CLIENT, { ...reply, type: 'result' }));
+      return;
+    }
+    manager.send(
+      el('iq', NS_CLIENT, { ...reply, type: 'error' }, el('error', NS_CLIENT, { type: 'cancel' }, el('service-unavailable', NS_STANZAS))),
+    );
+  };
+
+  const applyRoster = (stanza: XmlElement) => {
+    for (const item of children(child(stanza, 'query', NS_ROSTER) ?? stanza, 'item')) {
+      const jid = bareJid(item.attrs.jid ?? '');
+      if (jid === '' || item.attrs.subscription === 'remove') continue;
+      store.upsertContact({ jid, displayName: item.attrs.name?.slice(0, 200) ?? null });
+    }
+  };
+
+  const request = async (stanza: XmlElement, timeoutMs = 30_000): Promise<XmlElement> => {
+    const id = stanza.attrs.id ?? '';
+    const answer = iq.wait(id, timeoutMs);
+    if (!manager.send(stanza)) {
+      iq.handle(el('iq', NS_CLIENT, { type: 'error', id }, el('error', NS_CLIENT, {}, el('not-connected', NS_STANZAS))));
+    }
+    return answer;
+  };
+
+  const syncArchive = async (run: number) => {
+    let after = store.getSyncState(MAM_SELF);
+    let retriedFromStart = false;
+    while (run === syncRun && manager.state === 'online') {
+      const queryId = newId();
+      let result: XmlElement;
+      try {
+        result = await request(buildMamQuery(newId(), queryId, after, pageSize));
+      } catch (err) {
+        if (err instanceof IqError && err.condition === 'item-not-found' && after !== null && !retriedFromStart) {
+          // Our cursor is gone from the server (archive expired): start over; the store folds repeats.
+          log.warn('messaging.mam_cursor_lost', {});
+          retriedFromStart = true;
+          after = null;
+          continue;
+        }
+        throw err;
+      }
+      const fin = child(result, 'fin', NS_MAM);
+      const last = fin === undefined ? undefined : childText(child(fin, 'set', NS_RSM) ?? fin, 'last', NS_RSM);
+      if (last !== undefined && last !== '') {
+        after = last;
+        store.setSyncState(MAM_SELF, last);
+      }
+      if (fin === undefined || fin.attrs.complete === 'true' || last === undefined || last === '') break;
+    }
+    if (run === syncRun) caughtUp = true;
+  };
+
+  const onOnline = (info: OnlineInfo) => {
+    ownBare = bareJid(info.jid);
+    if (info.resumed) {
+      drainOutbox();
+      return;
+    }
+    // A new session: whatever was in flight was not acknowledged and is sent again (same ids).
+    inFlight.clear();
+    iq.rejectAll();
+    caughtUp = false;
+    manager.send(el('presence', NS_CLIENT));
+    void request(el('iq', NS_CLIENT, { type: 'set', id: newId() }, el('enable', NS_CARBONS))).catch((err: unknown) =>
+      log.warn('messaging.carbons_unavailable', { error: err }),
+    );
+    void request(el('iq', NS_CLIENT, { type: 'get', id: newId() }, el('query', NS_ROSTER)))
+      .then(applyRoster)
+      .catch((err: unknown) => log.warn('messaging.roster_failed', { error: err }));
+    drainOutbox();
+    const run = ++syncRun;
+    synced = syncArchive(run).catch((err: unknown) => {
+      log.warn('messaging.mam_sync_failed', { error: err });
+    });
+  };
+
+  const offs = [
+    manager.onOnline(onOnline),
+    manager.onState((state) => {
+      if (state !== 'online') iq.rejectAll();
+      connection.emit(state, listenerError);
+    }),
+    manager.onAcked((stanzas) => {
+      for (const stanza of stanzas) {
+        const id = stanza.attrs.id;
+        if (stanza.name === 'message' && id !== undefined && inFlight.has(id)) ack(id);
+      }
+    }),
+    manager.onStanza((stanza) => {
+      try {
+        if (stanza.name === 'message') handleMessage(stanza);
+        else if (stanza.name === 'presence') handlePresence(stanza);
+        else if (stanza.name === 'iq') handleIq(stanza);
+      } catch (err) {
+        // A bad stanza (or a store refusal) must not take the connection down.
+        log.error('messaging.stanza_failed', { kind: stanza.name, error: err });
+      }
+    }),
+  ];
+
+  return {
+    get connectionState() {
+      return manager.state;
+    },
+    send(input) {
+      const to = bareJid(input.to);
+      const conversation = store.ensureConversation({ kind: 'direct', jid: to });
+      const clientId = newId();
+      lastSentAt = Math.max(now(), lastSentAt + 1);
+      store.enqueueOutgoing({
+        clientId,
+        conversationId: conversation.id,
+        senderJid: ownBare,
+        body: input.body,
+        sentAt: lastSentAt,
+        priority: input.priority ?? 'normal',
+        patientTag: input.patientTag ?? null,
+      });
+      const stored = store.getMessageByClientId(clientId)!;
+      // Sending keeps order: anything older still waiting goes first.
+      drainOutbox();
+      return store.getMessageByClientId(clientId) ?? stored;
+    },
+    markRead(conversationId, upToMessageId) {
+      const result = store.markRead(conversationId, upToMessageId);
+      const message = store.getMessage(upToMessageId);
+      const conversation = store.getConversation(conversationId);
+      if (result.newlyRead > 0 && message !== null && message.direction === 'in' && conversation !== null) {
+        manager.send(buildDisplayed(conversation.jid, newId(), message.clientId));
+      }
+      return result;
+    },
+    whenSynced: () => synced,
+    onIncoming: (l) => incoming.add(l),
+    onMessageState: (l) => stateChanges.add(l),
+    onConnection: (l) => connection.add(l),
+    dispose() {
+      for (const off of offs) off();
+      iq.rejectAll();
+    },
+  };
+}

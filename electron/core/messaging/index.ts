@@ -1,0 +1,49 @@
+import type { Logger } from '../log/logger.ts';
+import type { Store } from '../store/store.ts';
+import type { Credentials, ServerConfig } from './connection.ts';
+import { createMessagingEngine, type AdminCommandEvent, type MessagingEngine } from './engine.ts';
+import { createConnectionManager, type ConnectionManager } from './manager.ts';
+
+export type { Credentials, ServerConfig } from './connection.ts';
+export type { ConnectionManager, ConnectionState } from './manager.ts';
+export type { MessagingEngine, AdminCommandEvent, MessageStateChange } from './engine.ts';
+export { checkCredentials, verifyCredentials } from './verify.ts';
+export { messagingHandlers, bindMessagingEvents, type MessagingHandlerDeps } from './handlers.ts';
+
+export interface MessagingSessionOptions {
+  readonly server: ServerConfig;
+  readonly credentials: Credentials;
+  readonly store: Store;
+  readonly log: Logger;
+  readonly adminJids?: readonly string[];
+  readonly onAdminCommand?: (command: AdminCommandEvent) => void | Promise<void>;
+}
+
+export interface MessagingSession {
+  readonly manager: ConnectionManager;
+  readonly engine: MessagingEngine;
+  start(): void;
+  /** Disconnect and stop listening; the store stays open (the session layer closes it). */
+  stop(): Promise<void>;
+}
+
+/** One signed-in staff member's messaging: connection manager plus engine over their store. */
+export function createMessagingSession(options: MessagingSessionOptions): MessagingSession {
+  const manager = createConnectionManager({ server: options.server, credentials: options.credentials, log: options.log });
+  const engine = createMessagingEngine({
+    manager,
+    store: options.store,
+    log: options.log,
+    ...(options.adminJids ? { adminJids: options.adminJids } : {}),
+    ...(options.onAdminCommand ? { onAdminCommand: options.onAdminCommand } : {}),
+  });
+  return {
+    manager,
+    engine,
+    start: () => manager.start(),
+    async stop() {
+      await manager.stop();
+      engine.dispose();
+    },
+  };
+}

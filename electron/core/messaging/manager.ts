@@ -1,0 +1,203 @@
+import type { Logger } from '../log/logger.ts';
+import { backoffDelay } from './backoff.ts';
+import { XmppFailure, XmppStream, type Credentials, type ServerConfig } from './connection.ts';
+import { Listeners } from './listeners.ts';
+import { SmState } from './stream-management.ts';
+import type { XmlElement } from './xml.ts';
+
+/**
+ * offline: not started or stopped. connecting: first attempt. online: session up (SM enabled when offered).
+ * reconnecting: lost, retrying with backoff. auth_failed / cert_failed / insecure_server: stopped until
+ * the configuration changes; retrying would only repeat the refusal (or lock the account).
+ */
+export type ConnectionState = 'offline' | 'connecting' | 'online' | 'reconnecting' | 'auth_failed' | 'cert_failed' | 'insecure_server';
+
+export interface OnlineInfo {
+  readonly jid: string;
+  /** True when XEP-0198 resumed the previous session: nothing was lost, nothing needs re-sync. */
+  readonly resumed: boolean;
+}
+
+export interface ConnectionManagerOptions {
+  readonly server: ServerConfig;
+  readonly credentials: Credentials;
+  readonly log: Logger;
+  readonly backoffBaseMs?: number;
+  readonly backoffMaxMs?: number;
+  readonly random?: () => number;
+}
+
+export interface ConnectionManager {
+  readonly state: ConnectionState;
+  /** Full JID of the current session ('' before the first bind). */
+  readonly jid: string;
+  /** Our bare JID, known before connecting. */
+  readonly account: string;
+  start(): void;
+  stop(): Promise<void>;
+  /** Sends now if online; returns false otherwise (callers keep the stanza in their outbox). */
+  send(stanza: XmlElement): boolean;
+  onState(listener: (state: ConnectionState) => void): () => void;
+  onOnline(listener: (info: OnlineInfo) => void): () => void;
+  onStanza(listener: (stanza: XmlElement) => void): () => void;
+  onAcked(listener: (stanzas: readonly XmlElement[]) => void): () => void;
+  /** Drop the socket without a goodbye, as a network failure would (tests, sleep detection). */
+  dropSocket(): void;
+  /** Wait until online (rejects on a terminal failure state or timeout). */
+  waitOnline(timeoutMs?: number): Promise<void>;
+}
+
+const TERMINAL: ReadonlySet<ConnectionState> = new Set(['auth_failed', 'cert_failed', 'insecure_server']);
+
+function terminalStateFor(failure: XmppFailure): ConnectionState | null {
+  switch (failure.kind) {
+    case 'auth':
+      return 'auth_failed';
+    case 'certificate':
+      return 'cert_failed';
+    case 'plain_refused':
+    case 'no_mechanism':
+    case 'tls_required':
+      return 'insecure_server';
+    default:
+      return null;
+  }
+}
+
+export function createConnectionManager(options: ConnectionManagerOptions): ConnectionManager {
+  const { log } = options;
+  const sm = new SmState();
+  const stateListeners = new Listeners<ConnectionState>();
+  const onlineListeners = new Listeners<OnlineInfo>();
+  const stanzaListeners = new Listeners<XmlElement>();
+  const ackListeners = new Listeners<readonly XmlElement[]>();
+  const listenerError = (err: unknown) => log.error('messaging.listener_failed', { error: err });
+
+  let state: ConnectionState = 'offline';
+  let running = false;
+  let stream: XmppStream | undefined;
+  let attempt = 0;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let jid = '';
+
+  const setState = (next: ConnectionState) => {
+    if (next === state) return;
+    state = next;
+    log.info('messaging.connection_state', { state: next });
+    stateListeners.emit(next, listenerError);
+  };
+
+  const scheduleRetry = () => {
+    if (!running) return;
+    setState('reconnecting');
+    const delay = backoffDelay(attempt, {
+      baseMs: options.backoffBaseMs ?? 500,
+      maxMs: options.backoffMaxMs ?? 60_000,
+      ...(options.random ? { random: options.random } : {}),
+    });
+    attempt++;
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(() => void connect(), delay);
+  };
+
+  const connect = async () => {
+    if (!running) return;
+    const s = new XmppStream(options.server, options.credentials, sm, {
+      stanza: (e) => stanzaListeners.emit(e, listenerError),
+      acked: (e) => ackListeners.emit(e, listenerError),
+      closed: (failure) => {
+        // Failures while negotiating are handled where open() rejects, once.
+        if (stream !== s || !established) return;
+        stream = undefined;
+        if (!running) return;
+        log.warn('messaging.connection_lost', { kind: failure?.kind ?? 'closed', detail: failure?.detail ?? '' });
+        scheduleRetry();
+      },
+    });
+    stream = s;
+    let established = false;
+    try {
+      const result = await s.open();
+      if (!running || stream !== s) {
+        s.close();
+        return;
+      }
+      if (!s.isOnline) throw new XmppFailure('network', 'closed');
+      established = true;
+      attempt = 0;
+      jid = result.jid || jid;
+      log.info('messaging.online', { resumed: result.resumed, sm: result.sm, mechanism: result.mechanism });
+      setState('online');
+      onlineListeners.emit({ jid, resumed: result.resumed }, listenerError);
+    } catch (err) {
+      const failure = err instanceof XmppFailure ? err : new XmppFailure('protocol', 'unexpected');
+      if (stream === s) stream = undefined;
+      if (!running) return;
+      log.warn('messaging.connect_failed', { kind: failure.kind, detail: failure.detail });
+      const terminal = terminalStateFor(failure);
+      if (terminal !== null) {
+        running = false;
+        setState(terminal);
+        return;
+      }
+      scheduleRetry();
+    }
+  };
+
+  return {
+    get state() {
+      return state;
+    },
+    get jid() {
+      return jid;
+    },
+    account: `${options.credentials.username}@${options.server.domain}`.toLowerCase(),
+    start() {
+      if (running) return;
+      running = true;
+      attempt = 0;
+      setState(state === 'offline' || TERMINAL.has(state) ? 'connecting' : 'reconnecting');
+      void connect();
+    },
+    async stop() {
+      running = false;
+      clearTimeout(retryTimer);
+      const s = stream;
+      stream = undefined;
+      s?.close();
+      sm.reset();
+      setState('offline');
+    },
+    send(stanza) {
+      if (state !== 'online' || stream === undefined) return false;
+      return stream.send(stanza);
+    },
+    onState: (l) => stateListeners.add(l),
+    onOnline: (l) => onlineListeners.add(l),
+    onStanza: (l) => stanzaListeners.add(l),
+    onAcked: (l) => ackListeners.add(l),
+    dropSocket() {
+      stream?.destroy();
+    },
+    waitOnline(timeoutMs = 20_000) {
+      if (state === 'online') return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          off();
+          reject(new Error(`not online after ${timeoutMs} ms (state ${state})`));
+        }, timeoutMs);
+        const off = stateListeners.add((s) => {
+          if (s === 'online') {
+            clearTimeout(timer);
+            off();
+            resolve();
+          } else if (TERMINAL.has(s)) {
+            clearTimeout(timer);
+            off();
+            reject(new Error(`connection ${s}`));
+          }
+        });
+      });
+    },
+  };
+}

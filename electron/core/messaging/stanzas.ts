@@ -1,0 +1,176 @@
+import { child, childText, el, NS_CLIENT, type XmlElement } from './xml.ts';
+
+export const NS_RECEIPTS = 'urn:xmpp:receipts';
+export const NS_MARKERS = 'urn:xmpp:chat-markers:0';
+export const NS_SID = 'urn:xmpp:sid:0';
+export const NS_CARBONS = 'urn:xmpp:carbons:2';
+export const NS_FORWARD = 'urn:xmpp:forward:0';
+export const NS_DELAY = 'urn:xmpp:delay';
+export const NS_MAM = 'urn:xmpp:mam:2';
+export const NS_RSM = 'http://jabber.org/protocol/rsm';
+export const NS_DATA = 'jabber:x:data';
+export const NS_HINTS = 'urn:xmpp:hints';
+/** Our own namespaces: message metadata and admin commands. */
+export const NS_META = 'urn:sealwire:meta:0';
+export const NS_ADMIN = 'urn:sealwire:admin:0';
+
+export type Priority = 'normal' | 'urgent';
+export type AdminAction = 'lock' | 'wipe' | 'policy-refresh';
+const ADMIN_ACTIONS: ReadonlySet<string> = new Set(['lock', 'wipe', 'policy-refresh']);
+
+export const bareJid = (jid: string): string => {
+  const slash = jid.indexOf('/');
+  return (slash === -1 ? jid : jid.slice(0, slash)).toLowerCase();
+};
+
+/** Limits on what we accept from the wire (the store and contract bound them as well). */
+export const MAX_BODY_CHARS = 10_000;
+export const MAX_TAG_CHARS = 100;
+export const MAX_ID_CHARS = 200;
+
+export interface OutgoingChat {
+  readonly to: string;
+  readonly id: string;
+  readonly body: string;
+  readonly sentAt: number;
+  readonly priority: Priority;
+  readonly patientTag: string | null;
+  readonly type?: 'chat' | 'groupchat';
+}
+
+export function buildChat(m: OutgoingChat): XmlElement {
+  return el(
+    'message',
+    NS_CLIENT,
+    { to: m.to, type: m.type ?? 'chat', id: m.id },
+    el('body', NS_CLIENT, {}, m.body),
+    el('origin-id', NS_SID, { id: m.id }),
+    m.type !== 'groupchat' && el('request', NS_RECEIPTS),
+    el('markable', NS_MARKERS),
+    el('meta', NS_META, { priority: m.priority, ts: m.sentAt, ...(m.patientTag ? { patient: m.patientTag } : {}) }),
+    el('store', NS_HINTS),
+  );
+}
+
+export const buildReceipt = (to: string, id: string, ackId: string): XmlElement =>
+  el('message', NS_CLIENT, { to, id }, el('received', NS_RECEIPTS, { id: ackId }), el('store', NS_HINTS));
+
+export const buildDisplayed = (to: string, id: string, ackId: string): XmlElement =>
+  el('message', NS_CLIENT, { to, id, type: 'chat' }, el('displayed', NS_MARKERS, { id: ackId }), el('store', NS_HINTS));
+
+/** A chat message as we understand it, whichever path it came by (live, carbon, archive). */
+export interface ParsedChat {
+  readonly from: string;
+  readonly to: string;
+  readonly type: string;
+  /** The sender's id: origin-id if present, else the stanza id. */
+  readonly clientId: string | null;
+  /** The stanza-id assigned by our own server (only trusted when `by` is our account). */
+  readonly serverId: string | null;
+  readonly body: string | null;
+  readonly priority: Priority;
+  readonly patientTag: string | null;
+  /** Sender's stated send time (our meta), or a delay stamp. */
+  readonly sentAt: number | null;
+  readonly receiptRequested: boolean;
+  readonly receivedFor: string | null;
+  readonly displayedFor: string | null;
+  readonly admin: { action: AdminAction; id: string } | null;
+}
+
+const clip = (value: string | undefined, max: number): string | null =>
+  value === undefined || value === '' ? null : value.slice(0, max);
+
+export function parseChat(message: XmlElement, ownBare: string): ParsedChat {
+  const originId = child(message, 'origin-id', NS_SID)?.attrs.id;
+  let serverId: string | null = null;
+  for (const c of message.children) {
+    if (typeof c !== 'string' && c.name === 'stanza-id' && c.xmlns === NS_SID && bareJid(c.attrs.by ?? '') === ownBare) {
+      serverId = clip(c.attrs.id, MAX_ID_CHARS);
+    }
+  }
+  const meta = child(message, 'meta', NS_META);
+  const ts = Number(meta?.attrs.ts);
+  const delayStamp = child(message, 'delay', NS_DELAY)?.attrs.stamp;
+  const delayed = delayStamp === undefined ? NaN : Date.parse(delayStamp);
+  const command = child(message, 'command', NS_ADMIN);
+  const action = command?.attrs.action;
+  const body = childText(message, 'body', NS_CLIENT);
+  return {
+    from: message.attrs.from ?? '',
+    to: message.attrs.to ?? '',
+    type: message.attrs.type ?? 'normal',
+    clientId: clip(originId ?? message.attrs.id, MAX_ID_CHARS),
+    serverId,
+    body: body === undefined ? null : body.slice(0, MAX_BODY_CHARS),
+    priority: meta?.attrs.priority === 'urgent' ? 'urgent' : 'normal',
+    patientTag: clip(meta?.attrs.patient, MAX_TAG_CHARS),
+    sentAt: Number.isFinite(ts) && ts > 0 ? ts : Number.isFinite(delayed) ? delayed : null,
+    receiptRequested: child(message, 'request', NS_RECEIPTS) !== undefined,
+    receivedFor: clip(child(message, 'received', NS_RECEIPTS)?.attrs.id, MAX_ID_CHARS),
+    displayedFor: clip(child(message, 'displayed', NS_MARKERS)?.attrs.id, MAX_ID_CHARS),
+    admin:
+      command !== undefined && action !== undefined && ADMIN_ACTIONS.has(action)
+        ? { action: action as AdminAction, id: clip(command.attrs.id, MAX_ID_CHARS) ?? '' }
+        : null,
+  };
+}
+
+/**
+ * Unwrap a carbon (XEP-0280). Only carbons our own account sent us count; anyone else could
+ * forge one to plant a message "from" a colleague.
+ */
+export function unwrapCarbon(message: XmlElement, ownBare: string): { direction: 'sent' | 'received'; inner: XmlElement } | null {
+  for (const kind of ['sent', 'received'] as const) {
+    const wrapper = child(message, kind, NS_CARBONS);
+    if (wrapper === undefined) continue;
+    if (bareJid(message.attrs.from ?? ownBare) !== ownBare) return null;
+    const inner = child(child(wrapper, 'forwarded', NS_FORWARD) ?? wrapper, 'message', NS_CLIENT);
+    return inner === undefined ? null : { direction: kind, inner };
+  }
+  return null;
+}
+
+export interface MamResult {
+  readonly queryId: string;
+  readonly archiveId: string;
+  readonly inner: XmlElement;
+  readonly stamp: number | null;
+}
+
+/** A MAM result message; only from our own archive (no `from`, or our bare JID). */
+export function parseMamResult(message: XmlElement, ownBare: string): MamResult | null {
+  const result = child(message, 'result', NS_MAM);
+  if (result === undefined) return null;
+  const from = message.attrs.from;
+  if (from !== undefined && bareJid(from) !== ownBare) return null;
+  const forwarded = child(result, 'forwarded', NS_FORWARD);
+  const inner = forwarded === undefined ? undefined : child(forwarded, 'message', NS_CLIENT);
+  const stampText = forwarded === undefined ? undefined : child(forwarded, 'delay', NS_DELAY)?.attrs.stamp;
+  const stamp = stampText === undefined ? NaN : Date.parse(stampText);
+  if (inner === undefined || !result.attrs.id) return null;
+  return { queryId: result.attrs.queryid ?? '', archiveId: result.attrs.id, inner, stamp: Number.isFinite(stamp) ? stamp : null };
+}
+
+export function buildMamQuery(iqId: string, queryId: string, after: string | null, max: number): XmlElement {
+  return el(
+    'iq',
+    NS_CLIENT,
+    { type: 'set', id: iqId },
+    el(
+      'query',
+      NS_MAM,
+      { queryid: queryId },
+      el('x', NS_DATA, { type: 'submit' }, el('field', NS_DATA, { var: 'FORM_TYPE', type: 'hidden' }, el('value', NS_DATA, {}, NS_MAM))),
+      el('set', NS_RSM, {}, el('max', NS_RSM, {}, String(max)), after === null ? null : el('after', NS_RSM, {}, after)),
+    ),
+  );
+}
+
+export function buildAdminCommand(to: string, id: string, action: AdminAction): XmlElement {
+  return el('message', NS_CLIENT, { to, id, type: 'normal' }, el('command', NS_ADMIN, { action, id }), el('no-store', NS_HINTS));
+}
+
+export function buildAdminAck(to: string, id: string, commandId: string, outcome: 'ok' | 'failed'): XmlElement {
+  return el('message', NS_CLIENT, { to, id, type: 'normal' }, el('ack', NS_ADMIN, { id: commandId, outcome }), el('no-store', NS_HINTS));
+}

@@ -1,0 +1,58 @@
+import { CoreError } from '../errors.ts';
+import { XmppStream, type Credentials, type ServerConfig, XmppFailure } from './connection.ts';
+import { SmState } from './stream-management.ts';
+
+export type VerifyOutcome = 'ok' | 'wrong_password' | 'unknown_server' | 'untrusted_certificate' | 'insecure_server';
+
+/**
+ * The sign-in check the session layer uses: one full negotiation (TLS, SASL, bind), then a
+ * polite close. Wrong password, unreachable server and untrusted certificate stay distinct.
+ */
+export async function checkCredentials(
+  server: ServerConfig,
+  credentials: Credentials,
+  onMechanism?: (mechanism: string) => void,
+): Promise<VerifyOutcome> {
+  const stream = new XmppStream(server, { ...credentials, resource: credentials.resource ?? 'verify' }, new SmState(), {
+    stanza: () => {},
+    acked: () => {},
+    closed: () => {},
+  });
+  try {
+    const result = await stream.open();
+    onMechanism?.(result.mechanism);
+    stream.close();
+    return 'ok';
+  } catch (err) {
+    const failure = err instanceof XmppFailure ? err : new XmppFailure('protocol', 'unexpected');
+    switch (failure.kind) {
+      case 'auth':
+        return 'wrong_password';
+      case 'certificate':
+        return 'untrusted_certificate';
+      case 'plain_refused':
+      case 'no_mechanism':
+      case 'tls_required':
+        return 'insecure_server';
+      default:
+        return 'unknown_server';
+    }
+  }
+}
+
+/** Same check, as the CoreErrors the session layer hands to the renderer. */
+export async function verifyCredentials(server: ServerConfig, credentials: Credentials): Promise<void> {
+  const outcome = await checkCredentials(server, credentials);
+  switch (outcome) {
+    case 'ok':
+      return;
+    case 'wrong_password':
+      throw new CoreError('wrong_password', 'The user name or password was not accepted by the server.');
+    case 'untrusted_certificate':
+      throw new CoreError('certificate', "The server's certificate is not trusted. Contact your IT team.");
+    case 'insecure_server':
+      throw new CoreError('unsupported', 'The server does not offer a secure sign-in method. Contact your IT team.');
+    case 'unknown_server':
+      throw new CoreError('network', 'The server could not be reached. Check the address and the network.');
+  }
+}

@@ -1,0 +1,243 @@
+import type { SessionReason, SessionState, SessionStateName } from '../../../shared/contract/session.ts';
+import { CoreError } from '../errors.ts';
+import { silentLogger, type Logger } from '../log/logger.ts';
+import { MAX_TIMER_MS, systemClock, systemTimers, type Clock, type TimerHandle, type Timers } from './clock.ts';
+import { isAllowedTransition, type SessionTransition } from './machine.ts';
+import { DEFAULT_SESSION_TIMING, IMMEDIATE_FALLBACK_MS, type SessionTiming } from './policy.ts';
+
+/** The OS's own idle time (main adapts powerMonitor.getSystemIdleTime, which counts seconds). */
+export interface OsIdleSource {
+  idleMs(): number;
+}
+
+export type OsSessionEvent = 'lock-screen' | 'suspend' | 'user-switch';
+
+export interface SessionControllerDeps {
+  readonly clock?: Clock;
+  readonly timers?: Timers;
+  readonly osIdle?: OsIdleSource;
+  /** Read on every (re)schedule, so a policy change applies without a restart. */
+  readonly timing?: () => SessionTiming;
+  readonly log?: Logger;
+}
+
+export type TransitionListener = (transition: SessionTransition, state: SessionState) => void;
+
+export interface SessionController {
+  state(): SessionState;
+  onTransition(listener: TransitionListener): () => void;
+  /** A full sign-in (password verified by the vault): starts a new maximum-length session. */
+  signIn(staffId: string): SessionState;
+  /** Unlocks the locked session of the same staff member; 'password' also restarts the session length. */
+  unlock(staffId: string, method: 'pin' | 'password'): SessionState;
+  lock(reason: Extract<SessionReason, 'idle' | 'os_lock' | 'suspend' | 'user_switch' | 'hotkey' | 'button' | 'remote_lock'>): SessionState;
+  signOut(reason: Extract<SessionReason, 'sign_out' | 'idle' | 'max_session' | 'remote_lock' | 'wipe' | 'user_switch'>): SessionState;
+  /** Locks and hands over to the profile picker. */
+  switchUser(): SessionState;
+  /** Real input in the renderer (keyboard, pointer, touch). */
+  reportActivity(): void;
+  /** OS lock screen, suspend and fast user switching lock at once. */
+  osEvent(event: OsSessionEvent): void;
+  /** Sealwire's window lost focus or was hidden; with an idle timeout of 0 this locks. */
+  windowBlurred(): void;
+  /** Re-reads the timing (policy changed). */
+  refresh(): void;
+  dispose(): void;
+}
+
+const OS_REASON: Record<OsSessionEvent, 'os_lock' | 'suspend' | 'user_switch'> = {
+  'lock-screen': 'os_lock',
+  suspend: 'suspend',
+  'user-switch': 'user_switch',
+};
+
+/**
+ * Owns the session state in main. Idle locking and the maximum session length are enforced by
+ * main-side timers that re-check the clock when they fire; renderer heartbeats only move the
+ * last-activity time, so a frozen or hostile renderer cannot keep a session open.
+ */
+export function createSessionController(deps: SessionControllerDeps = {}): SessionController {
+  const clock = deps.clock ?? systemClock;
+  const timers = deps.timers ?? systemTimers;
+  const timing = deps.timing ?? (() => DEFAULT_SESSION_TIMING);
+  const log = deps.log ?? silentLogger;
+  const listeners = new Set<TransitionListener>();
+
+  let name: SessionStateName = 'signed-out';
+  let staffId: string | null = null;
+  let reason: SessionReason | null = null;
+  let since = clock.now();
+  let sessionStartedAt = 0;
+  let lastActivity = 0;
+  let idleTimer: TimerHandle | null = null;
+  let maxTimer: TimerHandle | null = null;
+  let disposed = false;
+
+  const current = timing;
+  const idleLimit = (t: SessionTiming) => (t.idleTimeoutMs === 0 ? IMMEDIATE_FALLBACK_MS : t.idleTimeoutMs);
+
+  const snapshot = (): SessionState => {
+    const t = current();
+    return {
+      state: name,
+      staffId,
+      reason,
+      since: Math.max(0, since),
+      kiosk: t.kiosk,
+      idleTimeoutMs: t.idleTimeoutMs,
+      sessionEndsAt: name === 'signed-out' ? null : Math.max(0, sessionStartedAt + t.maxSessionMs),
+    };
+  };
+
+  const clearTimer = (h: TimerHandle | null) => {
+    if (h !== null) timers.clearTimeout(h);
+  };
+
+  const transition = (to: SessionStateName, why: SessionReason, who: string) => {
+    if (!isAllowedTransition(name, to, why)) throw new Error(`session: ${name} -> ${to} (${why}) is not a transition`);
+    const from = name;
+    name = to;
+    reason = why;
+    since = clock.now();
+    staffId = to === 'signed-out' ? null : who;
+    schedule();
+    const change: SessionTransition = { from, to, reason: why, staffId: who, at: since };
+    log.info('session.transition', { from, to, reason: why });
+    const state = snapshot();
+    for (const listener of listeners) {
+      try {
+        listener(change, state);
+      } catch (err) {
+        log.error('session.listener_failed', { error: err });
+      }
+    }
+  };
+
+  /** The latest input anywhere: renderer heartbeats and the OS idle counter. */
+  const lastInput = (): number => {
+    let last = lastActivity;
+    if (deps.osIdle !== undefined) {
+      try {
+        const idle = deps.osIdle.idleMs();
+        if (Number.isFinite(idle) && idle >= 0) last = Math.max(last, clock.now() - idle);
+      } catch (err) {
+        log.warn('session.os_idle_failed', { error: err });
+      }
+    }
+    return last;
+  };
+
+  const onIdleTimer = () => {
+    idleTimer = null;
+    if (disposed || name !== 'unlocked' || staffId === null) return;
+    const t = current();
+    const limit = idleLimit(t);
+    const idleFor = clock.now() - lastInput();
+    if (idleFor >= limit) {
+      if (t.kiosk) transition('signed-out', 'idle', staffId);
+      else transition('locked', 'idle', staffId);
+      return;
+    }
+    armIdle(limit - idleFor);
+  };
+
+  const onMaxTimer = () => {
+    maxTimer = null;
+    if (disposed || name === 'signed-out' || staffId === null) return;
+    const endsAt = sessionStartedAt + current().maxSessionMs;
+    const left = endsAt - clock.now();
+    if (left <= 0) transition('signed-out', 'max_session', staffId);
+    else armMax(left);
+  };
+
+  const armIdle = (ms: number) => {
+    clearTimer(idleTimer);
+    idleTimer = timers.setTimeout(onIdleTimer, Math.min(MAX_TIMER_MS, Math.max(1, Math.ceil(ms))));
+  };
+  const armMax = (ms: number) => {
+    clearTimer(maxTimer);
+    maxTimer = timers.setTimeout(onMaxTimer, Math.min(MAX_TIMER_MS, Math.max(1, Math.ceil(ms))));
+  };
+
+  function schedule() {
+    clearTimer(idleTimer);
+    clearTimer(maxTimer);
+    idleTimer = null;
+    maxTimer = null;
+    if (disposed || name === 'signed-out') return;
+    const t = current();
+    armMax(sessionStartedAt + t.maxSessionMs - clock.now());
+    if (name === 'unlocked') armIdle(lastActivity + idleLimit(t) - clock.now());
+  }
+
+  const mustBe = (expected: SessionStateName) => {
+    if (name !== expected) throw new CoreError('conflict', 'That is not possible in the current session state.');
+  };
+
+  return {
+    state: snapshot,
+    onTransition(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    signIn(who) {
+      if (name === 'unlocked') {
+        if (staffId === who) return snapshot();
+        throw new CoreError('conflict', 'Another staff member is signed in. Lock or switch user first.');
+      }
+      // Someone else at a locked workstation: the previous session ends before the new one starts.
+      if (name === 'locked' && staffId !== null && staffId !== who) transition('signed-out', 'user_switch', staffId);
+      sessionStartedAt = clock.now();
+      lastActivity = sessionStartedAt;
+      transition('unlocked', name === 'locked' ? 'unlock' : 'sign_in', who);
+      return snapshot();
+    },
+    unlock(who, method) {
+      mustBe('locked');
+      if (staffId !== who) throw new CoreError('conflict', 'This session belongs to another staff member.');
+      const now = clock.now();
+      if (method === 'pin' && now >= sessionStartedAt + current().maxSessionMs) {
+        transition('signed-out', 'max_session', who);
+        throw new CoreError('unauthorized', 'Please sign in with your password.');
+      }
+      if (method === 'password') sessionStartedAt = now;
+      lastActivity = now;
+      transition('unlocked', 'unlock', who);
+      return snapshot();
+    },
+    lock(why) {
+      if (name === 'unlocked' && staffId !== null) transition('locked', why, staffId);
+      return snapshot();
+    },
+    signOut(why) {
+      if (name !== 'signed-out' && staffId !== null) transition('signed-out', why, staffId);
+      return snapshot();
+    },
+    switchUser() {
+      if (name === 'unlocked' && staffId !== null) {
+        if (current().kiosk) transition('signed-out', 'user_switch', staffId);
+        else transition('locked', 'user_switch', staffId);
+      }
+      return snapshot();
+    },
+    reportActivity() {
+      if (name === 'unlocked') lastActivity = Math.max(lastActivity, clock.now());
+    },
+    osEvent(event) {
+      if (name === 'unlocked' && staffId !== null) transition('locked', OS_REASON[event], staffId);
+    },
+    windowBlurred() {
+      if (name === 'unlocked' && staffId !== null && current().idleTimeoutMs === 0) {
+        if (current().kiosk) transition('signed-out', 'idle', staffId);
+        else transition('locked', 'idle', staffId);
+      }
+    },
+    refresh: () => schedule(),
+    dispose() {
+      disposed = true;
+      clearTimer(idleTimer);
+      clearTimer(maxTimer);
+      listeners.clear();
+    },
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * Options for the one app window, as a plain object so the tests can check every security switch
+ * without the Electron binary. The shape matches Electron's BrowserWindowConstructorOptions.
+ */
+export interface WindowOptionsInput {
+  readonly preloadPath: string;
+  readonly kiosk: boolean;
+  readonly isPackaged: boolean;
+}
+
+/** The app's identity for the OS (Windows AppUserModelID, macOS bundle id); build/electron-builder.yml uses the same. */
+export const APP_ID = 'health.sealwire.desktop';
+
+/** Fixed and PHI-free: the title never shows a patient, a colleague or a conversation. */
+export const WINDOW_TITLE = 'Sealwire';
+export const BACKGROUND_COLOR = '#f7f8fa';
+
+export function windowOptions(input: WindowOptionsInput) {
+  return {
+    title: WINDOW_TITLE,
+    width: 1200,
+    height: 800,
+    minWidth: 720,
+    minHeight: 520,
+    show: false,
+    kiosk: input.kiosk,
+    fullscreenable: input.kiosk,
+    backgroundColor: BACKGROUND_COLOR,
+    autoHideMenuBar: true,
+    webPreferences: {
+      preload: input.preloadPath,
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webviewTag: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      safeDialogs: true,
+      devTools: !input.isPackaged,
+      enableWebSQL: false,
+    },
+  };
+}
+
+export interface MenuItemSpec {
+  readonly label?: string;
+  readonly role?:
+    | 'appMenu'
+    | 'editMenu'
+    | 'windowMenu'
+    | 'quit'
+    | 'reload'
+    | 'forceReload'
+    | 'toggleDevTools';
+  readonly submenu?: readonly MenuItemSpec[];
+}
+
+/**
+ * The application menu: none on Windows and Linux in packaged builds; on macOS only the app and Edit
+ * menus (Cmd+C/V need them). DevTools and reload appear only in unpackaged runs.
+ */
+export function menuTemplate(platform: string, isPackaged: boolean): MenuItemSpec[] | null {
+  const mac = platform === 'darwin';
+  const develop: MenuItemSpec[] = isPackaged
+    ? []
+    : [{ label: 'Develop', submenu: [{ role: 'reload' }, { role: 'forceReload' }, { role: 'toggleDevTools' }] }];
+  if (mac) return [{ role: 'appMenu' }, { role: 'editMenu' }, { role: 'windowMenu' }, ...develop];
+  return develop.length === 0 ? null : develop;
+}

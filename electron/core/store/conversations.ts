@@ -1,0 +1,124 @@
+import { CoreError } from '../errors.ts';
+import type { Db } from './connection.ts';
+import { clampLimit, decodeCursor, encodeCursor, makePreview, PREVIEW_CHARS } from './format.ts';
+import { toContact, toConversation, type ContactRow, type ConversationRow } from './rows.ts';
+import type { Store } from './store.ts';
+
+type ConversationOps = Pick<
+  Store,
+  | 'ensureConversation'
+  | 'getConversation'
+  | 'findConversation'
+  | 'setConversationFlags'
+  | 'inbox'
+  | 'upsertContact'
+  | 'getContact'
+  | 'listContacts'
+>;
+
+interface InboxRow extends ConversationRow {
+  preview_body: string | null;
+  preview_sender: string | null;
+  preview_direction: 'in' | 'out' | null;
+  preview_recalled: number | null;
+}
+
+const INBOX_SELECT = `SELECT c.*, substr(m.body, 1, ${PREVIEW_CHARS * 4}) AS preview_body, m.sender_jid AS preview_sender,
+  m.direction AS preview_direction, m.recalled_at AS preview_recalled
+  FROM conversations c LEFT JOIN messages m ON m.id = c.last_message_id`;
+
+export function conversationOps(db: Db, now: () => number): ConversationOps {
+  const byId = db.prepare<[number], ConversationRow>('SELECT * FROM conversations WHERE id = ?');
+  const byJid = db.prepare<[string, string], ConversationRow>('SELECT * FROM conversations WHERE kind = ? AND jid = ?');
+  const insert = db.prepare('INSERT INTO conversations (kind, jid, title, last_activity) VALUES (?, ?, ?, ?)');
+  const setTitle = db.prepare('UPDATE conversations SET title = ? WHERE id = ?');
+  const setMuted = db.prepare('UPDATE conversations SET muted = ? WHERE id = ?');
+  const setArchived = db.prepare('UPDATE conversations SET archived = ? WHERE id = ?');
+  const inboxFirst = db.prepare<[number], InboxRow>(
+    `${INBOX_SELECT} WHERE c.archived = 0 ORDER BY c.last_activity DESC, c.id DESC LIMIT ?`,
+  );
+  const inboxBefore = db.prepare<[number, number, number], InboxRow>(
+    `${INBOX_SELECT} WHERE c.archived = 0 AND (c.last_activity, c.id) < (?, ?) ORDER BY c.last_activity DESC, c.id DESC LIMIT ?`,
+  );
+  const allFirst = db.prepare<[number], InboxRow>(`${INBOX_SELECT} ORDER BY c.last_activity DESC, c.id DESC LIMIT ?`);
+  const allBefore = db.prepare<[number, number, number], InboxRow>(
+    `${INBOX_SELECT} WHERE (c.last_activity, c.id) < (?, ?) ORDER BY c.last_activity DESC, c.id DESC LIMIT ?`,
+  );
+  const upsertContact = db.prepare(
+    `INSERT INTO contacts (jid, display_name, presence, presence_at) VALUES (@jid, @displayName, @presence, @presenceAt)
+     ON CONFLICT (jid) DO UPDATE SET
+       display_name = CASE WHEN @hasName THEN excluded.display_name ELSE display_name END,
+       presence = CASE WHEN @hasPresence THEN excluded.presence ELSE presence END,
+       presence_at = CASE WHEN @hasPresence THEN excluded.presence_at ELSE presence_at END`,
+  );
+  const contact = db.prepare<[string], ContactRow>('SELECT * FROM contacts WHERE jid = ?');
+  const contacts = db.prepare<[number], ContactRow>('SELECT * FROM contacts ORDER BY jid LIMIT ?');
+
+  const ensure = db.transaction((kind: 'direct' | 'room', jid: string, title: string | null | undefined) => {
+    const found = byJid.get(kind, jid);
+    if (found !== undefined) {
+      if (title !== undefined && title !== found.title) setTitle.run(title, found.id);
+      return toConversation(byId.get(found.id) as ConversationRow);
+    }
+    const id = Number(insert.run(kind, jid, title ?? null, now()).lastInsertRowid);
+    return toConversation(byId.get(id) as ConversationRow);
+  });
+
+  return {
+    ensureConversation: ({ kind, jid, title }) => ensure.immediate(kind, jid, title),
+    getConversation(id) {
+      const row = byId.get(id);
+      return row === undefined ? null : toConversation(row);
+    },
+    findConversation(kind, jid) {
+      const row = byJid.get(kind, jid);
+      return row === undefined ? null : toConversation(row);
+    },
+    setConversationFlags(id, flags) {
+      if (byId.get(id) === undefined) throw new CoreError('not_found', 'That conversation was not found.');
+      db.transaction(() => {
+        if (flags.muted !== undefined) setMuted.run(flags.muted ? 1 : 0, id);
+        if (flags.archived !== undefined) setArchived.run(flags.archived ? 1 : 0, id);
+        if (flags.title !== undefined) setTitle.run(flags.title, id);
+      }).immediate();
+    },
+    inbox(opts = {}) {
+      const limit = clampLimit(opts.limit);
+      const pos = opts.before === undefined ? null : decodeCursor(opts.before);
+      if (opts.before !== undefined && pos === null) throw new CoreError('invalid_request', 'The page position is not valid.');
+      const rows =
+        pos === null
+          ? (opts.includeArchived ? allFirst : inboxFirst).all(limit + 1)
+          : (opts.includeArchived ? allBefore : inboxBefore).all(pos.at, pos.id, limit + 1);
+      const more = rows.length > limit;
+      const page = more ? rows.slice(0, limit) : rows;
+      const last = page[page.length - 1];
+      return {
+        entries: page.map((r) => ({
+          ...toConversation(r),
+          preview: r.preview_recalled === null ? makePreview(r.preview_body) : null,
+          previewSenderJid: r.preview_sender,
+          previewDirection: r.preview_direction,
+        })),
+        nextCursor: more && last !== undefined ? encodeCursor({ at: last.last_activity, id: last.id }) : null,
+      };
+    },
+    upsertContact(c) {
+      upsertContact.run({
+        jid: c.jid,
+        displayName: c.displayName ?? null,
+        presence: c.presence ?? null,
+        presenceAt: c.presenceAt ?? null,
+        hasName: c.displayName !== undefined ? 1 : 0,
+        hasPresence: c.presence !== undefined ? 1 : 0,
+      });
+    },
+    getContact(jid) {
+      const row = contact.get(jid);
+      return row === undefined ? null : toContact(row);
+    },
+    listContacts(limit = 1000) {
+      return contacts.all(clampLimit(limit, 1000, 10_000)).map(toContact);
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { CoreError } from '../errors.ts';
+
+export const DAMAGED = 'The message store on this computer is damaged and cannot be read.';
+export const WRONG_KEY = 'The password is not correct.';
+export const TOO_NEW = 'This message store was written by a newer version of Sealwire. Update Sealwire to open it.';
+export const NOT_FOUND = 'The message store was not found.';
+
+/** SQLite result codes that mean the bytes on disk are not what was written. */
+const DAMAGE_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_CORRUPT_VTAB', 'SQLITE_CORRUPT_INDEX', 'SQLITE_CORRUPT_SEQUENCE']);
+
+export function sqliteCode(err: unknown): string | null {
+  if (err instanceof Error && typeof (err as { code?: unknown }).code === 'string') {
+    const code = (err as unknown as { code: string }).code;
+    return code.startsWith('SQLITE_') ? code : null;
+  }
+  return null;
+}
+
+export function isDamage(err: unknown): boolean {
+  const code = sqliteCode(err);
+  return code !== null && (DAMAGE_CODES.has(code) || code.startsWith('SQLITE_CORRUPT'));
+}
+
+/** Maps damage to the typed error; everything else passes through (and becomes 'internal' at IPC). */
+export function mapStoreError(err: unknown): unknown {
+  if (err instanceof CoreError) return err;
+  if (isDamage(err)) return new CoreError('damaged_store', DAMAGED, { cause: err });
+  return err;
+}
+
+/** Wraps every function property so SQLite damage surfaces as CoreError('damaged_store'). */
+export function guardMethods<T extends object>(target: T): T {
+  for (const name of Object.keys(target) as (keyof T)[]) {
+    const value = target[name];
+    if (typeof value !== 'function') continue;
+    const fn = value as (...args: unknown[]) => unknown;
+    (target as Record<keyof T, unknown>)[name] = (...args: unknown[]) => {
+      try {
+        const out = fn.apply(target, args);
+        if (out instanceof Promise) return out.catch((err: unknown) => Promise.reject(mapStoreError(err)));
+        return out;
+      } catch (err) {
+        throw mapStoreError(err);
+      }
+    };
+  }
+  return target;
+}

@@ -1,0 +1,36 @@
+/** Password and PIN rules. Pure, so the same checks can be unit-tested and later tightened by policy. */
+
+export const PASSWORD_MIN_CHARS = 10;
+export const PIN_MIN_DIGITS = 6;
+export const PIN_MAX_DIGITS = 12;
+
+export type SecretVerdict = { ok: true } | { ok: false; reason: string };
+
+const chars = (s: string): number => [...s.normalize('NFC')].length;
+
+export function checkPassword(password: string, minChars = PASSWORD_MIN_CHARS): SecretVerdict {
+  if (chars(password) < minChars) return { ok: false, reason: `Choose a password of at least ${minChars} characters.` };
+  if (password.trim().length === 0) return { ok: false, reason: 'A password cannot be only spaces.' };
+  if (new Set(password).size === 1) return { ok: false, reason: 'A password cannot repeat one character.' };
+  return { ok: true };
+}
+
+/** True for PINs anyone would guess first: one digit repeated, straight runs, a repeated pair or triple. */
+export function isTrivialPin(pin: string): boolean {
+  const d = [...pin].map(Number);
+  const stepsBy = (step: number) => d.every((v, i) => i === 0 || v === ((d[i - 1] as number) + step + 10) % 10);
+  if (stepsBy(0) || stepsBy(1) || stepsBy(-1)) return true;
+  for (const period of [2, 3]) {
+    if (pin.length % period === 0 && pin === pin.slice(0, period).repeat(pin.length / period)) return true;
+  }
+  return false;
+}
+
+export function checkPin(pin: string): SecretVerdict {
+  if (!/^\d+$/.test(pin)) return { ok: false, reason: 'A PIN is digits only.' };
+  if (pin.length < PIN_MIN_DIGITS || pin.length > PIN_MAX_DIGITS) {
+    return { ok: false, reason: `Choose a PIN of ${PIN_MIN_DIGITS} to ${PIN_MAX_DIGITS} digits.` };
+  }
+  if (isTrivialPin(pin)) return { ok: false, reason: 'That PIN is too easy to guess. Avoid repeated digits and runs like 123456.' };
+  return { ok: true };
+}

@@ -1,0 +1,70 @@
+import type { Strings } from './types.ts';
+
+export const es: Strings = {
+  app: {
+    name: 'Sealwire',
+    tagline: 'Mensajería clínica segura',
+  },
+  shell: {
+    skipToContent: 'Saltar al contenido principal',
+    statusArea: 'Conexión y llavero',
+    navigation: 'Conversaciones y estación de trabajo',
+    conversationsHeading: 'Conversaciones',
+    conversationsEmpty: 'Sus conversaciones aparecerán aquí cuando inicie sesión.',
+    workstationHeading: 'Estación de trabajo',
+    statusLink: 'Estado de la estación',
+  },
+  connection: {
+    connecting: 'Conectando…',
+    open: 'Conectado',
+    closed: 'Sin conexión',
+  },
+  keychain: {
+    checking: 'Comprobando el llavero…',
+    available: 'Llavero disponible',
+    unavailable: 'Llavero no disponible',
+  },
+  prefs: {
+    heading: 'Pantalla',
+    theme: 'Tema',
+    themeSystem: 'Igual que este equipo',
+    themeLight: 'Claro',
+    themeDark: 'Oscuro',
+    language: 'Idioma',
+  },
+  status: {
+    heading: 'Estado de la estación de trabajo',
+    intro: 'Lo que Sealwire encontró en este equipo. Lo sigue comprobando por sí solo.',
+    loading: 'Comprobando esta estación de trabajo…',
+    version: 'Versión de la aplicación',
+    keychain: 'Llavero del sistema',
+    keychainAvailable: 'Disponible',
+    keychainAvailableNote: 'Las claves de cifrado se guardan en el llavero del sistema.',
+    keychainUnavailable: 'No disponible',
+    keychainUnavailableTitle: 'Sealwire no guardará información de pacientes en este equipo',
+    localData: 'Perfiles del personal',
+    profilesNone: 'Todavía ninguno en este equipo',
+    profiles_one: '{{count}} perfil en este equipo',
+    profiles_other: '{{count}} perfiles en este equipo',
+    runtime: 'Se ejecuta como',
+    runtimeDesktop: 'Aplicación de escritorio',
+    runtimeBridge: 'Puente de desarrollo (navegador)',
+    platform: 'Sistema operativo',
+    checkedAt: 'Última comprobación',
+    refresh: 'Comprobar de nuevo',
+    refreshing: 'Comprobando…',
+  },
+  platform: {
+    linux: 'Linux',
+    win32: 'Windows',
+    darwin: 'macOS',
+  },
+  error: {
+    unreachableTitle: 'No se puede conectar con Sealwire',
+    unreachableBody:
+      'Esta pantalla no pudo conectarse con el servicio de Sealwire en este equipo. Si la abrió desde un enlace, puede que el enlace haya caducado: inicie Sealwire de nuevo y use el enlace nuevo.',
+    failedTitle: 'Algo salió mal',
+    failedBody: 'Sealwire dio una respuesta inesperada. Inténtelo de nuevo; si sigue ocurriendo, avise a su equipo de informática.',
+    retry: 'Intentar de nuevo',
+  },
+};

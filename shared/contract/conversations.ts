@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { defineMethod } from './define.ts';
+
+const Id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+/** Opaque keyset position produced by main; the renderer only hands it back. */
+const Cursor = z.string().min(1).max(40);
+const Jid = z.string().max(3071);
+const Time = z.number().int();
+
+export const ConversationKind = z.enum(['direct', 'room']);
+export const MessageState = z.enum(['queued', 'sent', 'delivered', 'read', 'failed']);
+export const MessageDirection = z.enum(['in', 'out']);
+export const MessagePriority = z.enum(['normal', 'urgent']);
+
+export const InboxEntry = z.strictObject({
+  id: Id,
+  kind: ConversationKind,
+  jid: Jid,
+  title: z.string().max(1024).nullable(),
+  lastActivity: Time.nullable(),
+  unreadCount: z.number().int().nonnegative(),
+  muted: z.boolean(),
+  archived: z.boolean(),
+  preview: z.string().max(1000).nullable(),
+  previewSenderJid: Jid.nullable(),
+  previewDirection: MessageDirection.nullable(),
+});
+export type InboxEntry = z.infer<typeof InboxEntry>;
+
+export const Message = z.strictObject({
+  id: Id,
+  clientId: z.string().max(256),
+  serverId: z.string().max(256).nullable(),
+  conversationId: Id,
+  senderJid: Jid,
+  body: z.string().max(100_000),
+  sentAt: Time,
+  receivedAt: Time.nullable(),
+  direction: MessageDirection,
+  state: MessageState,
+  priority: MessagePriority,
+  patientTag: z.string().max(256).nullable(),
+  editedAt: Time.nullable(),
+  recalledAt: Time.nullable(),
+  attachmentCount: z.number().int().nonnegative(),
+});
+export type Message = z.infer<typeof Message>;
+
+export const SearchHit = z.strictObject({
+  messageId: Id,
+  conversationId: Id,
+  senderJid: Jid,
+  sentAt: Time,
+  /** Plain text; matches are wrapped in U+0002 … U+0003 for highlighting (never HTML). */
+  snippet: z.string().max(4000),
+  rank: z.number(),
+});
+export type SearchHit = z.infer<typeof SearchHit>;
+
+export const conversationsMethods = {
+  'conversations.inbox': defineMethod({
+    request: z.strictObject({
+      limit: z.number().int().min(1).max(200).optional(),
+      before: Cursor.optional(),
+      includeArchived: z.boolean().optional(),
+    }),
+    response: z.strictObject({ entries: z.array(InboxEntry).max(200), nextCursor: Cursor.nullable() }),
+    access: 'phi',
+    audit: 'conversation.list',
+  }),
+  'messages.page': defineMethod({
+    request: z.strictObject({
+      conversationId: Id,
+      before: Cursor.optional(),
+      after: Cursor.optional(),
+      limit: z.number().int().min(1).max(200).optional(),
+    }),
+    response: z.strictObject({
+      messages: z.array(Message).max(200),
+      olderCursor: Cursor.nullable(),
+      newerCursor: Cursor.nullable(),
+    }),
+    access: 'phi',
+    audit: 'conversation.open',
+  }),
+  'messages.search': defineMethod({
+    request: z.strictObject({ query: z.string().min(1).max(200), limit: z.number().int().min(1).max(100).optional() }),
+    response: z.strictObject({ hits: z.array(SearchHit).max(100) }),
+    access: 'phi',
+    audit: 'search',
+  }),
+  'conversations.markRead': defineMethod({
+    request: z.strictObject({ conversationId: Id, upToMessageId: Id }),
+    response: z.strictObject({ unreadCount: z.number().int().nonnegative() }),
+    access: 'phi',
+    audit: 'conversation.read',
+  }),
+};
+
+export const conversationsEvents = {};

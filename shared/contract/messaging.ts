@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { Message, MessageDirection, MessagePriority, MessageState } from './conversations.ts';
+import { defineMethod } from './define.ts';
+
+const Id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const Jid = z.string().min(3).max(3071);
+
+/**
+ * offline / connecting / online / reconnecting, and three stopped states that need someone to act:
+ * auth_failed (password changed), cert_failed (untrusted or mis-pinned certificate),
+ * insecure_server (no TLS, or only PLAIN while policy forbids it).
+ */
+export const ConnectionState = z.enum(['offline', 'connecting', 'online', 'reconnecting', 'auth_failed', 'cert_failed', 'insecure_server']);
+export type ConnectionState = z.infer<typeof ConnectionState>;
+
+export const MessagingStatus = z.strictObject({
+  state: ConnectionState,
+  /** Our bare JID, null while no staff member is signed in. */
+  account: Jid.nullable(),
+  /** Messages written but not yet acknowledged by the server. */
+  outbox: z.number().int().nonnegative(),
+});
+export type MessagingStatus = z.infer<typeof MessagingStatus>;
+
+export const DirectoryEntry = z.strictObject({
+  jid: Jid,
+  displayName: z.string().max(1024).nullable(),
+  presence: z.string().max(40).nullable(),
+});
+export type DirectoryEntry = z.infer<typeof DirectoryEntry>;
+
+export const messagingMethods = {
+  'messaging.state': defineMethod({
+    request: z.strictObject({}),
+    response: MessagingStatus,
+    access: 'public',
+    audit: null,
+  }),
+  'messaging.send': defineMethod({
+    request: z.strictObject({
+      to: Jid,
+      body: z.string().min(1).max(10_000),
+      priority: MessagePriority.optional(),
+      patientTag: z.string().min(1).max(100).nullable().optional(),
+    }),
+    response: z.strictObject({ message: Message }),
+    access: 'phi',
+    audit: 'message.send',
+  }),
+  'messaging.directory': defineMethod({
+    request: z.strictObject({ limit: z.number().int().min(1).max(1000).optional() }),
+    response: z.strictObject({ entries: z.array(DirectoryEntry).max(1000) }),
+    access: 'phi',
+    audit: null,
+  }),
+  'messaging.markRead': defineMethod({
+    request: z.strictObject({ conversationId: Id, upToMessageId: Id }),
+    response: z.strictObject({ newlyRead: z.number().int().nonnegative(), unreadCount: z.number().int().nonnegative() }),
+    access: 'phi',
+    audit: 'conversation.read',
+  }),
+};
+
+/**
+ * Events carry ids and states, never message text: the renderer fetches content through the
+ * gated, audited `messages.page`, so nothing PHI is pushed while the screen is locked.
+ */
+export const messagingEvents = {
+  'messaging.connection': z.strictObject({ state: ConnectionState }),
+  'messaging.incoming': z.strictObject({
+    conversationId: Id,
+    messageId: Id,
+    direction: MessageDirection,
+    priority: MessagePriority,
+  }),
+  'messaging.messageState': z.strictObject({ conversationId: Id, messageId: Id, state: MessageState }),
+};

@@ -1,0 +1,88 @@
+import fsp from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { messagingEvents, messagingMethods, type EventName } from '../../shared/contract/index.ts';
+import { silentLogger } from '../../electron/core/log/logger.ts';
+import { bindMessagingEvents, createMessagingSession, messagingHandlers, type MessagingSession } from '../../electron/core/messaging/index.ts';
+import { openStore, type Store } from '../../electron/core/store/store.ts';
+import { startProsody, type ProsodyHandle } from '../../electron/dev/prosody/index.ts';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { serverFor, tempDir, until } from './messaging-support.ts';
+
+let prosody: ProsodyHandle;
+let dir: string;
+const cleanup: Array<() => Promise<void> | void> = [];
+
+beforeAll(async () => {
+  prosody = await startProsody({
+    users: [
+      { username: 'desk', password: 'pw-desk' },
+      { username: 'lab', password: 'pw-lab' },
+    ],
+    mucDomain: false,
+    httpUpload: false,
+  });
+  dir = await tempDir();
+});
+
+afterAll(async () => {
+  for (const c of cleanup.reverse()) await c();
+  await prosody?.stop();
+  if (dir) await fsp.rm(dir, { recursive: true, force: true });
+});
+
+function session(username: string): { s: MessagingSession; store: Store } {
+  const store = openStore({ file: path.join(dir, `${username}.db`), key: randomBytes(32), create: true });
+  const s = createMessagingSession({ server: serverFor(prosody), credentials: { username, password: `pw-${username}` }, store, log: silentLogger });
+  cleanup.push(() => store.close(), () => s.stop());
+  return { s, store };
+}
+
+describe('messaging contract handlers over the real engine', () => {
+  it('answers state, send, directory and markRead with contract-valid values, and pushes PHI-free events', async () => {
+    const desk = session('desk');
+    const lab = session('lab');
+    const handlersFor = (x: { s: MessagingSession; store: Store } | null) =>
+      messagingHandlers({ current: () => (x === null ? null : { engine: x.s.engine, manager: x.s.manager, store: x.store }) });
+    const ctx = { transport: 'bridge' as const };
+
+    const signedOut = handlersFor(null);
+    expect(await signedOut['messaging.state']({}, ctx)).toEqual({ state: 'offline', account: null, outbox: 0 });
+    expect(() => signedOut['messaging.send']({ to: 'lab@localhost', body: 'x' }, ctx)).toThrow(expect.objectContaining({ code: 'locked' }));
+
+    const events: Array<{ name: EventName; payload: unknown }> = [];
+    cleanup.push(bindMessagingEvents(lab.s.engine, (name, payload) => events.push({ name, payload })));
+    const deskEvents: Array<{ name: EventName; payload: unknown }> = [];
+    cleanup.push(bindMessagingEvents(desk.s.engine, (name, payload) => deskEvents.push({ name, payload })));
+    desk.s.start();
+    lab.s.start();
+    await desk.s.manager.waitOnline();
+    await lab.s.manager.waitOnline();
+
+    const h = handlersFor(desk);
+    const state = await h['messaging.state']({}, ctx);
+    expect(messagingMethods['messaging.state'].response.parse(state)).toMatchObject({ state: 'online', account: 'desk@localhost' });
+    const request = messagingMethods['messaging.send'].request.parse({ to: 'lab@localhost', body: 'Patient in room 2 (canary-7731)', priority: 'urgent' });
+    const sent = await h['messaging.send'](request, ctx);
+    expect(messagingMethods['messaging.send'].response.safeParse(sent).success).toBe(true);
+    await until(() => lab.store.getMessageByClientId(sent.message.clientId) !== null, 10_000, 'delivery');
+
+    const got = lab.store.getMessageByClientId(sent.message.clientId)!;
+    const read = await handlersFor(lab)['messaging.markRead']({ conversationId: got.conversationId, upToMessageId: got.id }, ctx);
+    expect(messagingMethods['messaging.markRead'].response.parse(read)).toEqual({ newlyRead: 1, unreadCount: 0 });
+    await until(() => desk.store.getMessageByClientId(sent.message.clientId)?.state === 'read', 10_000, 'read');
+    await expect(Promise.resolve().then(() => handlersFor(lab)['messaging.markRead']({ conversationId: 999_999, upToMessageId: 1 }, ctx))).rejects.toMatchObject({ code: 'not_found' });
+
+    const directory = await h['messaging.directory']({}, ctx);
+    expect(messagingMethods['messaging.directory'].response.safeParse(directory).success).toBe(true);
+
+    // Every pushed event matches its schema and none carries the message text.
+    const all = [...events, ...deskEvents];
+    expect(all.some((e) => e.name === 'messaging.incoming')).toBe(true);
+    expect(deskEvents.filter((e) => e.name === 'messaging.messageState').map((e) => (e.payload as { state: string }).state)).toEqual(['sent', 'delivered', 'read']);
+    for (const e of all) {
+      expect(messagingEvents[e.name as keyof typeof messagingEvents].safeParse(e.payload).success).toBe(true);
+      expect(JSON.stringify(e.payload)).not.toContain('canary-7731');
+    }
+  });
+});

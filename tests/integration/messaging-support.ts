@@ -1,0 +1,110 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { silentLogger, type Logger } from '../../electron/core/log/logger.ts';
+import type { ServerConfig } from '../../electron/core/messaging/connection.ts';
+import { createMessagingEngine, type MessagingEngine, type MessagingEngineOptions } from '../../electron/core/messaging/engine.ts';
+import { createConnectionManager, type ConnectionManager } from '../../electron/core/messaging/manager.ts';
+import { openStore, type Store, type StoredMessage } from '../../electron/core/store/store.ts';
+import type { ProsodyHandle } from '../../electron/dev/prosody/index.ts';
+
+/** Shared setup for the messaging integration tests: real Prosody, real encrypted stores. */
+export interface Account {
+  readonly jid: string;
+  readonly store: Store;
+  readonly manager: ConnectionManager;
+  readonly engine: MessagingEngine;
+  close(): Promise<void>;
+}
+
+export const tempDir = () => fsp.mkdtemp(path.join(os.tmpdir(), 'sealwire-msg-'));
+
+export const serverFor = (p: ProsodyHandle, overrides: Partial<ServerConfig> = {}): ServerConfig => ({
+  domain: p.domain,
+  host: p.host,
+  port: p.c2sPort,
+  mode: 'starttls',
+  ca: p.caCertPem,
+  timeoutMs: 5_000,
+  ...overrides,
+});
+
+export interface AccountOptions {
+  readonly dir: string;
+  readonly username: string;
+  readonly password?: string;
+  readonly resource?: string;
+  /** Reuse an existing store file (same key) to simulate the same device coming back. */
+  readonly storeFile?: string;
+  readonly key?: Buffer;
+  readonly log?: Logger;
+  readonly engine?: Partial<MessagingEngineOptions>;
+  readonly server?: Partial<ServerConfig>;
+  readonly start?: boolean;
+}
+
+export async function openAccount(p: ProsodyHandle, o: AccountOptions): Promise<Account & { key: Buffer; storeFile: string }> {
+  const key = o.key ?? randomBytes(32);
+  const storeFile = o.storeFile ?? path.join(o.dir, `${o.username}-${randomUUID()}.db`);
+  const store = openStore({ file: storeFile, key, create: true });
+  const log = o.log ?? silentLogger;
+  const manager = createConnectionManager({
+    server: serverFor(p, o.server),
+    credentials: { username: o.username, password: o.password ?? `pw-${o.username}`, resource: o.resource ?? randomUUID().slice(0, 8) },
+    log,
+    backoffBaseMs: 100,
+    backoffMaxMs: 1_000,
+  });
+  const engine = createMessagingEngine({ manager, store, log, ...o.engine });
+  if (o.start !== false) {
+    manager.start();
+    await manager.waitOnline();
+    await engine.whenSynced();
+  }
+  return {
+    jid: `${o.username}@${p.domain}`,
+    store,
+    manager,
+    engine,
+    key,
+    storeFile,
+    async close() {
+      engine.dispose();
+      await manager.stop();
+      store.close();
+    },
+  };
+}
+
+/** Every message of a conversation, oldest first (walks the store's pages). */
+export function allMessages(store: Store, peerJid: string): StoredMessage[] {
+  const conversation = store.findConversation('direct', peerJid);
+  if (conversation === null) return [];
+  // The first page is the newest; walk back through older pages, then put them oldest first.
+  const pages: StoredMessage[][] = [];
+  let before: string | undefined;
+  for (;;) {
+    const page = store.messagesPage(conversation.id, { limit: 200, ...(before ? { before } : {}) });
+    pages.unshift(page.messages);
+    if (page.olderCursor === null || page.messages.length === 0) break;
+    before = page.olderCursor;
+  }
+  const out = pages.flat();
+  return out;
+}
+
+export async function until(check: () => boolean, timeoutMs = 15_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Exactly once, in order: the bodies seen equal the bodies sent. */
+export function bodies(store: Store, peerJid: string, direction?: 'in' | 'out'): string[] {
+  return allMessages(store, peerJid)
+    .filter((m) => direction === undefined || m.direction === direction)
+    .map((m) => m.body);
+}
