@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { silentLogger } from '../electron/core/log/logger.ts';
+import { silentLogger, type Logger } from '../electron/core/log/logger.ts';
 import type { ServerConfig } from '../electron/core/messaging/connection.ts';
 import { createMessagingEngine, type MessagingEngine } from '../electron/core/messaging/engine.ts';
 import { createConnectionManager, type ConnectionManager } from '../electron/core/messaging/manager.ts';
@@ -34,6 +34,15 @@ const CLIENTS = env('BENCH_CLIENTS', 50);
 const CLIENT_MSGS = env('BENCH_CLIENT_MSGS', 100);
 const BOUND_MS = env('BENCH_BOUND_S', 240) * 1000;
 const say = (msg: string) => process.stderr.write(`[bench:messaging] ${msg}\n`);
+const benchLog: Logger =
+  process.env.BENCH_VERBOSE === '1'
+    ? {
+        debug() {},
+        info: (e, f) => say(`${e} ${JSON.stringify(f ?? {})}`),
+        warn: (e, f) => say(`${e} ${JSON.stringify(f ?? {})}`),
+        error: (e, f) => say(`${e} ${String((f?.error as Error | undefined)?.stack ?? JSON.stringify(f ?? {}))}`),
+      }
+    : silentLogger;
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -52,7 +61,7 @@ interface Peer {
 async function main() {
   const shm = fs.existsSync('/dev/shm') && process.env.BENCH_SERVER_ON_DISK !== '1';
   const storeDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'sealwire-bench-msg-'));
-  const names = ['lat_a', 'lat_b', 'raw_a', 'raw_b', 'burst_a', 'burst_b', ...Array.from({ length: CLIENTS }, (_, i) => `c${i}`)];
+  const names = ['lat_a', 'lat_b', 'shm_a', 'shm_b', 'raw_a', 'raw_b', 'burst_a', 'burst_b', ...Array.from({ length: CLIENTS }, (_, i) => `c${i}`)];
   say(`starting Prosody (${shm ? 'tmpfs' : 'disk'}) with ${names.length} accounts`);
   const savedTmp = process.env.TMPDIR;
   if (shm) process.env.TMPDIR = '/dev/shm';
@@ -67,11 +76,11 @@ async function main() {
   const peers: Peer[] = [];
 
   const connect = async (username: string, withEngine: boolean, storeFile?: string): Promise<Peer> => {
-    const manager = createConnectionManager({ server, credentials: { username, password: `pw-${username}`, resource: 'bench' }, log: silentLogger });
+    const manager = createConnectionManager({ server, credentials: { username, password: `pw-${username}`, resource: `bench-${peers.length}` }, log: benchLog });
     let peer: Peer = { jid: `${username}@${prosody.domain}`, manager };
     if (withEngine) {
       const store = openStore({ file: storeFile ?? path.join(storeDir, `${username}.db`), key: randomBytes(32), create: true });
-      const engine = createMessagingEngine({ manager, store, log: silentLogger, mamPageSize: 1000 });
+      const engine = createMessagingEngine({ manager, store, log: benchLog, mamPageSize: 1000 });
       peer = { ...peer, engine, store };
     }
     manager.start();
@@ -124,6 +133,36 @@ async function main() {
       result.latency_p95_ms = round(percentile(samples, 95));
       result.engine_over_raw_p50 = round((result.latency_p50_ms as number) / (result.raw_latency_p50_ms as number));
       say(`engine p50 ${result.latency_p50_ms} ms`);
+    }
+
+    // 2b. The same with both stores on tmpfs: what our engine costs without the disk's fsync.
+    if (shm) {
+      const shmDir = await fsp.mkdtemp(path.join('/dev/shm', 'sealwire-bench-store-'));
+      say('engine with stores on tmpfs');
+      try {
+        const a = await connect('shm_a', true, path.join(shmDir, 'a.db'));
+        const b = await connect('shm_b', true, path.join(shmDir, 'b.db'));
+        let arrived: (() => void) | undefined;
+        b.engine!.onIncoming(() => arrived?.());
+        const samples: number[] = [];
+        for (let i = 0; i < LATENCY_N; i++) {
+          const t = performance.now();
+          const got = new Promise<void>((r) => (arrived = r));
+          a.engine!.send({ to: b.jid, body: `tmpfs engine message ${i}` });
+          await Promise.race([got, sleep(10_000).then(() => Promise.reject(new Error(`tmpfs sample ${i} never arrived`)))]);
+          samples.push(performance.now() - t);
+        }
+        result.latency_p50_ms_store_on_tmpfs = round(percentile(samples, 50));
+        result.engine_over_raw_p50_store_on_tmpfs = round((result.latency_p50_ms_store_on_tmpfs as number) / (result.raw_latency_p50_ms as number));
+        for (const p of [a, b]) {
+          await p.manager.stop();
+          p.engine?.dispose();
+          p.store?.close();
+          peers.splice(peers.indexOf(p), 1);
+        }
+      } finally {
+        await fsp.rm(shmDir, { recursive: true, force: true });
+      }
     }
 
     // 3. Burst: 10,000 at once through the outbox; count what B stored.

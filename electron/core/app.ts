@@ -1,11 +1,17 @@
 import type { SystemStatus } from '../../shared/contract/index.ts';
 import { CoreEvents } from './events.ts';
-import { createDispatcher, type CallHooks, type Dispatcher, type Handlers } from './ipc/dispatcher.ts';
+import { createDispatcher, type Dispatcher, type Handlers } from './ipc/dispatcher.ts';
 import { createKeytarKeychain, type Keychain } from './keychain/keychain.ts';
 import type { Logger } from './log/logger.ts';
 import { readPolicyFile } from './policy/machine.ts';
 import { PolicyService } from './policy/service.ts';
 import { conversationHandlers } from './store/handlers.ts';
+import type { OrganisationServer } from './account/server.ts';
+import { createAccountDomain } from './account/wire.ts';
+import { systemTimers, type Clock, type Timers } from './session/clock.ts';
+import { scheduleRetention } from './store/retention.ts';
+import type { OsIdleSource, SessionController } from './session/controller.ts';
+import { createSessionDomain } from './session/wire.ts';
 import { readSystemStatus } from './system/status.ts';
 import { createVaultDomain, type VaultDomain } from './vault/wire.ts';
 
@@ -22,6 +28,13 @@ export interface CoreOptions {
   readonly machinePolicy?: unknown;
   /** Where core reads machine policy when main passes none; tests point it at a temp file. */
   readonly machinePolicyFile?: string;
+  /** The OS's own idle time (main adapts powerMonitor); the bridge has none. */
+  readonly osIdle?: OsIdleSource;
+  /** The organisation's XMPP server from managed configuration; undefined lets staff type it. */
+  readonly server?: OrganisationServer;
+  /** Session time (idle, max session, back-off); tests inject a fake clock. */
+  readonly clock?: Clock;
+  readonly timers?: Timers;
 }
 
 export interface Core {
@@ -30,6 +43,10 @@ export interface Core {
   readonly policy: PolicyService;
   /** The open staff profile (store, attachments); `require()` throws 'locked' when none. */
   readonly profiles: VaultDomain['profiles'];
+  /** Main feeds OS lock, suspend, user switch and window focus into it. */
+  readonly session: SessionController;
+  /** Resolves once the audit trail is open (or known to be unavailable). */
+  readonly ready: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -37,8 +54,11 @@ export interface Core {
 export function createCore(options: CoreOptions): Core {
   const keychain = options.keychain ?? createKeytarKeychain();
   const events = new CoreEvents(options.log);
-  const policy = new PolicyService({ machine: machinePolicyLayer(options) }, events, options.log);
+  const policy = new PolicyService({ machine: machinePolicyLayer(options) }, events, options.log, () => machinePolicyLayer(options));
   const vault = createVaultDomain({ dataDir: options.dataDir, keychain, log: options.log, policy: () => policy.values });
+  const session = createSessionDomain({ dataDir: options.dataDir, keychain, log: options.log, events, policy, vault, osIdle: options.osIdle, clock: options.clock, timers: options.timers });
+  scheduleRetention({ session, vault, policy, log: options.log, timers: options.timers ?? systemTimers });
+  const account = createAccountDomain({ server: options.server, log: options.log, events, policy, vault, session });
   const statusDeps = {
     appVersion: options.appVersion,
     dataDir: options.dataDir,
@@ -51,10 +71,11 @@ export function createCore(options: CoreOptions): Core {
     'system.status': () => readSystemStatus(statusDeps),
     'policy.effective': () => policy.current,
     ...vault.handlers,
+    ...session.handlers,
+    ...account.handlers,
     ...conversationHandlers({ requireStore: () => vault.profiles.require().store }),
   };
-  const hooks: CallHooks = {};
-  const dispatcher = createDispatcher(handlers, options.log, hooks);
+  const dispatcher = createDispatcher(handlers, options.log, session.hooks);
 
   // The status stream: push a fresh status whenever it changes (keychain lost, first profile created).
   let last = '';
@@ -80,9 +101,12 @@ export function createCore(options: CoreOptions): Core {
     events,
     policy,
     profiles: vault.profiles,
+    session: session.session,
+    ready: session.start(),
     async close() {
       clearInterval(timer);
-      await vault.profiles.close();
+      await account.close();
+      await session.close();
     },
   };
 }

@@ -3,7 +3,9 @@ import log from 'electron-log/node';
 import { createCore, type Core } from '../core/app.ts';
 import { createKeytarKeychain } from '../core/keychain/keychain.ts';
 import { createLogger, type Logger } from '../core/log/logger.ts';
+import type { OrganisationServer } from '../core/account/server.ts';
 import { startBridge, type Bridge } from './bridge.ts';
+import { readDevXmppServer, type DevXmppServer } from './prosody/dev-server.ts';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 export const RENDERER_DIST = path.join(REPO_ROOT, 'dist/renderer');
@@ -15,6 +17,24 @@ export interface WorkstationOptions {
   readonly keychainService?: string;
   readonly port?: number;
   readonly name?: string;
+  /** The XMPP server this workstation's staff sign in to; defaults to the demo's (SEALWIRE_DEV_XMPP). */
+  readonly xmpp?: (DevXmppServer & { readonly caCertPem: string }) | null;
+  /** Admin addresses allowed to send remote commands to this workstation. */
+  readonly adminJids?: readonly string[];
+}
+
+/** The development Prosody, as IT would configure it for a clinic: domain, STARTTLS port, private CA. */
+export function organisationServerFrom(dev: DevXmppServer & { readonly caCertPem: string }, adminJids?: readonly string[]): OrganisationServer {
+  return {
+    domain: dev.domain,
+    host: dev.host,
+    port: dev.c2sPort,
+    mode: 'starttls',
+    ca: dev.caCertPem,
+    mucDomain: dev.mucDomain,
+    uploadDomain: dev.uploadDomain,
+    ...(adminJids === undefined ? {} : { adminJids }),
+  };
 }
 
 export interface Workstation {
@@ -30,12 +50,14 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
   instance.transports.file.resolvePathFn = () => path.join(options.dataDir, 'logs', 'sealwire.log');
   instance.transports.console.level = process.env.SEALWIRE_LOG_CONSOLE === '1' ? 'info' : false;
   const logger = createLogger(instance);
+  const xmpp = options.xmpp === undefined ? readDevXmppServer() : options.xmpp;
   const core = createCore({
     appVersion: process.env.npm_package_version ?? '0.0.0-dev',
     dataDir: options.dataDir,
     runtime: 'bridge',
     log: logger,
     keychain: createKeytarKeychain(options.keychainService),
+    server: xmpp === null ? undefined : organisationServerFrom(xmpp, options.adminJids),
   });
   const bridge = await startBridge({ core, log: logger, staticDir: RENDERER_DIST, port: options.port });
   return {

@@ -2,11 +2,13 @@ import path from 'node:path';
 import { app, type BrowserWindow } from 'electron';
 import log from 'electron-log/main';
 import { createCore, type Core } from '../core/app.ts';
+import { osIdleFromSeconds } from '../core/session/controller.ts';
 import { createLogger } from '../core/log/logger.ts';
 import { parseShellArgs } from '../core/shell/policy.ts';
 import { APP_ID } from '../core/shell/window.ts';
 import { hardenContents, hardenDefaultSession } from './hardening.ts';
 import { bindIpc, forwardEventsTo } from './ipc.ts';
+import { bindOsSession, osIdleSeconds } from './os-session.ts';
 import { handleAppProtocol, registerAppScheme } from './protocol.ts';
 import { createMainWindow, installMenu } from './window.ts';
 
@@ -65,10 +67,12 @@ function start(): void {
         runtime: 'desktop',
         appVersion: app.getVersion(),
         log: logger,
+        osIdle: osIdleFromSeconds(osIdleSeconds),
       });
       bindIpc(core, logger);
       win = createMainWindow({ preloadPath: path.join(root, 'dist', 'electron', 'preload.cjs'), kiosk: shellArgs.kiosk }, logger);
       forwardEventsTo(win.webContents, core, logger);
+      bindOsSession(core, win, logger);
       win.on('closed', () => {
         win = null;
       });

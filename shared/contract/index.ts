@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { conversationsEvents, conversationsMethods } from './conversations.ts';
 import type { MethodSpec } from './define.ts';
 import { messagingEvents, messagingMethods } from './messaging.ts';
+import { accountEvents, accountMethods } from './account.ts';
 import { policyEvents, policyMethods } from './policy.ts';
 import { profilesEvents, profilesMethods } from './profiles.ts';
 import { sessionEvents, sessionMethods } from './session.ts';
@@ -12,6 +13,7 @@ export * from './define.ts';
 export * from './errors.ts';
 export * from './system.ts';
 export * from './policy.ts';
+export * from './account.ts';
 export * from './profiles.ts';
 export * from './conversations.ts';
 export * from './messaging.ts';
@@ -24,6 +26,7 @@ export * from './exposed.ts';
 export const methods = {
   ...systemMethods,
   ...policyMethods,
+  ...accountMethods,
   ...profilesMethods,
   ...conversationsMethods,
   ...messagingMethods,
@@ -35,6 +38,7 @@ export const methods = {
 export const events = {
   ...systemEvents,
   ...policyEvents,
+  ...accountEvents,
   ...profilesEvents,
   ...conversationsEvents,
   ...messagingEvents,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineMethod } from './define.ts';
 
 /** Secrets are bounded so a hostile renderer cannot make main hash megabytes. */
-const Password = z.string().min(1).max(1024);
+export const Password = z.string().min(1).max(1024);
 const Pin = z.string().regex(/^\d{1,12}$/);
 const ProfileId = z.uuid();
 

@@ -42,6 +42,27 @@ describe('audit log on a real encrypted file', () => {
     again.close();
   });
 
+  it('verifyAsync agrees with verify across many pages and names the same problem', async () => {
+    const log = open();
+    log.appendMany(Array.from({ length: 12_000 }, (_, i) => ({ event: 'message.send' as const, staffId: 'p_a', targets: [`m_${i}`] })));
+    expect(await log.verifyAsync()).toEqual(log.verify());
+    expect(await log.verifyAsync()).toMatchObject({ ok: true, count: 12_000 });
+    const head = log.head();
+    log.close();
+    const db = new Database(file);
+    db.pragma(`cipher = 'sqlcipher'`);
+    db.pragma('legacy = 4');
+    db.pragma(`key = "x'${keys.dbKey.toString('hex')}'"`);
+    db.exec('DROP TRIGGER audit_no_delete');
+    db.prepare('DELETE FROM audit WHERE seq = 7001').run();
+    db.close();
+    const again = open();
+    const expected = { ok: false, problems: [{ seq: 7001, kind: 'missing' }], more: false };
+    expect(await again.verifyAsync({ trustedHeads: [{ seq: head.seq, hash: head.hash }] })).toEqual(expected);
+    expect(again.verify()).toEqual(expected);
+    again.close();
+  });
+
   it('keeps the file encrypted: no record text in the raw bytes', () => {
     const log = open();
     log.appendMany(Array.from({ length: 200 }, () => ({ event: 'conversation.open' as const, staffId: 'p_canary_7f3e', targets: ['c_canary_91ab'] })));

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CoreError } from '../../electron/core/errors.ts';
+import { SEARCH_WINDOW } from '../../electron/core/store/messages.ts';
 import { openStore, type Store } from '../../electron/core/store/store.ts';
 
 let dir: string;
@@ -41,6 +42,8 @@ describe('store: open, close, keys', () => {
     s.insertMessage({ clientId: 'a1', conversationId: c.id, senderJid: c.jid, body: 'first', sentAt: 1, direction: 'in' });
     s.close();
     expect(s.isOpen).toBe(false);
+    expect(codeOf(() => s.inbox())).toBe('locked');
+    s.close(); // idempotent
     const wal = `${file}-wal`;
     expect(!fs.existsSync(wal) || fs.statSync(wal).size === 0).toBe(true);
     const again = open({ create: false });
@@ -183,6 +186,29 @@ describe('store: messages', () => {
     s.recallMessage('s0', 11);
     expect(s.search('insurance')).toEqual([]);
     expect(s.getMessageByClientId('s0')).toMatchObject({ body: '', recalledAt: 11 });
+  });
+
+  it('inserts a batch in one transaction and ranks search hits within the most recent matches', () => {
+    const c = seedConversation(s);
+    const batch = Array.from({ length: SEARCH_WINDOW + 200 }, (_, i) => ({
+      clientId: `b${i}`,
+      serverId: `srv${i}`,
+      conversationId: c.id,
+      senderJid: c.jid,
+      body: i === 5 ? 'wheelchair wheelchair wheelchair' : `wheelchair request ${i}`,
+      sentAt: i,
+      direction: 'in' as const,
+    }));
+    const results = s.insertMessages(batch);
+    expect(results.every((r) => r.inserted)).toBe(true);
+    expect(s.insertMessages(batch.slice(0, 3)).map((r) => r.inserted)).toEqual([false, false, false]);
+    const hits = s.search('wheelchair', 100);
+    expect(hits).toHaveLength(100);
+    // Only the newest SEARCH_WINDOW matches are ranked: the old best match (i = 5) is outside it.
+    const oldest = Math.min(...hits.map((h) => h.messageId));
+    expect(oldest).toBeGreaterThan((results[199] as { id: number }).id);
+    expect(hits.map((h) => h.rank)).toEqual([...hits.map((h) => h.rank)].sort((a, b) => a - b));
+    expect(s.getConversation(c.id)?.unreadCount).toBe(SEARCH_WINDOW + 200);
   });
 
   it('writes outgoing messages to the outbox before sending and drains in order', () => {

@@ -31,6 +31,14 @@ function seed(count = 1200) {
   return c.id;
 }
 
+function rawOpen() {
+  const db = new Database(file);
+  db.pragma(`cipher = 'sqlcipher'`);
+  db.pragma('legacy = 4');
+  db.pragma(`key = "x'${key.toString('hex')}'"`);
+  return db;
+}
+
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sealwire-damage-'));
   file = path.join(dir, 'store.db');
@@ -41,9 +49,14 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 describe('store: damage and versions', () => {
   it('a damaged page in the middle is a typed damaged_store error; the file is not altered further', async () => {
     const conv = seed();
-    const size = fs.statSync(file).size;
+    // Pick a leaf page of the messages table, so reading the whole timeline must touch it.
+    const db = rawOpen();
+    const leaves = db.prepare(`SELECT pageno FROM dbstat WHERE name = 'messages' AND pagetype = 'leaf' ORDER BY pageno`).pluck().all() as number[];
+    db.close();
+    expect(leaves.length).toBeGreaterThan(3);
+    const page = leaves[Math.floor(leaves.length / 2)] as number;
     const fd = fs.openSync(file, 'r+');
-    fs.writeSync(fd, randomBytes(64), 0, 64, Math.floor(size / 2 / 4096) * 4096 + 1000);
+    fs.writeSync(fd, randomBytes(64), 0, 64, (page - 1) * 4096 + 1000);
     fs.closeSync(fd);
     const before = sha(file);
     let code: string | undefined;
@@ -77,10 +90,7 @@ describe('store: damage and versions', () => {
 
   it('a store from a newer schema version is refused with store_too_new and left byte-identical', async () => {
     seed(10);
-    const db = new Database(file);
-    db.pragma(`cipher = 'sqlcipher'`);
-    db.pragma('legacy = 4');
-    db.pragma(`key = "x'${key.toString('hex')}'"`);
+    const db = rawOpen();
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     db.pragma('wal_checkpoint(TRUNCATE)');
     db.close();

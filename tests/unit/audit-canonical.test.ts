@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { CANONICAL_TAG, canonicalRecord, createMac, hashRecord, parseRecord } from '../../electron/core/audit/canonical.ts';
+import { CANONICAL_TAG, canonicalRecord, createHexMac, createMac, hashRecord, hashRecordHex, parseRecord } from '../../electron/core/audit/canonical.ts';
 import { deriveAuditKeys, targetRef } from '../../electron/core/audit/keys.ts';
 
 const fields = {
@@ -67,6 +67,12 @@ describe('audit canonical encoding', () => {
       expect(mac(h).equals(crypto.createHmac('sha256', key).update(h).digest())).toBe(true);
     }
     expect(() => createMac(Buffer.alloc(16))).toThrow();
+    const hexMac = createHexMac(key);
+    for (let i = 0; i < 50; i++) {
+      const text = `record ${i}`;
+      const expected = crypto.createHmac('sha256', key).update(hashRecord(text)).digest('hex');
+      expect(hexMac(hashRecordHex(text))).toBe(expected);
+    }
   });
 });
 

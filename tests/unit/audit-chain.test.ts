@@ -1,10 +1,12 @@
 import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { canonicalRecord, createMac, GENESIS_HASH, hashRecord } from '../../electron/core/audit/canonical.ts';
+import { canonicalRecord, createHexMac, createMac, GENESIS_HASH, hashRecord } from '../../electron/core/audit/canonical.ts';
 import { verifyChain, type AuditRow, type ChainAnchor } from '../../electron/core/audit/verify.ts';
 
 const key = crypto.randomBytes(32);
 const mac = createMac(key);
+const hexMac = createHexMac(key);
+const randomMac = () => crypto.randomBytes(32).toString('hex');
 const genesis: ChainAnchor = { seq: 0, hash: GENESIS_HASH, mac: null };
 
 /** A valid chain of n records after the given anchor, as the database would hold it. */
@@ -14,7 +16,7 @@ function chain(n: number, anchor: ChainAnchor = genesis, event = (_seq: number) 
   for (let seq = anchor.seq + 1; seq <= anchor.seq + n; seq++) {
     const record = canonicalRecord({ seq, time: 1000 + seq, staffId: 'p_1', deviceId: 'dev_1', event: event(seq), targets: targets(seq), outcome: 'ok', code: null, prevHash: prev });
     const hash = hashRecord(record);
-    rows.push([seq, record, mac(hash)]);
+    rows.push([seq, record, mac(hash).toString('hex')]);
     prev = hash.toString('hex');
   }
   return rows;
@@ -24,7 +26,7 @@ const headOf = (rows: AuditRow[]) => {
   return { seq: last[0], hash: hashRecord(last[1]).toString('hex') };
 };
 const verify = (rows: AuditRow[], extra: { anchor?: ChainAnchor; heads?: { seq: number; hash: string }[] } = {}) =>
-  verifyChain({ rows: () => rows, anchor: extra.anchor ?? genesis, mac, trustedHeads: extra.heads ?? [] });
+  verifyChain({ pages: () => [rows.slice(0, 7), rows.slice(7)], anchor: extra.anchor ?? genesis, mac: hexMac, trustedHeads: extra.heads ?? [] });
 const renumber = (rows: AuditRow[]): AuditRow[] => rows.map((r, i) => [i + 1, r[1], r[2]]);
 
 describe('audit chain verification', () => {
@@ -44,14 +46,14 @@ describe('audit chain verification', () => {
   it('names a record rewritten with a fresh hash but no valid MAC', () => {
     const rows = chain(20);
     const [seq, record] = rows[4] as AuditRow;
-    rows[4] = [seq, record.replace('"m_5"', '"m_x"'), crypto.randomBytes(32)];
+    rows[4] = [seq, record.replace('"m_5"', '"m_x"'), randomMac()];
     expect(verify(rows)).toMatchObject({ ok: false, problems: [{ seq: 5, kind: 'changed' }] });
   });
 
   it('names a record whose MAC alone was damaged', () => {
     const rows = chain(20);
     const [seq, record] = rows[4] as AuditRow;
-    rows[4] = [seq, record, crypto.randomBytes(32)];
+    rows[4] = [seq, record, randomMac()];
     expect(verify(rows)).toEqual({ ok: false, problems: [{ seq: 5, kind: 'bad_mac' }], more: false });
   });
 
@@ -87,12 +89,12 @@ describe('audit chain verification', () => {
     const rows = chain(20);
     const prev = hashRecord((rows[9] as AuditRow)[1]).toString('hex');
     const forged = canonicalRecord({ seq: 11, time: 5, staffId: 'p_2', deviceId: 'dev_1', event: 'auth.sign_in', targets: [], outcome: 'ok', code: null, prevHash: prev });
-    const middle = renumber([...rows.slice(0, 10), [11, forged, crypto.randomBytes(32)], ...rows.slice(10)]);
+    const middle = renumber([...rows.slice(0, 10), [11, forged, randomMac()], ...rows.slice(10)]);
     expect(verify(middle)).toEqual({ ok: false, problems: [{ seq: 11, kind: 'inserted' }], more: false });
 
     const tip = headOf(rows).hash;
     const tail = canonicalRecord({ seq: 21, time: 5, staffId: 'p_2', deviceId: 'dev_1', event: 'auth.sign_in', targets: [], outcome: 'ok', code: null, prevHash: tip });
-    const appended: AuditRow[] = [...rows, [21, tail, mac(crypto.randomBytes(32))]];
+    const appended: AuditRow[] = [...rows, [21, tail, mac(crypto.randomBytes(32)).toString('hex')]];
     expect(verify(appended)).toEqual({ ok: false, problems: [{ seq: 21, kind: 'inserted' }], more: false });
   });
 
@@ -124,13 +126,13 @@ describe('audit chain verification', () => {
   it('verifies from a retention anchor backed by a checkpoint record', () => {
     const full = chain(30, genesis, (seq) => (seq === 30 ? 'audit.checkpoint' : 'message.send'), (seq) => (seq === 30 ? ['through:10'] : [`m_${seq}`]));
     const last = full[9] as AuditRow;
-    const anchor: ChainAnchor = { seq: 10, hash: hashRecord(last[1]), mac: last[2] };
+    const anchor: ChainAnchor = { seq: 10, hash: hashRecord(last[1]), mac: Buffer.from(last[2], 'hex') };
     const kept = full.slice(10);
     expect(verify(kept, { anchor })).toMatchObject({ ok: true, count: 20 });
 
     // Purging further than the checkpoint says: records 11..12 are gone without trace.
     const beyond = full[11] as AuditRow;
-    const moved: ChainAnchor = { seq: 12, hash: hashRecord(beyond[1]), mac: beyond[2] };
+    const moved: ChainAnchor = { seq: 12, hash: hashRecord(beyond[1]), mac: Buffer.from(beyond[2], 'hex') };
     expect(verify(full.slice(12), { anchor: moved })).toEqual({
       ok: false,
       problems: [

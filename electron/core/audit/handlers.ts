@@ -45,9 +45,9 @@ export function auditHandlers(deps: AuditHandlerDeps): AuditHandlers {
       requireAdmin(deps);
       return deps.audit().page({ beforeSeq: req.beforeSeq, limit: req.limit });
     },
-    'audit.verify': () => {
+    'audit.verify': async () => {
       requireAdmin(deps);
-      return deps.audit().verify({ trustedHeads: deps.trustedHeads?.() ?? [] });
+      return deps.audit().verifyAsync({ trustedHeads: deps.trustedHeads?.() ?? [] });
     },
     'audit.export': (req) => {
       const staffId = req.scope === 'device' ? requireAdmin(deps) : signedIn(deps);

@@ -13,12 +13,12 @@ import {
 } from '../../../shared/contract/audit.ts';
 import { CoreError } from '../errors.ts';
 import { silentLogger, type Logger } from '../log/logger.ts';
-import { canonicalRecord, createMac, GENESIS_HASH, hashRecord, parseRecord } from './canonical.ts';
+import { canonicalRecord, createHexMac, createMac, GENESIS_HASH, hashRecord, parseRecord } from './canonical.ts';
 import { openEncryptedDb } from './db.ts';
 import { CSV_HEADER, formatRecord, type ExportRecord } from './export-format.ts';
 import { readHeadFile, writeHeadFile, type StoredHead } from './head-file.ts';
 import { migrateAuditSchema } from './schema.ts';
-import { verifyChain, type AuditRow, type ChainAnchor } from './verify.ts';
+import { verifyChain, verifyChainAsync, type AuditRow, type ChainAnchor, type VerifyInput } from './verify.ts';
 
 /** Default retention: six years (HIPAA documentation retention), counted generously. */
 export const DEFAULT_AUDIT_RETENTION_MS = 6 * 366 * 24 * 60 * 60 * 1000;
@@ -74,6 +74,8 @@ export interface AuditLog {
   head(): AuditHeadPayload;
   page(query: AuditQuery): AuditPage;
   verify(options?: { trustedHeads?: readonly AuditHead[] }): AuditVerifyResult;
+  /** verify() that yields to the event loop between pages (for IPC handlers in main). */
+  verifyAsync(options?: { trustedHeads?: readonly AuditHead[] }): Promise<AuditVerifyResult>;
   exportText(request: AuditExportRequest): { text: string; count: number; nextFromSeq: number | null };
   exportToFile(file: string, request: Omit<AuditExportRequest, 'limit' | 'fromSeq'>): { count: number };
   /** Removes the oldest records past retention, keeping an anchor and a checkpoint record. */
@@ -137,6 +139,7 @@ export function openAuditLog(options: OpenAuditLogOptions): AuditLog {
   const now = options.now ?? Date.now;
   const log = options.log ?? silentLogger;
   const mac = createMac(options.macKey);
+  const hexMac = createHexMac(options.macKey);
   const headFile = options.headFile ?? `${options.file}.head`;
 
   const db = openEncryptedDb(options.file, options.dbKey);
@@ -149,7 +152,9 @@ export function openAuditLog(options: OpenAuditLogOptions): AuditLog {
   const insert = db.prepare<[number, string, Buffer]>('INSERT INTO audit (seq, record, mac) VALUES (?, ?, ?)');
   const lastRow = db.prepare<[], Stored>('SELECT seq, record, mac FROM audit ORDER BY seq DESC LIMIT 1');
   const anchorRow = db.prepare<[], StoredHead>('SELECT seq, hash, mac FROM audit_anchor WHERE id = 1');
-  const pageFrom = db.prepare<[number, number], AuditRow>('SELECT seq, record, mac FROM audit WHERE seq > ? ORDER BY seq LIMIT ?').raw(true);
+  const pageFrom = db
+    .prepare<[number, number], AuditRow>('SELECT seq, record, lower(hex(mac)) FROM audit WHERE seq > ? ORDER BY seq LIMIT ?')
+    .raw(true);
   const oldest = db.prepare<[number, number], { seq: number; time: number | null; record: string; mac: Buffer }>(
     'SELECT seq, time, record, mac FROM audit WHERE seq > ? ORDER BY seq LIMIT ?',
   );
@@ -205,15 +210,33 @@ export function openAuditLog(options: OpenAuditLogOptions): AuditLog {
     return records;
   };
 
-  function* rows(): Generator<AuditRow> {
+  function* pages(): Generator<readonly AuditRow[]> {
     // Pages, not one long iterator: the connection stays usable between pages.
     for (let after = 0; ; ) {
       const page = pageFrom.all(after, PAGE);
       if (page.length === 0) return;
-      yield* page;
+      yield page;
       after = (page[page.length - 1] as AuditRow)[0];
     }
   }
+
+  const verifyInput = (extra: readonly AuditHead[] = []) => {
+    const trusted: AuditHead[] = [...extra];
+    const file = readHeadFile(headFile, mac);
+    if (file.kind === 'ok') trusted.push({ seq: file.head.seq, hash: file.head.hash.toString('hex') });
+    const input: VerifyInput = { pages, anchor: anchor(), mac: hexMac, trustedHeads: trusted };
+    return { input, headFileBad: file.kind === 'bad' };
+  };
+  // A head file that is not ours means something rewrote it. Named as seq 0, which is no record.
+  const withHeadFileResult = (v: { headFileBad: boolean }, result: AuditVerifyResult): AuditVerifyResult => {
+    if (!v.headFileBad) return result;
+    const problems = result.ok ? [] : result.problems;
+    return { ok: false, problems: [{ seq: 0, kind: 'bad_mac' }, ...problems], more: result.ok ? false : result.more };
+  };
+  const withHeadFile = (extra: readonly AuditHead[] | undefined, run: (input: VerifyInput) => AuditVerifyResult) => {
+    const v = verifyInput(extra);
+    return withHeadFileResult(v, run(v.input));
+  };
 
   const byAll = db.prepare<[number, number], Stored>('SELECT seq, record, mac FROM audit WHERE seq < ? ORDER BY seq DESC LIMIT ?');
   const byStaff = db.prepare<[string, number, number], Stored>(
@@ -282,15 +305,10 @@ export function openAuditLog(options: OpenAuditLogOptions): AuditLog {
         nextBeforeSeq: found.length > limit && lastOnPage !== undefined ? lastOnPage.seq : null,
       };
     },
-    verify(opts = {}) {
-      const trusted: AuditHead[] = [...(opts.trustedHeads ?? [])];
-      const file = readHeadFile(headFile, mac);
-      if (file.kind === 'ok') trusted.push({ seq: file.head.seq, hash: file.head.hash.toString('hex') });
-      const result = verifyChain({ rows, anchor: anchor(), mac, trustedHeads: trusted });
-      if (file.kind !== 'bad') return result;
-      // A head file that is not ours: something rewrote it. Named as seq 0, which is no record.
-      const problems = result.ok ? [] : result.problems;
-      return { ok: false, problems: [{ seq: 0, kind: 'bad_mac' as const }, ...problems], more: result.ok ? false : result.more };
+    verify: (opts = {}) => withHeadFile(opts.trustedHeads, verifyChain),
+    verifyAsync: async (opts = {}) => {
+      const input = verifyInput(opts.trustedHeads);
+      return withHeadFileResult(input, await verifyChainAsync(input.input));
     },
     exportText(request) {
       const found = selectForward(request.staffId, request.fromSeq ?? 1, request.limit + 1);

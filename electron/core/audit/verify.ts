@@ -1,8 +1,8 @@
 import type { AuditHead, AuditProblem, AuditVerifyResult } from '../../../shared/contract/audit.ts';
-import { CANONICAL_TAG, hashRecord, macEquals, parseRecord, type MacFn, type RecordFields } from './canonical.ts';
+import { CANONICAL_TAG, hashRecordHex, parseRecord, type HexMacFn, type RecordFields } from './canonical.ts';
 
-/** One stored record as read from the database: seq, canonical text, MAC (a raw row, for speed). */
-export type AuditRow = readonly [seq: number, record: string, mac: Buffer];
+/** One stored record as read from the database: seq, canonical text, MAC in lowercase hex (a raw row, for speed). */
+export type AuditRow = readonly [seq: number, record: string, macHex: string];
 
 /** Where the remaining chain starts: genesis (seq 0, zero hash) or the last record removed by retention. */
 export interface ChainAnchor {
@@ -13,10 +13,10 @@ export interface ChainAnchor {
 }
 
 export interface VerifyInput {
-  /** Iterates the stored records in ascending seq; called again if the fast pass finds a problem. */
-  readonly rows: () => Iterable<AuditRow>;
+  /** Iterates the stored records in ascending seq, a page at a time; called again if the fast pass finds a problem. */
+  readonly pages: () => Iterable<readonly AuditRow[]>;
   readonly anchor: ChainAnchor;
-  readonly mac: MacFn;
+  readonly mac: HexMacFn;
   /** Heads known from outside the database (head file, keychain, server acknowledgement). */
   readonly trustedHeads?: readonly AuditHead[];
 }
@@ -41,38 +41,83 @@ export function checkpointThrough(fields: RecordFields): number | null {
  * names each bad record and how.
  */
 export function verifyChain(input: VerifyInput): AuditVerifyResult {
-  return fastPass(input) ?? diagnose(input);
+  const pass = new FastPass(input);
+  for (const page of input.pages()) {
+    if (!pass.page(page)) return diagnose(input);
+  }
+  return pass.finish() ?? diagnose(input);
 }
 
-function fastPass({ rows, anchor, mac, trustedHeads = [] }: VerifyInput): AuditVerifyResult | null {
-  if (anchor.mac !== null && !macEquals(mac(anchor.hash), anchor.mac)) return null;
-  const want = new Map(trustedHeads.map((h) => [h.seq, h.hash]));
-  let expected = anchor.seq + 1;
-  let prevHex = anchor.hash.toString('hex');
-  let count = 0;
-  let checkpointOk = anchor.seq === 0;
-  for (const [seq, record, storedMac] of rows()) {
-    if (seq !== expected) return null;
-    const hash = hashRecord(record);
-    if (!macEquals(mac(hash), storedMac)) return null;
-    // The MAC proves we wrote this text; these two prove it sits where we wrote it.
-    if (!record.startsWith(`["${CANONICAL_TAG}",${seq},`) || !record.endsWith(`,"${prevHex}"]`)) return null;
-    prevHex = hash.toString('hex');
-    const head = want.get(seq);
-    if (head !== undefined && head !== prevHex) return null;
-    if (!checkpointOk && record.includes(`"${CHECKPOINT}"`)) {
-      const fields = parseRecord(record);
-      checkpointOk = fields !== null && checkpointThrough(fields) === anchor.seq;
+/** The same, giving the event loop a turn between pages, so main stays responsive on a long log. */
+export async function verifyChainAsync(input: VerifyInput): Promise<AuditVerifyResult> {
+  const pass = new FastPass(input);
+  for (const page of input.pages()) {
+    if (!pass.page(page)) return diagnose(input);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return pass.finish() ?? diagnose(input);
+}
+
+/** The streaming check, fed one page at a time; false (or a null result) means "diagnose". */
+class FastPass {
+  private readonly input: VerifyInput;
+  private readonly anchorHex: string;
+  private readonly want: Map<number, string>;
+  private readonly tag = `["${CANONICAL_TAG}",`;
+  private ok: boolean;
+  private expected: number;
+  private prevHex: string;
+  private count = 0;
+  private checkpointOk: boolean;
+
+  constructor(input: VerifyInput) {
+    this.input = input;
+    const { anchor, mac, trustedHeads = [] } = input;
+    this.anchorHex = anchor.hash.toString('hex');
+    this.ok = anchor.mac === null || mac(this.anchorHex) === anchor.mac.toString('hex');
+    this.want = new Map(trustedHeads.map((h) => [h.seq, h.hash]));
+    this.expected = anchor.seq + 1;
+    this.prevHex = this.anchorHex;
+    this.checkpointOk = anchor.seq === 0;
+  }
+
+  page(page: readonly AuditRow[]): boolean {
+    if (!this.ok) return false;
+    const { mac, anchor } = this.input;
+    const { tag, want } = this;
+    const checkWant = want.size > 0;
+    let expected = this.expected;
+    let prevHex = this.prevHex;
+    for (let i = 0; i < page.length; i++) {
+      const [seq, record, storedMac] = page[i] as AuditRow;
+      if (seq !== expected) return (this.ok = false);
+      const hash = hashRecordHex(record);
+      if (mac(hash) !== storedMac) return (this.ok = false);
+      // The MAC proves we wrote this text; these two prove it sits where we wrote it.
+      if (!record.startsWith(tag) || record.slice(tag.length, record.indexOf(',', tag.length)) !== String(seq)) return (this.ok = false);
+      if (record.slice(-66, -2) !== prevHex) return (this.ok = false);
+      prevHex = hash;
+      if (checkWant && want.has(seq) && want.get(seq) !== prevHex) return (this.ok = false);
+      if (!this.checkpointOk && record.includes(`"${CHECKPOINT}"`)) {
+        const fields = parseRecord(record);
+        this.checkpointOk = fields !== null && checkpointThrough(fields) === anchor.seq;
+      }
+      expected++;
     }
-    expected++;
-    count++;
+    this.count += expected - this.expected;
+    this.expected = expected;
+    this.prevHex = prevHex;
+    return true;
   }
-  const last = expected - 1;
-  if (!checkpointOk) return null;
-  for (const head of trustedHeads) {
-    if (head.seq > last || (head.seq === anchor.seq && head.hash !== anchor.hash.toString('hex'))) return null;
+
+  finish(): AuditVerifyResult | null {
+    if (!this.ok || !this.checkpointOk) return null;
+    const last = this.expected - 1;
+    for (const head of this.input.trustedHeads ?? []) {
+      if (head.seq > last || (head.seq === this.input.anchor.seq && head.hash !== this.anchorHex)) return null;
+    }
+    return { ok: true, count: this.count, head: { seq: last, hash: this.prevHex } };
   }
-  return { ok: true, count, head: { seq: last, hash: prevHex } };
 }
 
 interface Examined {
@@ -82,7 +127,7 @@ interface Examined {
   readonly authentic: boolean;
 }
 
-function diagnose({ rows, anchor, mac, trustedHeads = [] }: VerifyInput): AuditVerifyResult {
+function diagnose({ pages, anchor, mac, trustedHeads = [] }: VerifyInput): AuditVerifyResult {
   const problems: AuditProblem[] = [];
   let more = false;
   const flagged = new Set<number>();
@@ -97,12 +142,14 @@ function diagnose({ rows, anchor, mac, trustedHeads = [] }: VerifyInput): AuditV
   };
 
   const anchorHex = anchor.hash.toString('hex');
-  if (anchor.mac !== null && !macEquals(mac(anchor.hash), anchor.mac)) report(anchor.seq, 'bad_mac');
+  if (anchor.mac !== null && mac(anchorHex) !== anchor.mac.toString('hex')) report(anchor.seq, 'bad_mac');
 
   const all: Examined[] = [];
-  for (const [seq, record, storedMac] of rows()) {
-    const hash = hashRecord(record);
-    all.push({ seq, hash: hash.toString('hex'), fields: parseRecord(record), authentic: macEquals(mac(hash), storedMac) });
+  for (const page of pages()) {
+    for (const [seq, record, storedMac] of page) {
+      const hash = hashRecordHex(record);
+      all.push({ seq, hash, fields: parseRecord(record), authentic: mac(hash) === storedMac });
+    }
   }
   const headAt = new Map(trustedHeads.map((h) => [h.seq, h.hash]));
 

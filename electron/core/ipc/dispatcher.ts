@@ -28,8 +28,9 @@ export type Handlers = { [M in MethodName]: Handler<M> };
  * and the audit trail to record the call. Throwing a CoreError refuses the call.
  */
 export interface CallHooks {
-  before?(method: MethodName, ctx: CallContext): void | Promise<void>;
-  after?(method: MethodName, ctx: CallContext, outcome: 'ok' | IpcError['code']): void | Promise<void>;
+  before?(method: MethodName, ctx: CallContext, request: unknown): void | Promise<void>;
+  /** `request` is the validated request, so the audit trail can name its targets (ids only). */
+  after?(method: MethodName, ctx: CallContext, outcome: 'ok' | IpcError['code'], request: unknown): void | Promise<void>;
 }
 
 export interface Dispatcher {
@@ -57,7 +58,7 @@ export function createDispatcher(handlers: Handlers, log: Logger, hooks: CallHoo
       }
       let outcome: 'ok' | IpcError['code'] = 'internal';
       try {
-        await hooks.before?.(method, ctx);
+        await hooks.before?.(method, ctx, parsed.data);
         const handler = handlers[method] as (req: unknown, ctx: CallContext) => unknown;
         const value = await handler(parsed.data, ctx);
         const checked = spec.response.safeParse(value);
@@ -78,7 +79,7 @@ export function createDispatcher(handlers: Handlers, log: Logger, hooks: CallHoo
         return fail('internal', 'Something went wrong. The problem was logged.');
       } finally {
         try {
-          await hooks.after?.(method, ctx, outcome);
+          await hooks.after?.(method, ctx, outcome, parsed.data);
         } catch (err) {
           log.error('ipc.after_hook_failed', { method, error: err });
         }

@@ -9,6 +9,9 @@ import {
   buildAdminAck,
   buildChat,
   buildDisplayed,
+  buildInstantRoomConfig,
+  buildJoin,
+  buildLeave,
   buildMamQuery,
   buildReceipt,
   NS_CARBONS,
@@ -16,6 +19,7 @@ import {
   NS_RSM,
   parseChat,
   parseMamResult,
+  parseOccupant,
   unwrapCarbon,
   type AdminAction,
   type ParsedChat,
@@ -64,10 +68,24 @@ export interface SendInput {
 
 type Source = 'live' | 'carbon' | 'archive';
 
+export interface RoomMember {
+  readonly nick: string;
+  /** The member's real bare JID when the room shows it (non-anonymous rooms). */
+  readonly jid: string | null;
+  readonly role: string | null;
+}
+
+const ROOMS_SETTING = 'messaging.rooms';
+
 export interface MessagingEngine {
   readonly connectionState: ConnectionState;
   /** Write to the store (outbox) first, then send if online. Returns the stored message (state queued). */
   send(input: SendInput): StoredMessage;
+  /** Join (creating if needed) a team room; resolves once the room has let us in. Remembered across restarts. */
+  joinRoom(roomJid: string, nick: string, timeoutMs?: number): Promise<void>;
+  leaveRoom(roomJid: string): void;
+  rooms(): Array<{ jid: string; nick: string; joined: boolean }>;
+  members(roomJid: string): RoomMember[];
   /** Mark incoming messages read up to a message and send a read marker for it. */
   markRead(conversationId: number, upToMessageId: number): { newlyRead: number; unreadCount: number };
   /** Resolves when the archive sync started by the latest (re)connect has finished. */
@@ -100,6 +118,50 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
   // millisecond must keep its order on the receiving side too, whatever path each copy took.
   let lastSentAt = 0;
 
+  interface RoomState {
+    nick: string;
+    joined: boolean;
+    caughtUp: boolean;
+    occupants: Map<string, RoomMember>;
+    waiters: Array<{ resolve(): void; reject(err: Error): void }>;
+  }
+  const rooms = new Map<string, RoomState>();
+  const newRoom = (nick: string): RoomState => ({ nick, joined: false, caughtUp: false, occupants: new Map(), waiters: [] });
+  try {
+    const saved = JSON.parse(store.getSetting(ROOMS_SETTING) ?? '[]') as Array<{ jid: string; nick: string }>;
+    for (const r of saved) if (typeof r.jid === 'string' && typeof r.nick === 'string') rooms.set(bareJid(r.jid), newRoom(r.nick));
+  } catch {
+    log.warn('messaging.rooms_setting_invalid', {});
+  }
+  /**
+   * Live messages move the archive cursors in memory; the store is written at most once a second
+   * (and when the connection drops), not once per message: a cursor a second behind only means
+   * re-reading a few messages the store then folds.
+   */
+  const pendingCursors = new Map<string, string>();
+  let cursorTimer: NodeJS.Timeout | undefined;
+  const flushCursors = () => {
+    clearTimeout(cursorTimer);
+    cursorTimer = undefined;
+    for (const [key, value] of pendingCursors) store.setSyncState(key, value);
+    pendingCursors.clear();
+  };
+  const noteCursor = (key: string, value: string) => {
+    pendingCursors.set(key, value);
+    if (cursorTimer === undefined) {
+      cursorTimer = setTimeout(() => {
+        try {
+          flushCursors();
+        } catch (err) {
+          log.error('messaging.cursor_save_failed', { error: err });
+        }
+      }, 1_000);
+      cursorTimer.unref();
+    }
+  };
+
+  const saveRooms = () => store.setSetting(ROOMS_SETTING, JSON.stringify([...rooms].map(([jid, r]) => ({ jid, nick: r.nick }))));
+
   const emitState = (message: StoredMessage | null) => {
     if (message === null) return;
     stateChanges.emit(
@@ -112,9 +174,15 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     if (store.advanceState(clientId, state)) emitState(store.getMessageByClientId(clientId));
   };
 
-  const ack = (clientId: string, serverId?: string | null) => {
+  /** The server has the message: out of the outbox, state 'sent' (forward only). */
+  const ack = (clientId: string, serverId?: string | null, known?: StoredMessage | null) => {
     inFlight.delete(clientId);
-    const before = store.getMessageByClientId(clientId);
+    const before = known === undefined ? store.getMessageByClientId(clientId) : known;
+    if (before !== null && before.state !== 'queued' && !serverId) {
+      // Already past 'sent': only the outbox row may remain (removing it is cheap and idempotent).
+      store.outboxAck(clientId, null);
+      return;
+    }
     store.outboxAck(clientId, serverId ?? null);
     const after = store.getMessageByClientId(clientId);
     if (after !== null && before?.state !== after.state) emitState(after);
@@ -130,7 +198,9 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
       sentAt: message.sentAt,
       priority: message.priority,
       patientTag: message.patientTag,
+      type: conversation.kind === 'room' ? 'groupchat' : 'chat',
     });
+    if (conversation.kind === 'room' && rooms.get(conversation.jid)?.joined !== true) return false;
     if (!manager.send(stanza)) return false;
     inFlight.add(message.clientId);
     return true;
@@ -142,7 +212,7 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     const due = store.outboxDue(now(), inFlight.size + 1_000);
     for (const entry of due) {
       if (inFlight.has(entry.message.clientId)) continue;
-      if (!transmit(entry.message)) return;
+      if (!transmit(entry.message) && manager.state !== 'online') return;
     }
   };
 
@@ -163,7 +233,7 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     if (parsed.receivedFor !== null && !outgoing) {
       const mine = ownerOf(parsed.receivedFor, peer);
       if (mine !== null) {
-        ack(mine.clientId);
+        if (mine.state === 'queued') ack(mine.clientId, null, mine);
         advance(mine.clientId, 'delivered');
       }
     }
@@ -175,7 +245,7 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
       } else {
         const mine = ownerOf(parsed.displayedFor, peer);
         if (mine !== null) {
-          ack(mine.clientId);
+          if (mine.state === 'queued') ack(mine.clientId, null, mine);
           advance(mine.clientId, 'read');
         }
       }
@@ -247,10 +317,50 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
       );
   };
 
+  const handleGroupchat = (message: XmlElement, archiveId: string | null, stamp: number | null) => {
+    const from = message.attrs.from ?? '';
+    const room = bareJid(from);
+    const state = rooms.get(room);
+    const nick = from.slice(from.indexOf('/') + 1);
+    if (state === undefined || from.indexOf('/') === -1) return;
+    const parsed = parseChat(message, room);
+    if (parsed.body === null) return;
+    const serverId = archiveId ?? parsed.serverId;
+    const conversation = store.ensureConversation({ kind: 'room', jid: room });
+    const mine = parsed.clientId !== null ? store.getMessageByClientId(parsed.clientId) : null;
+    const outgoing = nick === state.nick || (mine !== null && mine.direction === 'out');
+    const clientId = parsed.clientId ?? (serverId !== null ? `srv:${room}:${serverId}` : newId());
+    const result = store.insertMessage({
+      clientId,
+      serverId,
+      conversationId: conversation.id,
+      senderJid: outgoing ? ownBare : `${room}/${nick}`.slice(0, 3000),
+      body: parsed.body,
+      sentAt: parsed.sentAt ?? stamp ?? now(),
+      direction: outgoing ? 'out' : 'in',
+      state: outgoing ? 'sent' : 'delivered',
+      ...(outgoing ? {} : { receivedAt: now() }),
+      priority: parsed.priority,
+      patientTag: parsed.patientTag,
+    });
+    // The room reflecting our message back is its acknowledgement.
+    if (outgoing && !result.inserted) ack(clientId, serverId);
+    if (!outgoing && result.inserted) {
+      const stored = store.getMessage(result.id);
+      if (stored !== null) incoming.emit(stored, listenerError);
+    }
+    if (archiveId === null && state.caughtUp && serverId !== null) noteCursor(`mam:room:${room}`, serverId);
+  };
+
   const handleMessage = (message: XmlElement) => {
-    const mam = parseMamResult(message, ownBare);
+    const mam = parseMamResult(message, ownBare, new Set(rooms.keys()));
     if (mam !== null) {
-      handleChat(parseChat(mam.inner, ownBare), 'archive', mam.archiveId, mam.stamp);
+      if (mam.inner.attrs.type === 'groupchat') handleGroupchat(mam.inner, mam.archiveId, mam.stamp);
+      else handleChat(parseChat(mam.inner, ownBare), 'archive', mam.archiveId, mam.stamp);
+      return;
+    }
+    if (message.attrs.type === 'groupchat') {
+      handleGroupchat(message, null, null);
       return;
     }
     if (child(message, 'result', NS_MAM) !== undefined) return; // a forged archive result
@@ -269,10 +379,47 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     handleChat(parsed, 'live', null, null);
     // Live messages carry our archive's id: once caught up, they move the sync cursor, so the next
     // reconnect does not download them again.
-    if (caughtUp && parsed.serverId !== null) store.setSyncState(MAM_SELF, parsed.serverId);
+    if (caughtUp && parsed.serverId !== null) noteCursor(MAM_SELF, parsed.serverId);
+  };
+
+  const handleRoomPresence = (presence: XmlElement): boolean => {
+    const room = rooms.get(bareJid(presence.attrs.from ?? ''));
+    if (room === undefined) return false;
+    if (presence.attrs.type === 'error') {
+      const waiters = room.waiters.splice(0);
+      for (const w of waiters) w.reject(new Error('room-join-refused'));
+      log.warn('messaging.room_join_refused', {});
+      return true;
+    }
+    const occupant = parseOccupant(presence);
+    if (occupant === null) return true;
+    if (occupant.available) {
+      const isMe = occupant.self || occupant.nick === room.nick;
+      room.occupants.set(occupant.nick, { nick: occupant.nick, jid: occupant.realJid ?? (isMe ? ownBare : null), role: occupant.role });
+    } else {
+      room.occupants.delete(occupant.nick);
+    }
+    if (occupant.self && occupant.available && !room.joined) {
+      room.joined = true;
+      const jid = occupant.room;
+      const configure = occupant.created
+        ? request(buildInstantRoomConfig(jid, newId())).then(() => undefined)
+        : Promise.resolve();
+      void configure
+        .catch((err: unknown) => log.warn('messaging.room_config_failed', { error: err }))
+        .then(() => {
+          for (const w of room.waiters.splice(0)) w.resolve();
+          drainOutbox();
+          return syncRoom(jid, room);
+        })
+        .catch((err: unknown) => log.warn('messaging.room_sync_failed', { error: err }));
+    }
+    if (occupant.self && !occupant.available) room.joined = false;
+    return true;
   };
 
   const handlePresence = (presence: XmlElement) => {
+    if (handleRoomPresence(presence)) return;
     const from = bareJid(presence.attrs.from ?? '');
     if (from === '' || from === ownBare || presence.attrs.type === 'error') return;
     if (presence.attrs.type !== undefined && presence.attrs.type !== 'unavailable') return;
@@ -316,14 +463,26 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     return answer;
   };
 
+  const syncRoom = async (room: string, state: RoomState) => {
+    state.caughtUp = false;
+    await pageArchive(`mam:room:${room}`, room, () => rooms.get(room) === state && state.joined);
+    state.caughtUp = true;
+  };
+
   const syncArchive = async (run: number) => {
-    let after = store.getSyncState(MAM_SELF);
+    await pageArchive(MAM_SELF, undefined, () => run === syncRun);
+    if (run === syncRun) caughtUp = true;
+  };
+
+  /** Page forward through one archive from its stored cursor, moving the cursor page by page. */
+  const pageArchive = async (key: string, to: string | undefined, current: () => boolean) => {
+    let after = store.getSyncState(key);
     let retriedFromStart = false;
-    while (run === syncRun && manager.state === 'online') {
+    while (current() && manager.state === 'online') {
       const queryId = newId();
       let result: XmlElement;
       try {
-        result = await request(buildMamQuery(newId(), queryId, after, pageSize));
+        result = await request(buildMamQuery(newId(), queryId, after, pageSize, to));
       } catch (err) {
         if (err instanceof IqError && err.condition === 'item-not-found' && after !== null && !retriedFromStart) {
           // Our cursor is gone from the server (archive expired): start over; the store folds repeats.
@@ -338,11 +497,11 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
       const last = fin === undefined ? undefined : childText(child(fin, 'set', NS_RSM) ?? fin, 'last', NS_RSM);
       if (last !== undefined && last !== '') {
         after = last;
-        store.setSyncState(MAM_SELF, last);
+        pendingCursors.delete(key);
+        store.setSyncState(key, last);
       }
       if (fin === undefined || fin.attrs.complete === 'true' || last === undefined || last === '') break;
     }
-    if (run === syncRun) caughtUp = true;
   };
 
   const onOnline = (info: OnlineInfo) => {
@@ -362,6 +521,11 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     void request(el('iq', NS_CLIENT, { type: 'get', id: newId() }, el('query', NS_ROSTER)))
       .then(applyRoster)
       .catch((err: unknown) => log.warn('messaging.roster_failed', { error: err }));
+    for (const [jid, room] of rooms) {
+      room.joined = false;
+      room.occupants.clear();
+      manager.send(buildJoin(jid, room.nick));
+    }
     drainOutbox();
     const run = ++syncRun;
     synced = syncArchive(run).catch((err: unknown) => {
@@ -372,7 +536,14 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
   const offs = [
     manager.onOnline(onOnline),
     manager.onState((state) => {
-      if (state !== 'online') iq.rejectAll();
+      if (state !== 'online') {
+        iq.rejectAll();
+        try {
+          flushCursors();
+        } catch (err) {
+          log.error('messaging.cursor_save_failed', { error: err });
+        }
+      }
       connection.emit(state, listenerError);
     }),
     manager.onAcked((stanzas) => {
@@ -399,7 +570,7 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     },
     send(input) {
       const to = bareJid(input.to);
-      const conversation = store.ensureConversation({ kind: 'direct', jid: to });
+      const conversation = store.ensureConversation({ kind: rooms.has(to) ? 'room' : 'direct', jid: to });
       const clientId = newId();
       lastSentAt = Math.max(now(), lastSentAt + 1);
       store.enqueueOutgoing({
@@ -425,12 +596,46 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
       }
       return result;
     },
+    joinRoom(roomJid, nick, timeoutMs = 15_000) {
+      const jid = bareJid(roomJid);
+      let room = rooms.get(jid);
+      if (room === undefined || room.nick !== nick) {
+        room = newRoom(nick);
+        rooms.set(jid, room);
+        saveRooms();
+      }
+      store.ensureConversation({ kind: 'room', jid });
+      if (room.joined) return Promise.resolve();
+      const state = room;
+      const joined = new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('room-join-timeout')), timeoutMs);
+        timer.unref();
+        state.waiters.push({
+          resolve: () => (clearTimeout(timer), resolve()),
+          reject: (err) => (clearTimeout(timer), reject(err)),
+        });
+      });
+      manager.send(buildJoin(jid, nick));
+      return joined;
+    },
+    leaveRoom(roomJid) {
+      const jid = bareJid(roomJid);
+      const room = rooms.get(jid);
+      if (room === undefined) return;
+      rooms.delete(jid);
+      saveRooms();
+      manager.send(buildLeave(jid, room.nick));
+    },
+    rooms: () => [...rooms].map(([jid, r]) => ({ jid, nick: r.nick, joined: r.joined })),
+    members: (roomJid) => [...(rooms.get(bareJid(roomJid))?.occupants.values() ?? [])],
     whenSynced: () => synced,
     onIncoming: (l) => incoming.add(l),
     onMessageState: (l) => stateChanges.add(l),
     onConnection: (l) => connection.add(l),
     dispose() {
       for (const off of offs) off();
+      if (store.isOpen) flushCursors();
+      clearTimeout(cursorTimer);
       iq.rejectAll();
     },
   };

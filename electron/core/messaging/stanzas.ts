@@ -81,11 +81,12 @@ export interface ParsedChat {
 const clip = (value: string | undefined, max: number): string | null =>
   value === undefined || value === '' ? null : value.slice(0, max);
 
-export function parseChat(message: XmlElement, ownBare: string): ParsedChat {
+/** `trustedBy`: the archive whose stanza-id we believe (our account; the room for groupchat). */
+export function parseChat(message: XmlElement, trustedBy: string): ParsedChat {
   const originId = child(message, 'origin-id', NS_SID)?.attrs.id;
   let serverId: string | null = null;
   for (const c of message.children) {
-    if (typeof c !== 'string' && c.name === 'stanza-id' && c.xmlns === NS_SID && bareJid(c.attrs.by ?? '') === ownBare) {
+    if (typeof c !== 'string' && c.name === 'stanza-id' && c.xmlns === NS_SID && bareJid(c.attrs.by ?? '') === trustedBy) {
       serverId = clip(c.attrs.id, MAX_ID_CHARS);
     }
   }
@@ -138,12 +139,12 @@ export interface MamResult {
   readonly stamp: number | null;
 }
 
-/** A MAM result message; only from our own archive (no `from`, or our bare JID). */
-export function parseMamResult(message: XmlElement, ownBare: string): MamResult | null {
+/** A MAM result message; only from an archive we queried (our account's, or a joined room's). */
+export function parseMamResult(message: XmlElement, ownBare: string, rooms: ReadonlySet<string> = new Set()): MamResult | null {
   const result = child(message, 'result', NS_MAM);
   if (result === undefined) return null;
   const from = message.attrs.from;
-  if (from !== undefined && bareJid(from) !== ownBare) return null;
+  if (from !== undefined && bareJid(from) !== ownBare && !rooms.has(bareJid(from))) return null;
   const forwarded = child(result, 'forwarded', NS_FORWARD);
   const inner = forwarded === undefined ? undefined : child(forwarded, 'message', NS_CLIENT);
   const stampText = forwarded === undefined ? undefined : child(forwarded, 'delay', NS_DELAY)?.attrs.stamp;
@@ -152,11 +153,11 @@ export function parseMamResult(message: XmlElement, ownBare: string): MamResult 
   return { queryId: result.attrs.queryid ?? '', archiveId: result.attrs.id, inner, stamp: Number.isFinite(stamp) ? stamp : null };
 }
 
-export function buildMamQuery(iqId: string, queryId: string, after: string | null, max: number): XmlElement {
+export function buildMamQuery(iqId: string, queryId: string, after: string | null, max: number, to?: string): XmlElement {
   return el(
     'iq',
     NS_CLIENT,
-    { type: 'set', id: iqId },
+    { type: 'set', id: iqId, to },
     el(
       'query',
       NS_MAM,
@@ -173,4 +174,63 @@ export function buildAdminCommand(to: string, id: string, action: AdminAction): 
 
 export function buildAdminAck(to: string, id: string, commandId: string, outcome: 'ok' | 'failed'): XmlElement {
   return el('message', NS_CLIENT, { to, id, type: 'normal' }, el('ack', NS_ADMIN, { id: commandId, outcome }), el('no-store', NS_HINTS));
+}
+
+export const NS_MUC = 'http://jabber.org/protocol/muc';
+export const NS_MUC_USER = 'http://jabber.org/protocol/muc#user';
+export const NS_MUC_OWNER = 'http://jabber.org/protocol/muc#owner';
+
+/** Join without the room's own history replay: history comes from the room's archive (MAM). */
+export const buildJoin = (roomJid: string, nick: string): XmlElement =>
+  el('presence', NS_CLIENT, { to: `${roomJid}/${nick}` }, el('x', NS_MUC, {}, el('history', NS_MUC, { maxstanzas: 0 })));
+
+export const buildLeave = (roomJid: string, nick: string): XmlElement =>
+  el('presence', NS_CLIENT, { to: `${roomJid}/${nick}`, type: 'unavailable' });
+
+/** Accept the default configuration of a room we just created, made persistent so its archive stays. */
+export const buildInstantRoomConfig = (roomJid: string, id: string): XmlElement =>
+  el(
+    'iq',
+    NS_CLIENT,
+    { type: 'set', to: roomJid, id },
+    el(
+      'query',
+      NS_MUC_OWNER,
+      {},
+      el(
+        'x',
+        NS_DATA,
+        { type: 'submit' },
+        el('field', NS_DATA, { var: 'FORM_TYPE' }, el('value', NS_DATA, {}, 'http://jabber.org/protocol/muc#roomconfig')),
+        el('field', NS_DATA, { var: 'muc#roomconfig_persistentroom' }, el('value', NS_DATA, {}, '1')),
+      ),
+    ),
+  );
+
+export interface OccupantPresence {
+  readonly room: string;
+  readonly nick: string;
+  readonly available: boolean;
+  readonly realJid: string | null;
+  readonly role: string | null;
+  readonly self: boolean;
+  readonly created: boolean;
+}
+
+export function parseOccupant(presence: XmlElement): OccupantPresence | null {
+  const x = child(presence, 'x', NS_MUC_USER);
+  const from = presence.attrs.from ?? '';
+  const slash = from.indexOf('/');
+  if (x === undefined || slash === -1) return null;
+  const item = child(x, 'item', NS_MUC_USER);
+  const codes = new Set(x.children.flatMap((c) => (typeof c !== 'string' && c.name === 'status' ? [c.attrs.code] : [])));
+  return {
+    room: bareJid(from),
+    nick: from.slice(slash + 1),
+    available: presence.attrs.type !== 'unavailable',
+    realJid: item?.attrs.jid ? bareJid(item.attrs.jid) : null,
+    role: item?.attrs.role ?? null,
+    self: codes.has('110'),
+    created: codes.has('201'),
+  };
 }

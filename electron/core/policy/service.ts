@@ -11,8 +11,12 @@ export class PolicyService {
   private readonly log: Logger;
   private readonly watchers = new Set<(values: Policy) => void>();
 
-  constructor(layers: PolicyLayers, events: CoreEvents, log: Logger) {
+  private readonly readMachine: () => unknown;
+
+  /** `readMachine` re-reads machine-managed policy (an admin's "policy refresh" command). */
+  constructor(layers: PolicyLayers, events: CoreEvents, log: Logger, readMachine: () => unknown = () => layers.machine) {
     this.layers = layers;
+    this.readMachine = readMachine;
     this.events = events;
     this.log = log;
     this.effective = mergePolicy(layers);
@@ -31,6 +35,10 @@ export class PolicyService {
   watch(watcher: (values: Policy) => void): () => void {
     this.watchers.add(watcher);
     return () => this.watchers.delete(watcher);
+  }
+
+  refresh(): void {
+    this.setLayer('machine', this.readMachine());
   }
 
   setLayer(source: keyof PolicyLayers, layer: unknown): void {

@@ -10,6 +10,15 @@ export interface OsIdleSource {
   idleMs(): number;
 }
 
+/** Adapts an "idle seconds" counter (Electron's powerMonitor.getSystemIdleTime) without importing electron here. */
+export function osIdleFromSeconds(getSystemIdleSeconds: () => number): OsIdleSource {
+  return { idleMs: () => getSystemIdleSeconds() * 1000 };
+}
+
+/**
+ * OS signals that lock at once. Main maps powerMonitor's 'lock-screen' and 'suspend', and the
+ * session switch ('user-did-resign-active' on macOS, a session change on Windows) to 'user-switch'.
+ */
 export type OsSessionEvent = 'lock-screen' | 'suspend' | 'user-switch';
 
 export interface SessionControllerDeps {

@@ -45,9 +45,15 @@ export function makePreview(body: string | null, max = PREVIEW_CHARS): string | 
 }
 
 /**
+ * Shortest last word that is matched as a prefix. Shorter prefixes ("t", "pa", "the") expand to
+ * hundreds of terms whose doclists FTS5 must merge: 100-400 ms on a million messages.
+ */
+export const MIN_PREFIX_CHARS = 4;
+
+/**
  * Turns what a person typed into a safe FTS5 query: every word becomes a quoted string (so FTS5
  * syntax characters cannot inject operators), all words must match, and the last word matches as
- * a prefix (search-as-you-type). Returns null when nothing searchable remains.
+ * a prefix when it is long enough (search-as-you-type). Returns null when nothing searchable remains.
  */
 export function buildFtsQuery(input: string, maxTerms = 8): string | null {
   const words = input
@@ -56,7 +62,8 @@ export function buildFtsQuery(input: string, maxTerms = 8): string | null {
     .filter((w) => w.length > 0)
     .slice(0, maxTerms);
   if (words.length === 0) return null;
-  return words.map((w, i) => `"${w}"${i === words.length - 1 ? ' *' : ''}`).join(' ');
+  const last = words.length - 1;
+  return words.map((w, i) => `"${w}"${i === last && Array.from(w).length >= MIN_PREFIX_CHARS ? ' *' : ''}`).join(' ');
 }
 
 /**

@@ -70,7 +70,7 @@ function buildStore(db: Db, options: OpenStoreOptions): Store {
 
   const store: Store = {
     file: options.file,
-    attachments: guardMethods(attachments),
+    attachments: guardMethods(attachments, () => open),
     ...conversationOps(db, now),
     ...messages,
     ...outboxOps(db, messages, now),
@@ -132,6 +132,5 @@ function buildStore(db: Db, options: OpenStoreOptions): Store {
       return open;
     },
   };
-  const guarded = guardMethods(store);
-  return guarded;
+  return guardMethods(store, () => open, ['close']);
 }

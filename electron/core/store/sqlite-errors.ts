@@ -28,13 +28,20 @@ export function mapStoreError(err: unknown): unknown {
   return err;
 }
 
-/** Wraps every function property so SQLite damage surfaces as CoreError('damaged_store'). */
-export function guardMethods<T extends object>(target: T): T {
+export const CLOSED = 'Sealwire is locked. Sign in to continue.';
+
+/**
+ * Wraps every function property so SQLite damage surfaces as CoreError('damaged_store'), and a
+ * call after close (a component still holding the store after a lock) as CoreError('locked').
+ */
+export function guardMethods<T extends object>(target: T, isOpen: () => boolean, exempt: readonly string[] = []): T {
   for (const name of Object.keys(target) as (keyof T)[]) {
     const value = target[name];
     if (typeof value !== 'function') continue;
     const fn = value as (...args: unknown[]) => unknown;
+    const always = exempt.includes(String(name));
     (target as Record<keyof T, unknown>)[name] = (...args: unknown[]) => {
+      if (!always && !isOpen()) throw new CoreError('locked', CLOSED);
       try {
         const out = fn.apply(target, args);
         if (out instanceof Promise) return out.catch((err: unknown) => Promise.reject(mapStoreError(err)));

@@ -5,7 +5,8 @@
  *
  * All times are Unix epoch milliseconds. Ids are SQLite rowids (positive integers).
  * Errors: every method may throw CoreError('damaged_store') when a page fails to decrypt or
- * verify; openStore throws the codes documented on it. No error message ever carries PHI.
+ * verify, and CoreError('locked') when called after close(); openStore throws the codes
+ * documented on it. No error message ever carries PHI.
  */
 import type { Readable } from 'node:stream';
 import type { Logger } from '../log/logger.ts';
@@ -221,8 +222,9 @@ export interface Store {
   recallMessage(clientId: string, recalledAt: number): boolean;
   messagesPage(conversationId: number, query?: PageQuery): MessagePage;
   /**
-   * Every word must match (the last as a prefix); results ranked by bm25 among the 1,000 most
-   * recently stored matches (SEARCH_WINDOW), best first. 1..100 hits, default 20.
+   * Every word must match (the last as a prefix when it has 4+ characters); results ranked by
+   * bm25 among the 1,000 most recently stored matches (SEARCH_WINDOW), best first.
+   * 1..100 hits, default 20.
    */
   search(query: string, limit?: number): SearchHit[];
   /** Marks incoming messages up to and including `upToMessageId` read (never regresses). */
@@ -266,6 +268,7 @@ export interface Store {
 /** Known schema version; a store with a higher user_version is refused ('store_too_new'). */
 export { SCHEMA_VERSION } from './schema.ts';
 export { PREVIEW_CHARS, SNIPPET_OPEN, SNIPPET_CLOSE } from './format.ts';
+export { SEARCH_WINDOW } from './messages.ts';
 
 /**
  * Open (or create) an encrypted store. Throws CoreError:

@@ -41,8 +41,12 @@ export interface ProfileHolder<S extends VaultStore> {
   create(displayName: string, password: string): Promise<OpenProfile<S>>;
   setPin(pin: string): Promise<{ expiresAt: number }>;
   rekey(password: string): Promise<void>;
-  /** Closes the store and zeroes the key. Safe to call when nothing is open. */
-  close(): Promise<void>;
+  /**
+   * Closes the store and zeroes the key. Safe to call when nothing is open. With `onlyProfileId`,
+   * closes only if that profile is still the open one when the close runs (a session ending must
+   * not close the profile of the next staff member who already signed in).
+   */
+  close(onlyProfileId?: string): Promise<void>;
   /** Wipes a profile, closing it first if it is the open one. */
   wipe(profileId: string): Promise<void>;
   wipeDevice(): Promise<void>;
@@ -120,7 +124,11 @@ export function createProfileHolder<S extends VaultStore>(deps: {
   return {
     require: () => requireOpen().view,
     current: () => open?.view ?? null,
-    close: () => serial(close),
+    close: (onlyProfileId) =>
+      serial(async () => {
+        if (onlyProfileId !== undefined && open?.view.profileId !== onlyProfileId) return;
+        await close();
+      }),
     openWithPassword: (profileId, password) => serial(async () => adopt(await vault.openProfile(profileId, password))),
     unlockWithPin: (profileId, pin) => serial(async () => adopt(await vault.unlockWithPin(profileId, pin))),
     create: (displayName, password) =>

@@ -1,13 +1,21 @@
 import { useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ProfileSummary } from '../../../shared/contract/index.ts';
 import type { Client } from '../api/client.ts';
+import { FirstSignIn } from '../auth/FirstSignIn.tsx';
+import { LockScreen } from '../auth/LockScreen.tsx';
+import { PasswordSignIn } from '../auth/PasswordSignIn.tsx';
+import { PinSetup } from '../auth/PinSetup.tsx';
+import { ProfilePicker } from '../auth/ProfilePicker.tsx';
 import { FailedScreen, UnreachableScreen } from '../screens/ProblemScreens.tsx';
 import { StatusScreen } from '../screens/StatusScreen.tsx';
-import { START_ROUTE, type Route } from './routes.ts';
+import { useAuthGate, type GateState } from '../session/useAuthGate.ts';
 import { Shell } from './Shell.tsx';
-import { SideNav } from './SideNav.tsx';
+import { SignedOutNav } from './SideNav.tsx';
 import { TopBar } from './TopBar.tsx';
 import { useConnection } from './useConnection.ts';
 import { useSystemStatus } from './useSystemStatus.ts';
+import { Workspace } from './Workspace.tsx';
 
 /*
  * Rendering rule for everything under renderer/: messages, names and any other PHI are rendered as
@@ -15,24 +23,102 @@ import { useSystemStatus } from './useSystemStatus.ts';
  * message content. React escapes text; that is our XSS defence together with the CSP.
  */
 
+/** Where a person is in signing in; null means "follow the session" (workspace, lock screen or picker). */
+type Flow =
+  | { kind: 'picker' }
+  | { kind: 'first-sign-in' }
+  | { kind: 'password'; profile: ProfileSummary }
+  | { kind: 'pin-setup' }
+  | { kind: 'unlock' }
+  | { kind: 'status' }
+  | null;
+
 export function App({ client }: { client: Client }) {
-  const [route, setRoute] = useState<Route>(START_ROUTE);
+  const { t } = useTranslation();
   const connection = useConnection(client);
   const system = useSystemStatus(client);
+  const { gate, refresh } = useAuthGate(client);
+  const [flow, setFlow] = useState<Flow>(null);
 
-  let screen: ReactNode;
-  if (system.state.phase === 'unreachable') screen = <UnreachableScreen />;
-  else if (system.state.phase === 'failed') screen = <FailedScreen retry={() => void system.refresh()} />;
-  else
-    switch (route.screen) {
-      case 'status':
-        screen = <StatusScreen state={system.state} refresh={system.refresh} refreshing={system.refreshing} />;
-        break;
-    }
-
-  return (
-    <Shell header={<TopBar connection={connection} system={system.state} />} nav={<SideNav route={route} navigate={setRoute} />}>
+  const signedOut = (screen: ReactNode, active: 'sign-in' | 'status') => (
+    <Shell
+      header={<TopBar connection={connection} system={system.state} />}
+      nav={<SignedOutNav active={active} signIn={() => setFlow({ kind: 'picker' })} status={() => setFlow({ kind: 'status' })} />}
+    >
       {screen}
     </Shell>
   );
+  const status = <StatusScreen state={system.state} refresh={system.refresh} refreshing={system.refreshing} />;
+
+  if (system.state.phase === 'unreachable') return signedOut(<UnreachableScreen />, 'sign-in');
+  if (system.state.phase === 'failed' || gate.phase === 'failed')
+    return signedOut(<FailedScreen retry={() => void Promise.all([system.refresh(), refresh()])} />, 'sign-in');
+  if (gate.phase === 'loading')
+    return signedOut(
+      <p className="app-loading" role="status">
+        {t('common.loading')}
+      </p>,
+      'sign-in',
+    );
+
+  const state: GateState = gate.state;
+  const { session } = state;
+  const me = state.profiles.find((p) => p.id === session.staffId) ?? null;
+  const done = () => {
+    setFlow(null);
+    void refresh();
+  };
+
+  if (session.state === 'unlocked' && flow?.kind === 'pin-setup') return signedOut(<PinSetup client={client} done={done} />, 'sign-in');
+  if (session.state === 'unlocked' && flow?.kind !== 'first-sign-in') {
+    return <Workspace client={client} connection={connection} system={system} profile={me} />;
+  }
+  const lockScreen = (session.reason !== 'user_switch' && flow === null) || flow?.kind === 'unlock';
+  if (session.state === 'locked' && lockScreen) {
+    return (
+      <LockScreen
+        client={client}
+        session={session}
+        profile={me}
+        unlocked={done}
+        switchUser={() => setFlow({ kind: 'picker' })}
+        pinGone={() => void refresh()}
+      />
+    );
+  }
+
+  if (flow?.kind === 'status') return signedOut(status, 'status');
+  let screen: ReactNode;
+  if (flow?.kind === 'first-sign-in' || (flow?.kind !== 'password' && state.profiles.length === 0 && state.protection !== 'unavailable')) {
+    screen = (
+      <FirstSignIn
+        client={client}
+        config={state.config}
+        starting={() => setFlow({ kind: 'first-sign-in' })}
+        done={() => {
+          setFlow({ kind: 'pin-setup' });
+          void refresh();
+        }}
+        failed={() => setFlow({ kind: 'first-sign-in' })}
+        cancel={state.profiles.length > 0 ? () => setFlow({ kind: 'picker' }) : null}
+      />
+    );
+  } else if (flow?.kind === 'password') {
+    screen = <PasswordSignIn client={client} profile={flow.profile} done={done} back={() => setFlow({ kind: 'picker' })} />;
+  } else {
+    const lockedId = session.state === 'locked' ? session.staffId : null;
+    screen = (
+      <ProfilePicker
+        profiles={state.profiles}
+        protection={state.protection}
+        lockedId={lockedId}
+        choose={(profile) => {
+          // Your own locked session comes back on the lock screen (PIN if you have one).
+          setFlow(profile.id === lockedId ? { kind: 'unlock' } : { kind: 'password', profile });
+        }}
+        add={() => setFlow({ kind: 'first-sign-in' })}
+      />
+    );
+  }
+  return signedOut(screen, 'sign-in');
 }

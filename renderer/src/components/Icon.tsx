@@ -1,6 +1,21 @@
 import './icon.css';
 
-export type IconName = 'check' | 'alert' | 'cross' | 'dots' | 'refresh';
+export type IconName =
+  | 'check'
+  | 'checks'
+  | 'alert'
+  | 'cross'
+  | 'dots'
+  | 'refresh'
+  | 'lock'
+  | 'users'
+  | 'logout'
+  | 'backspace'
+  | 'send'
+  | 'clock'
+  | 'plus'
+  | 'arrow-left'
+  | 'list';
 
 // Simple stroked glyphs; they always sit beside words, so they are hidden from assistive technology.
 const PATHS: Record<IconName, string> = {
@@ -9,6 +24,16 @@ const PATHS: Record<IconName, string> = {
   cross: 'M7 7l10 10M17 7 7 17',
   dots: 'M6 12h.01M12 12h.01M18 12h.01',
   refresh: 'M19 12a7 7 0 1 1-2.05-4.95M19 5v4h-4',
+  checks: 'M2.5 12.5 7 17 16 7M11 16l1 1 9-10',
+  lock: 'M6.5 11h11v9h-11zM8.5 11V8a3.5 3.5 0 0 1 7 0v3',
+  users: 'M9 11a3 3 0 1 0 0-6 3 3 0 0 0 0 6ZM3.5 19c.6-3 2.8-5 5.5-5s4.9 2 5.5 5M16 5.5a3 3 0 0 1 0 5.5M17.5 14c1.6.6 2.7 2.4 3 5',
+  logout: 'M10 5H5.5v14H10M14 8l4 4-4 4M18 12H9',
+  backspace: 'M9 6h10.5v12H9l-5.5-6L9 6ZM12 9.5l5 5M17 9.5l-5 5',
+  send: 'M4 12 20 4l-5 16-3.5-6.5L4 12ZM11.5 13.5 20 4',
+  clock: 'M12 20a8 8 0 1 0 0-16 8 8 0 0 0 0 16ZM12 8v4.5l3 2',
+  plus: 'M12 5v14M5 12h14',
+  'arrow-left': 'M19 12H5M11 6l-6 6 6 6',
+  list: 'M8 7h12M8 12h12M8 17h12M4 7h.01M4 12h.01M4 17h.01',
 };
 
 export function Icon({ name }: { name: IconName }) {
