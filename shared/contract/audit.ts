@@ -29,6 +29,9 @@ export const AuditEventType = z.enum([
   'audit.export',
   'audit.checkpoint',
   'admin.command',
+  'attachment.send',
+  'room.join',
+  'room.leave',
 ]);
 export type AuditEventType = z.infer<typeof AuditEventType>;
 

@@ -29,6 +29,15 @@ export const DirectoryEntry = z.strictObject({
 });
 export type DirectoryEntry = z.infer<typeof DirectoryEntry>;
 
+export const RoomInfo = z.strictObject({ jid: Jid, nick: z.string().min(1).max(100), joined: z.boolean() });
+export type RoomInfo = z.infer<typeof RoomInfo>;
+
+export const RoomMember = z.strictObject({ nick: z.string().max(1023), jid: Jid.nullable(), role: z.string().max(40).nullable() });
+export type RoomMember = z.infer<typeof RoomMember>;
+
+/** Attachments cross IPC as base64; 25 MB of file at most through this path. */
+export const MAX_ATTACHMENT_IPC_BYTES = 25 * 1024 * 1024;
+
 export const messagingMethods = {
   'messaging.state': defineMethod({
     request: z.strictObject({}),
@@ -53,6 +62,45 @@ export const messagingMethods = {
     access: 'phi',
     audit: null,
   }),
+  'messaging.sendAttachment': defineMethod({
+    request: z.strictObject({
+      to: Jid,
+      /** Chosen by the renderer so it can match `messaging.uploadProgress` events to this call. */
+      uploadId: z.string().min(1).max(64),
+      fileName: z.string().min(1).max(255),
+      mime: z.string().min(3).max(127).regex(/^[\w.+-]+\/[\w.+-]+$/),
+      dataBase64: z.string().min(1).max(Math.ceil(MAX_ATTACHMENT_IPC_BYTES / 3) * 4),
+      priority: MessagePriority.optional(),
+      patientTag: z.string().min(1).max(100).nullable().optional(),
+    }),
+    response: z.strictObject({ message: Message }),
+    access: 'phi',
+    audit: 'attachment.send',
+  }),
+  'messaging.rooms': defineMethod({
+    request: z.strictObject({}),
+    response: z.strictObject({ rooms: z.array(RoomInfo).max(500) }),
+    access: 'phi',
+    audit: null,
+  }),
+  'messaging.joinRoom': defineMethod({
+    request: z.strictObject({ room: Jid, nick: z.string().min(1).max(100) }),
+    response: z.strictObject({ room: RoomInfo }),
+    access: 'phi',
+    audit: 'room.join',
+  }),
+  'messaging.leaveRoom': defineMethod({
+    request: z.strictObject({ room: Jid }),
+    response: z.strictObject({}),
+    access: 'phi',
+    audit: 'room.leave',
+  }),
+  'messaging.roomMembers': defineMethod({
+    request: z.strictObject({ room: Jid }),
+    response: z.strictObject({ members: z.array(RoomMember).max(5000) }),
+    access: 'phi',
+    audit: null,
+  }),
   'messaging.markRead': defineMethod({
     request: z.strictObject({ conversationId: Id, upToMessageId: Id }),
     response: z.strictObject({ newlyRead: z.number().int().nonnegative(), unreadCount: z.number().int().nonnegative() }),
@@ -74,4 +122,9 @@ export const messagingEvents = {
     priority: MessagePriority,
   }),
   'messaging.messageState': z.strictObject({ conversationId: Id, messageId: Id, state: MessageState }),
+  'messaging.uploadProgress': z.strictObject({
+    uploadId: z.string().min(1).max(64),
+    sent: z.number().int().nonnegative(),
+    total: z.number().int().nonnegative(),
+  }),
 };

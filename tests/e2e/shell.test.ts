@@ -24,12 +24,22 @@ async function realStatus(): Promise<SystemStatus> {
   return result.value as SystemStatus;
 }
 
-/** A fresh browser context (own storage) with the shell loaded and its problems recorded. */
-async function openShell(options: BrowserContextOptions = {}, url = ws.bridge.url): Promise<{ page: Page; problems: PageProblems }> {
+/** Signed out, the app starts on sign-in; the status screen is one click away in the navigation. */
+async function showStatus(page: Page): Promise<void> {
+  await page.getByTestId('nav-status').click({ timeout: 15_000 });
+}
+
+/** A fresh browser context (own storage) with the shell loaded on the status screen and its problems recorded. */
+async function openShell(
+  options: BrowserContextOptions = {},
+  url = ws.bridge.url,
+  status = true,
+): Promise<{ page: Page; problems: PageProblems }> {
   const context = await browser.newContext({ viewport: VIEWPORT, locale: 'en-US', ...options });
   const page = await context.newPage();
   const problems = await watchPage(page);
   await page.goto(url);
+  if (status) await showStatus(page);
   return { page, problems };
 }
 
@@ -104,6 +114,7 @@ describe('renderer shell in Debian Chromium through the development bridge', () 
     const background = () => inPage(page, 'getComputedStyle(document.body).backgroundColor');
     expect(await background()).toBe('rgb(14, 21, 27)');
     await page.reload();
+    await showStatus(page);
     await expect.poll(() => page.getByTestId('status-keychain').textContent()).toContain('Available');
     expect(await background()).toBe('rgb(14, 21, 27)');
     const stored = await inPage(page, 'Object.fromEntries(Object.entries(localStorage))');
@@ -158,14 +169,16 @@ describe('renderer shell in Debian Chromium through the development bridge', () 
   });
 
   it('puts the skip link first in the tab order and moves focus to the main region', async () => {
-    const { page } = await openShell();
-    await expect.poll(() => page.getByTestId('status-keychain').textContent()).toContain('Available');
+    // The start screen (first sign-in: nobody on this workstation yet).
+    const { page } = await openShell({}, ws.bridge.url, false);
+    await page.getByTestId('first-sign-in').waitFor();
+    await expect.poll(() => page.getByTestId('topbar-keychain').textContent()).toBe('Keychain available');
     await page.keyboard.press('Tab');
     expect(await inPage(page, 'document.activeElement?.textContent')).toBe('Skip to main content');
     await page.keyboard.press('Enter');
     expect(await inPage(page, 'document.activeElement?.id')).toBe('main');
     await page.keyboard.press('Tab');
-    expect(await inPage(page, "document.activeElement?.getAttribute('data-testid')")).toBe('status-refresh');
+    expect(await inPage(page, "document.activeElement?.getAttribute('data-testid')")).toBe('sign-in-server');
     // The keyboard focus ring is drawn (3 px solid), not left to the browser's faint default.
     expect(await inPage(page, "(({ outlineStyle, outlineWidth }) => outlineStyle + ' ' + outlineWidth)(getComputedStyle(document.activeElement))")).toBe(
       'solid 3px',
@@ -241,7 +254,7 @@ describe('renderer shell in Debian Chromium through the development bridge', () 
 
   it('shows "cannot be reached" for a wrong token instead of hanging', async () => {
     const started = Date.now();
-    const { page } = await openShell({}, `${ws.bridge.origin}/#token=wrong-${'x'.repeat(20)}`);
+    const { page } = await openShell({}, `${ws.bridge.origin}/#token=wrong-${'x'.repeat(20)}`, false);
     const panel = page.getByTestId('unreachable');
     await panel.waitFor({ timeout: 8_000 });
     expect(Date.now() - started).toBeLessThan(8_000);

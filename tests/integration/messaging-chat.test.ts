@@ -2,6 +2,7 @@ import fsp from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../electron/core/log/logger.ts';
 import { buildAdminCommand } from '../../electron/core/messaging/stanzas.ts';
+import { el, NS_CLIENT } from '../../electron/core/messaging/xml.ts';
 import { startProsody, type ProsodyHandle } from '../../electron/dev/prosody/index.ts';
 import { allMessages, bodies, openAccount, tempDir, until, type Account } from './messaging-support.ts';
 
@@ -72,6 +73,60 @@ describe('1:1 messaging against a real Prosody', () => {
     expect(read.unreadCount).toBe(0);
     await until(() => a.store.getMessageByClientId(sent.clientId)?.state === 'read', 10_000, 'read');
     expect(states).toEqual(['sent', 'delivered', 'read']);
+  });
+
+  it('a message to an address the server does not know ends as failed, not forever queued', async () => {
+    const [u1] = await users(1);
+    const a = await account(u1!);
+    const states: string[] = [];
+    a.engine.onMessageState((c) => states.push(c.state));
+    const sent = a.engine.send({ to: `nobody-${process.pid}@localhost`, body: 'hello?' });
+    await until(() => a.store.getMessageByClientId(sent.clientId)?.state === 'failed', 10_000, 'failed');
+    expect(a.store.outboxSize()).toBe(0);
+    expect(states).toEqual(['failed']);
+  });
+
+  it('sends an attachment through HTTP upload (same CA), kept encrypted in both stores, with progress', async () => {
+    const [u1, u2] = await users(2);
+    const a = await account(u1!);
+    const b = await account(u2!);
+    const data = Buffer.from(Array.from({ length: 300_000 }, (_, i) => i % 251));
+    const progress: number[] = [];
+    const sent = await a.engine.sendAttachment({
+      to: b.jid,
+      fileName: 'scan.png',
+      mime: 'image/png',
+      data,
+      onProgress: (done) => progress.push(done),
+    });
+    expect(sent.body.startsWith('https://')).toBe(true);
+    expect(progress.at(-1)).toBe(data.length);
+    expect(progress.length).toBeGreaterThan(1);
+    expect(a.store.attachments.list(sent.id).map((f) => f.fileName)).toEqual(['scan.png']);
+    await until(() => {
+      const m = b.store.getMessageByClientId(sent.clientId);
+      return m !== null && m.attachmentCount === 1;
+    }, 15_000, 'attachment downloaded');
+    const theirs = b.store.getMessageByClientId(sent.clientId)!;
+    const [file] = b.store.attachments.list(theirs.id);
+    expect(file).toMatchObject({ fileName: 'scan.png', mime: 'image/png', size: data.length });
+    expect((await b.store.attachments.read(file!.id)).equals(data)).toBe(true);
+    await until(() => a.store.getMessageByClientId(sent.clientId)?.state === 'delivered', 10_000, 'receipt');
+  });
+
+  it('a message read while offline sends its read marker once reconnected', async () => {
+    const [u1, u2] = await users(2);
+    const a = await account(u1!);
+    const b = await account(u2!);
+    const sent = a.engine.send({ to: b.jid, body: 'read me later' });
+    await until(() => a.store.getMessageByClientId(sent.clientId)?.state === 'delivered', 10_000, 'delivered');
+    await b.manager.stop();
+    const theirs = b.store.getMessageByClientId(sent.clientId)!;
+    expect(b.engine.markRead(theirs.conversationId, theirs.id).newlyRead).toBe(1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(a.store.getMessageByClientId(sent.clientId)?.state).toBe('delivered');
+    b.manager.start();
+    await until(() => a.store.getMessageByClientId(sent.clientId)?.state === 'read', 10_000, 'read after reconnect');
   });
 
   it('keeps two sessions of one account in step through carbons', async () => {
@@ -147,6 +202,23 @@ describe('1:1 messaging against a real Prosody', () => {
     expect(bodies(b.store, a.jid)).toEqual(['one', 'two', 'three']);
     await until(() => a.store.outboxSize() === 0, 10_000, 'acked');
     expect(allMessages(a.store, b.jid).map((m) => m.clientId)).toEqual(queued.map((m) => m.clientId));
+  });
+
+  it('ignores a roster push forged by another user (the directory only trusts our own account)', async () => {
+    const [u1, u2] = await users(2);
+    const target = await account(u1!);
+    const intruder = await account(u2!);
+    const answers: string[] = [];
+    intruder.manager.onStanza((s) => {
+      if (s.name === 'iq' && s.attrs.id === 'push-1') answers.push(`${s.attrs.type}:${s.attrs.from === target.manager.jid ? 'target' : 'server'}`);
+    });
+    intruder.manager.send(
+      el('iq', NS_CLIENT, { type: 'set', id: 'push-1', to: target.manager.jid }, el('query', 'jabber:iq:roster', {}, el('item', 'jabber:iq:roster', { jid: 'ceo@localhost', name: 'Trust me' }))),
+    );
+    await until(() => answers.length === 1, 10_000, 'answer');
+    // Our engine (not the server) saw the push and refused it.
+    expect(answers).toEqual(['error:target']);
+    expect(target.store.getContact('ceo@localhost')).toBeNull();
   });
 
   it('obeys admin commands only from configured admin addresses, acknowledges them, logs the rest', async () => {

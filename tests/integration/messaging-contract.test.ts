@@ -19,8 +19,6 @@ beforeAll(async () => {
       { username: 'desk', password: 'pw-desk' },
       { username: 'lab', password: 'pw-lab' },
     ],
-    mucDomain: false,
-    httpUpload: false,
   });
   dir = await tempDir();
 });
@@ -38,12 +36,25 @@ function session(username: string): { s: MessagingSession; store: Store } {
   return { s, store };
 }
 
+const attachmentRequest = (file: Buffer) =>
+  messagingMethods['messaging.sendAttachment'].request.parse({
+    to: 'lab@localhost',
+    uploadId: 'up',
+    fileName: 'result.txt',
+    mime: 'text/plain',
+    dataBase64: file.toString('base64'),
+  });
+
 describe('messaging contract handlers over the real engine', () => {
   it('answers state, send, directory and markRead with contract-valid values, and pushes PHI-free events', async () => {
     const desk = session('desk');
     const lab = session('lab');
+    const progress: Array<{ name: EventName; payload: unknown }> = [];
     const handlersFor = (x: { s: MessagingSession; store: Store } | null) =>
-      messagingHandlers({ current: () => (x === null ? null : { engine: x.s.engine, manager: x.s.manager, store: x.store }) });
+      messagingHandlers({
+        current: () => (x === null ? null : { engine: x.s.engine, manager: x.s.manager, store: x.store }),
+        emit: (name, payload) => progress.push({ name, payload }),
+      });
     const ctx = { transport: 'bridge' as const };
 
     const signedOut = handlersFor(null);
@@ -76,10 +87,42 @@ describe('messaging contract handlers over the real engine', () => {
     const directory = await h['messaging.directory']({}, ctx);
     expect(messagingMethods['messaging.directory'].response.safeParse(directory).success).toBe(true);
 
+    // Rooms through the contract.
+    const room = `huddle@${prosody.mucDomain}`;
+    const joined = await h['messaging.joinRoom']({ room, nick: 'Desk' }, ctx);
+    expect(messagingMethods['messaging.joinRoom'].response.parse(joined)).toEqual({ room: { jid: room, nick: 'Desk', joined: true } });
+    expect(messagingMethods['messaging.rooms'].response.parse(await h['messaging.rooms']({}, ctx)).rooms).toHaveLength(1);
+    const members = await h['messaging.roomMembers']({ room }, ctx);
+    expect(messagingMethods['messaging.roomMembers'].response.parse(members).members.map((m) => m.nick)).toEqual(['Desk']);
+    expect(await h['messaging.leaveRoom']({ room }, ctx)).toEqual({});
+    expect((await h['messaging.rooms']({}, ctx)).rooms).toEqual([]);
+
+    // An attachment through the contract, with progress events.
+    const file = Buffer.from('canary-7731 lab result');
+    const attachment = await h['messaging.sendAttachment'](
+      messagingMethods['messaging.sendAttachment'].request.parse({
+        to: 'lab@localhost',
+        uploadId: 'up-1',
+        fileName: 'result.txt',
+        mime: 'text/plain',
+        dataBase64: file.toString('base64'),
+      }),
+      ctx,
+    );
+    expect(messagingMethods['messaging.sendAttachment'].response.safeParse(attachment).success).toBe(true);
+    expect(progress.filter((e) => e.name === 'messaging.uploadProgress').at(-1)?.payload).toEqual({ uploadId: 'up-1', sent: file.length, total: file.length });
+    await until(() => (lab.store.getMessageByClientId(attachment.message.clientId)?.attachmentCount ?? 0) === 1, 10_000, 'attachment arrives');
+    lab.s.manager.dropSocket();
+    await desk.s.stop();
+    await expect(h['messaging.sendAttachment']({ ...attachmentRequest(file), uploadId: 'up-2' }, ctx)).rejects.toMatchObject({ code: 'network' });
+
     // Every pushed event matches its schema and none carries the message text.
-    const all = [...events, ...deskEvents];
+    const all = [...events, ...deskEvents, ...progress];
     expect(all.some((e) => e.name === 'messaging.incoming')).toBe(true);
-    expect(deskEvents.filter((e) => e.name === 'messaging.messageState').map((e) => (e.payload as { state: string }).state)).toEqual(['sent', 'delivered', 'read']);
+    const firstStates = deskEvents
+      .filter((e) => e.name === 'messaging.messageState' && (e.payload as { messageId: number }).messageId === sent.message.id)
+      .map((e) => (e.payload as { state: string }).state);
+    expect(firstStates).toEqual(['sent', 'delivered', 'read']);
     for (const e of all) {
       expect(messagingEvents[e.name as keyof typeof messagingEvents].safeParse(e.payload).success).toBe(true);
       expect(JSON.stringify(e.payload)).not.toContain('canary-7731');

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,7 +8,7 @@ import type { ServerConfig } from '../../electron/core/messaging/connection.ts';
 import { createMessagingEngine, type MessagingEngine, type MessagingEngineOptions } from '../../electron/core/messaging/engine.ts';
 import { createConnectionManager, type ConnectionManager } from '../../electron/core/messaging/manager.ts';
 import { openStore, type Store, type StoredMessage } from '../../electron/core/store/store.ts';
-import type { ProsodyHandle } from '../../electron/dev/prosody/index.ts';
+import { startProsody, type ProsodyHandle, type ProsodyOptions } from '../../electron/dev/prosody/index.ts';
 
 /** Shared setup for the messaging integration tests: real Prosody, real encrypted stores. */
 export interface Account {
@@ -16,6 +17,22 @@ export interface Account {
   readonly manager: ConnectionManager;
   readonly engine: MessagingEngine;
   close(): Promise<void>;
+}
+
+/**
+ * Prosody with its data on tmpfs when the machine has one: its SQLite archive commits every
+ * message with fsync, which on a loaded disk caps it at a few dozen messages a second. Our own
+ * stores stay on the disk.
+ */
+export async function startProsodyOnTmpfs(options: ProsodyOptions = {}): Promise<ProsodyHandle> {
+  const saved = process.env.TMPDIR;
+  if (fs.existsSync('/dev/shm')) process.env.TMPDIR = '/dev/shm';
+  try {
+    return await startProsody(options);
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+  }
 }
 
 export const tempDir = () => fsp.mkdtemp(path.join(os.tmpdir(), 'sealwire-msg-'));

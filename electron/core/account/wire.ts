@@ -28,6 +28,11 @@ type AccountHandlers = Pick<
   | 'messaging.send'
   | 'messaging.directory'
   | 'messaging.markRead'
+  | 'messaging.sendAttachment'
+  | 'messaging.rooms'
+  | 'messaging.joinRoom'
+  | 'messaging.leaveRoom'
+  | 'messaging.roomMembers'
 >;
 
 export interface AccountDomain {
@@ -124,6 +129,7 @@ export function createAccountDomain(deps: AccountDomainDeps): AccountDomain {
 
   const base = messagingHandlers({
     current: () => (active === null ? null : { engine: active.messaging.engine, manager: active.messaging.manager, store: active.store }),
+    emit: (name, payload) => events.emit(name, payload),
   });
 
   return {

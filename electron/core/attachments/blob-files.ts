@@ -10,6 +10,7 @@ import path from 'node:path';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DecryptStream, EncryptStream, KEY_BYTES } from './chunked-gcm.ts';
+import { shredFile } from '../fs/shred.ts';
 
 export const BLOB_SUFFIX = '.swa';
 const TEMP_PREFIX = '.tmp-';
@@ -100,32 +101,6 @@ export async function readBlob(dir: string, blobName: string, key: Buffer, expec
   const parts: Buffer[] = [];
   for await (const chunk of openBlob(dir, blobName, key, expectSha256)) parts.push(chunk as Buffer);
   return Buffer.concat(parts);
-}
-
-/**
- * Overwrite with random bytes, sync, unlink. On SSDs and copy-on-write file systems the overwrite
- * may land elsewhere; the real guarantee is that the per-file key dies with its row (secure_delete).
- */
-export async function shredFile(file: string): Promise<void> {
-  let handle: fsp.FileHandle;
-  try {
-    handle = await fsp.open(file, 'r+');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw err;
-  }
-  try {
-    const { size } = await handle.stat();
-    const block = 64 * 1024;
-    for (let off = 0; off < size; off += block) {
-      const n = Math.min(block, size - off);
-      await handle.write(randomBytes(n), 0, n, off);
-    }
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await fsp.rm(file, { force: true });
 }
 
 export const shredBlob = (dir: string, blobName: string): Promise<void> => shredFile(path.join(dir, blobName));

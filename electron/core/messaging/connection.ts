@@ -19,7 +19,7 @@ import tls from 'node:tls';
 import { createScramClient, ScramError, type ScramClient } from './scram.ts';
 import { StreamParser } from './stream-parser.ts';
 import { isStanza, NS_SM, type SmState } from './stream-management.ts';
-import { child, children, el, NS_CLIENT, NS_STREAM, text, toXml, type XmlElement } from './xml.ts';
+import { child, children, el, escapeXml, NS_CLIENT, NS_STREAM, text, toXml, type XmlElement } from './xml.ts';
 
 export const NS_TLS = 'urn:ietf:params:xml:ns:xmpp-tls';
 export const NS_SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';
@@ -196,12 +196,19 @@ export class XmppStream {
   /** Close politely; SM state is kept, so a later stream may still resume unless `forget`. */
   close(): void {
     if (this.ended) return;
-    try {
-      this.socket?.write('</stream:stream>');
-    } catch {
-      // the socket is going away anyway
-    }
+    const socket = this.socket;
+    this.socket = undefined;
     this.finish(null);
+    if (socket === undefined) return;
+    // A clean end (stream close, TLS close_notify, FIN) tells the server the session is over,
+    // so it does not hold it hibernating for a resume that will never come.
+    try {
+      socket.end('</stream:stream>');
+    } catch {
+      socket.destroy();
+      return;
+    }
+    setTimeout(() => socket.destroy(), 1_000).unref();
   }
 
   /** Tear the socket down abruptly (tests simulate a dropped network with this). */
@@ -340,7 +347,7 @@ export class XmppStream {
       error: (reason) => this.fail(new XmppFailure('protocol', `xml-${reason.slice(0, 40)}`)),
     });
     this.write(
-      `<?xml version='1.0'?><stream:stream to='${this.server.domain}' version='1.0' xml:lang='en' xmlns='${NS_CLIENT}' xmlns:stream='${NS_STREAM}'>`,
+      `<?xml version='1.0'?><stream:stream to='${escapeXml(this.server.domain)}' version='1.0' xml:lang='en' xmlns='${NS_CLIENT}' xmlns:stream='${NS_STREAM}'>`,
     );
     return this.next().then((features) => {
       if (features.name !== 'features' || features.xmlns !== NS_STREAM) throw new XmppFailure('protocol', 'no-features');

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log/logger.ts';
 import type { MessageState, Store, StoredMessage } from '../store/store.ts';
-import { IqError, IqTracker } from './iq-tracker.ts';
+import { ArchiveCursors, pageArchive } from './archive.ts';
+import { IqTracker } from './iq-tracker.ts';
 import { Listeners } from './listeners.ts';
 import type { ConnectionManager, ConnectionState, OnlineInfo } from './manager.ts';
 import {
@@ -12,11 +13,9 @@ import {
   buildInstantRoomConfig,
   buildJoin,
   buildLeave,
-  buildMamQuery,
   buildReceipt,
   NS_CARBONS,
   NS_MAM,
-  NS_RSM,
   parseChat,
   parseMamResult,
   parseOccupant,
@@ -25,6 +24,7 @@ import {
   type ParsedChat,
   type Priority,
 } from './stanzas.ts';
+import { AttachmentError, buildSlotRequest, createUploadService, httpGet, httpPut, MAX_ATTACHMENT_BYTES, parseSlot } from './upload.ts';
 import { child, childText, children, el, NS_CLIENT, type XmlElement } from './xml.ts';
 
 const NS_ROSTER = 'jabber:iq:roster';
@@ -68,6 +68,18 @@ export interface SendInput {
 
 type Source = 'live' | 'carbon' | 'archive';
 
+export interface AttachmentInput {
+  readonly to: string;
+  readonly fileName: string;
+  readonly mime: string;
+  readonly data: Buffer;
+  readonly priority?: Priority;
+  readonly patientTag?: string | null;
+  readonly onProgress?: (sent: number, total: number) => void;
+}
+
+export { AttachmentError };
+
 export interface RoomMember {
   readonly nick: string;
   /** The member's real bare JID when the room shows it (non-anonymous rooms). */
@@ -76,11 +88,18 @@ export interface RoomMember {
 }
 
 const ROOMS_SETTING = 'messaging.rooms';
+/** Most messages on the wire unacknowledged at once (also the store's largest outbox page). */
+const OUTBOX_WINDOW = 1000;
 
 export interface MessagingEngine {
   readonly connectionState: ConnectionState;
   /** Write to the store (outbox) first, then send if online. Returns the stored message (state queued). */
   send(input: SendInput): StoredMessage;
+  /**
+   * Upload a file (XEP-0363, same CA rules as the connection), then send it. The local copy is
+   * kept encrypted in the store. Needs a connection: refuses while offline.
+   */
+  sendAttachment(input: AttachmentInput): Promise<StoredMessage>;
   /** Join (creating if needed) a team room; resolves once the room has let us in. Remembered across restarts. */
   joinRoom(roomJid: string, nick: string, timeoutMs?: number): Promise<void>;
   leaveRoom(roomJid: string): void;
@@ -102,7 +121,7 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
   const now = options.now ?? Date.now;
   const newId = options.newId ?? randomUUID;
   const admins = new Set((options.adminJids ?? []).map(bareJid));
-  const pageSize = options.mamPageSize ?? 250;
+  const pageSize = options.mamPageSize ?? 500;
   const iq = new IqTracker();
   const incoming = new Listeners<StoredMessage>();
   const stateChanges = new Listeners<MessageStateChange>();
@@ -133,32 +152,7 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
   } catch {
     log.warn('messaging.rooms_setting_invalid', {});
   }
-  /**
-   * Live messages move the archive cursors in memory; the store is written at most once a second
-   * (and when the connection drops), not once per message: a cursor a second behind only means
-   * re-reading a few messages the store then folds.
-   */
-  const pendingCursors = new Map<string, string>();
-  let cursorTimer: NodeJS.Timeout | undefined;
-  const flushCursors = () => {
-    clearTimeout(cursorTimer);
-    cursorTimer = undefined;
-    for (const [key, value] of pendingCursors) store.setSyncState(key, value);
-    pendingCursors.clear();
-  };
-  const noteCursor = (key: string, value: string) => {
-    pendingCursors.set(key, value);
-    if (cursorTimer === undefined) {
-      cursorTimer = setTimeout(() => {
-        try {
-          flushCursors();
-        } catch (err) {
-          log.error('messaging.cursor_save_failed', { error: err });
-        }
-      }, 1_000);
-      cursorTimer.unref();
-    }
-  };
+  const cursors = new ArchiveCursors(store, log);
 
   const saveRooms = () => store.setSetting(ROOMS_SETTING, JSON.stringify([...rooms].map(([jid, r]) => ({ jid, nick: r.nick }))));
 
@@ -177,6 +171,7 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
   /** The server has the message: out of the outbox, state 'sent' (forward only). */
   const ack = (clientId: string, serverId?: string | null, known?: StoredMessage | null) => {
     inFlight.delete(clientId);
+    scheduleDrain();
     const before = known === undefined ? store.getMessageByClientId(clientId) : known;
     if (before !== null && before.state !== 'queued' && !serverId) {
       // Already past 'sent': only the outbox row may remain (removing it is cheap and idempotent).
@@ -188,9 +183,29 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     if (after !== null && before?.state !== after.state) emitState(after);
   };
 
+  /** Client ids whose attachment is still being written to the store: not sent yet. */
+  const uploading = new Set<string>();
+  const uploads = createUploadService({ server: manager.server, request: (stanza) => request(stanza), newId });
+
+  const fetchAttachment = (messageId: number, attachment: NonNullable<ParsedChat['attachment']>) => {
+    if (!uploads.trusted(attachment.url)) {
+      log.warn('messaging.attachment_untrusted_host', {});
+      return;
+    }
+    void httpGet(attachment.url, uploads.tls)
+      .then((data) => store.attachments.add({ messageId, fileName: attachment.fileName, mime: attachment.mime, data }))
+      .then(() => {
+        const stored = store.getMessage(messageId);
+        if (stored !== null) emitState(stored);
+      })
+      .catch((err: unknown) => log.warn('messaging.attachment_download_failed', { error: err }));
+  };
+
   const transmit = (message: StoredMessage): boolean => {
     const conversation = store.getConversation(message.conversationId);
     if (conversation === null) return false;
+    if (uploading.has(message.clientId)) return false;
+    const file = message.attachmentCount > 0 ? store.attachments.list(message.id)[0] : undefined;
     const stanza = buildChat({
       to: conversation.jid,
       id: message.clientId,
@@ -199,6 +214,7 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
       priority: message.priority,
       patientTag: message.patientTag,
       type: conversation.kind === 'room' ? 'groupchat' : 'chat',
+      attachment: file === undefined ? null : { url: message.body, fileName: file.fileName, mime: file.mime, size: file.size },
     });
     if (conversation.kind === 'room' && rooms.get(conversation.jid)?.joined !== true) return false;
     if (!manager.send(stanza)) return false;
@@ -206,15 +222,49 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     return true;
   };
 
-  /** Send everything still in the outbox, oldest first, that is not already on the wire. */
+  /**
+   * Send everything still in the outbox, oldest first, that is not already on the wire. The store
+   * hands out at most OUTBOX_WINDOW entries at a time, which doubles as flow control: once that
+   * many are unacknowledged, the rest go out as acknowledgements free the window.
+   */
+  let drainComplete = true;
+  let drainScheduled = false;
   const drainOutbox = () => {
-    if (manager.state !== 'online') return;
-    const due = store.outboxDue(now(), inFlight.size + 1_000);
+    if (manager.state !== 'online') {
+      drainComplete = false;
+      return;
+    }
+    const due = store.outboxDue(now(), OUTBOX_WINDOW);
     for (const entry of due) {
       if (inFlight.has(entry.message.clientId)) continue;
-      if (!transmit(entry.message) && manager.state !== 'online') return;
+      if (!transmit(entry.message) && manager.state !== 'online') {
+        drainComplete = false;
+        return;
+      }
     }
+    drainComplete = due.length < OUTBOX_WINDOW;
   };
+  const scheduleDrain = () => {
+    if (drainComplete || drainScheduled) return;
+    drainScheduled = true;
+    setImmediate(() => {
+      drainScheduled = false;
+      try {
+        drainOutbox();
+      } catch (err) {
+        log.error('messaging.outbox_drain_failed', { error: err });
+      }
+    });
+  };
+
+  /** A read first: ensureConversation is a write transaction, too dear for every message. */
+  const conversationFor = (kind: 'direct' | 'room', jid: string) => store.findConversation(kind, jid) ?? store.ensureConversation({ kind, jid });
+
+  /**
+   * Receipts for messages found in the archive wait until the sync ends: if the archive also holds
+   * the receipt this account already sent (from another device), none is sent again.
+   */
+  let archiveReceipts: Map<string, string> | null = null;
 
   const ownerOf = (clientId: string, peer: string): StoredMessage | null => {
     const message = store.getMessageByClientId(clientId);
@@ -230,6 +280,7 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     if (peer === '' || peer === ownBare) return;
     const serverId = archiveId ?? parsed.serverId;
 
+    if (parsed.receivedFor !== null && outgoing && source === 'archive') archiveReceipts?.delete(parsed.receivedFor);
     if (parsed.receivedFor !== null && !outgoing) {
       const mine = ownerOf(parsed.receivedFor, peer);
       if (mine !== null) {
@@ -252,7 +303,7 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     }
     if (parsed.body === null || (parsed.type !== 'chat' && parsed.type !== 'normal')) return;
     const clientId = parsed.clientId ?? (serverId !== null ? `srv:${peer}:${serverId}` : newId());
-    const conversation = store.ensureConversation({ kind: 'direct', jid: peer });
+    const conversation = conversationFor('direct', peer);
     const sentAt = parsed.sentAt ?? stamp ?? now();
     if (outgoing) {
       const result = store.insertMessage({
@@ -289,10 +340,12 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     if (result.inserted) {
       const stored = store.getMessage(result.id);
       if (stored !== null) incoming.emit(stored, listenerError);
+      if (parsed.attachment !== null && parsed.attachment.url === parsed.body) fetchAttachment(result.id, parsed.attachment);
     }
     // Receipts: live messages every time (the sender may have missed our first one), archived ones once.
-    if (parsed.receiptRequested && parsed.clientId !== null && (source === 'live' || (source === 'archive' && result.inserted))) {
-      manager.send(buildReceipt(peer, newId(), parsed.clientId));
+    if (parsed.receiptRequested && parsed.clientId !== null) {
+      if (source === 'live') manager.send(buildReceipt(peer, newId(), parsed.clientId));
+      else if (source === 'archive' && result.inserted) archiveReceipts?.set(parsed.clientId, peer);
     }
   };
 
@@ -326,7 +379,7 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     const parsed = parseChat(message, room);
     if (parsed.body === null) return;
     const serverId = archiveId ?? parsed.serverId;
-    const conversation = store.ensureConversation({ kind: 'room', jid: room });
+    const conversation = conversationFor('room', room);
     const mine = parsed.clientId !== null ? store.getMessageByClientId(parsed.clientId) : null;
     const outgoing = nick === state.nick || (mine !== null && mine.direction === 'out');
     const clientId = parsed.clientId ?? (serverId !== null ? `srv:${room}:${serverId}` : newId());
@@ -349,7 +402,7 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
       const stored = store.getMessage(result.id);
       if (stored !== null) incoming.emit(stored, listenerError);
     }
-    if (archiveId === null && state.caughtUp && serverId !== null) noteCursor(`mam:room:${room}`, serverId);
+    if (archiveId === null && state.caughtUp && serverId !== null) cursors.note(`mam:room:${room}`, serverId);
   };
 
   const handleMessage = (message: XmlElement) => {
@@ -371,7 +424,17 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     }
     if (children(message).some((c) => c.xmlns === NS_CARBONS)) return; // forged carbon: dropped
     const parsed = parseChat(message, ownBare);
-    if (message.attrs.type === 'error') return;
+    if (message.attrs.type === 'error') {
+      // The server bounced one of ours (no such colleague, blocked): failed, not silently queued.
+      const mine = message.attrs.id === undefined ? null : ownerOf(message.attrs.id, bareJid(message.attrs.from ?? ''));
+      if (mine !== null && mine.state === 'queued') {
+        inFlight.delete(mine.clientId);
+        store.outboxGiveUp(mine.clientId);
+        emitState(store.getMessageByClientId(mine.clientId));
+        log.warn('messaging.message_bounced', {});
+      }
+      return;
+    }
     if (parsed.admin !== null) {
       handleAdmin(parsed);
       return;
@@ -379,7 +442,7 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     handleChat(parsed, 'live', null, null);
     // Live messages carry our archive's id: once caught up, they move the sync cursor, so the next
     // reconnect does not download them again.
-    if (caughtUp && parsed.serverId !== null) noteCursor(MAM_SELF, parsed.serverId);
+    if (caughtUp && parsed.serverId !== null) cursors.note(MAM_SELF, parsed.serverId);
   };
 
   const handleRoomPresence = (presence: XmlElement): boolean => {
@@ -436,7 +499,9 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
       manager.send(el('iq', NS_CLIENT, { ...reply, type: 'result' }));
       return;
     }
-    if (type === 'set' && child(stanza, 'query', NS_ROSTER) !== undefined) {
+    const fromServer = stanza.attrs.from === undefined || bareJid(stanza.attrs.from) === ownBare;
+    // Roster pushes count only from our own account (RFC 6121 §2.1.6); anyone else is spoofing one.
+    if (type === 'set' && fromServer && child(stanza, 'query', NS_ROSTER) !== undefined) {
       applyRoster(stanza);
       manager.send(el('iq', NS_CLIENT, { ...reply, type: 'result' }));
       return;
@@ -465,47 +530,37 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
 
   const syncRoom = async (room: string, state: RoomState) => {
     state.caughtUp = false;
-    await pageArchive(`mam:room:${room}`, room, () => rooms.get(room) === state && state.joined);
+    await archivePage(`mam:room:${room}`, room, () => rooms.get(room) === state && state.joined);
     state.caughtUp = true;
   };
 
   const syncArchive = async (run: number) => {
-    await pageArchive(MAM_SELF, undefined, () => run === syncRun);
-    if (run === syncRun) caughtUp = true;
+    const receipts = new Map<string, string>();
+    archiveReceipts = receipts;
+    try {
+      await archivePage(MAM_SELF, undefined, () => run === syncRun);
+    } finally {
+      if (archiveReceipts === receipts) archiveReceipts = null;
+    }
+    if (run !== syncRun) return;
+    caughtUp = true;
+    for (const [id, peer] of receipts) manager.send(buildReceipt(peer, newId(), id));
   };
 
-  /** Page forward through one archive from its stored cursor, moving the cursor page by page. */
-  const pageArchive = async (key: string, to: string | undefined, current: () => boolean) => {
-    let after = store.getSyncState(key);
-    let retriedFromStart = false;
-    while (current() && manager.state === 'online') {
-      const queryId = newId();
-      let result: XmlElement;
-      try {
-        result = await request(buildMamQuery(newId(), queryId, after, pageSize, to));
-      } catch (err) {
-        if (err instanceof IqError && err.condition === 'item-not-found' && after !== null && !retriedFromStart) {
-          // Our cursor is gone from the server (archive expired): start over; the store folds repeats.
-          log.warn('messaging.mam_cursor_lost', {});
-          retriedFromStart = true;
-          after = null;
-          continue;
-        }
-        throw err;
-      }
-      const fin = child(result, 'fin', NS_MAM);
-      const last = fin === undefined ? undefined : childText(child(fin, 'set', NS_RSM) ?? fin, 'last', NS_RSM);
-      if (last !== undefined && last !== '') {
-        after = last;
-        pendingCursors.delete(key);
-        store.setSyncState(key, last);
-      }
-      if (fin === undefined || fin.attrs.complete === 'true' || last === undefined || last === '') break;
+  const archivePage = (key: string, to: string | undefined, current: () => boolean) =>
+    pageArchive({ cursors, log, newId, pageSize, request, current: () => current() && manager.state === 'online' }, key, to);
+
+  const pendingMarkers = new Map<string, string>();
+  const flushMarkers = () => {
+    for (const [to, id] of pendingMarkers) {
+      if (!manager.send(buildDisplayed(to, newId(), id))) return;
+      pendingMarkers.delete(to);
     }
   };
 
   const onOnline = (info: OnlineInfo) => {
     ownBare = bareJid(info.jid);
+    flushMarkers();
     if (info.resumed) {
       drainOutbox();
       return;
@@ -538,11 +593,7 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     manager.onState((state) => {
       if (state !== 'online') {
         iq.rejectAll();
-        try {
-          flushCursors();
-        } catch (err) {
-          log.error('messaging.cursor_save_failed', { error: err });
-        }
+        cursors.flush();
       }
       connection.emit(state, listenerError);
     }),
@@ -570,7 +621,7 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     },
     send(input) {
       const to = bareJid(input.to);
-      const conversation = store.ensureConversation({ kind: rooms.has(to) ? 'room' : 'direct', jid: to });
+      const conversation = conversationFor(rooms.has(to) ? 'room' : 'direct', to);
       const clientId = newId();
       lastSentAt = Math.max(now(), lastSentAt + 1);
       store.enqueueOutgoing({
@@ -583,18 +634,55 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
         patientTag: input.patientTag ?? null,
       });
       const stored = store.getMessageByClientId(clientId)!;
-      // Sending keeps order: anything older still waiting goes first.
-      drainOutbox();
-      return store.getMessageByClientId(clientId) ?? stored;
+      // Order is kept: straight onto the wire only when nothing older is still waiting.
+      if (drainComplete && inFlight.size < OUTBOX_WINDOW && manager.state === 'online') {
+        if (!transmit(stored)) drainComplete = false;
+      } else {
+        drainComplete = false;
+        scheduleDrain();
+      }
+      return stored;
     },
     markRead(conversationId, upToMessageId) {
       const result = store.markRead(conversationId, upToMessageId);
       const message = store.getMessage(upToMessageId);
       const conversation = store.getConversation(conversationId);
-      if (result.newlyRead > 0 && message !== null && message.direction === 'in' && conversation !== null) {
-        manager.send(buildDisplayed(conversation.jid, newId(), message.clientId));
+      if (result.newlyRead > 0 && message !== null && message.direction === 'in' && conversation !== null && conversation.kind === 'direct') {
+        // Offline: the newest marker per conversation waits for the connection (it covers older ones).
+        if (!manager.send(buildDisplayed(conversation.jid, newId(), message.clientId))) pendingMarkers.set(conversation.jid, message.clientId);
       }
       return result;
+    },
+    async sendAttachment(input) {
+      if (input.data.length === 0 || input.data.length > MAX_ATTACHMENT_BYTES) throw new AttachmentError('size');
+      if (manager.state !== 'online') throw new AttachmentError('offline');
+      const service = await uploads.discover();
+      const answer = await request(buildSlotRequest(service, newId(), input.fileName, input.data.length, input.mime));
+      const slot = parseSlot(answer);
+      if (slot === null) throw new AttachmentError('bad-slot');
+      await httpPut(slot, input.data, input.mime, uploads.tls, input.onProgress);
+      const to = bareJid(input.to);
+      const conversation = conversationFor(rooms.has(to) ? 'room' : 'direct', to);
+      const clientId = newId();
+      lastSentAt = Math.max(now(), lastSentAt + 1);
+      uploading.add(clientId);
+      try {
+        const queued = store.enqueueOutgoing({
+          clientId,
+          conversationId: conversation.id,
+          senderJid: ownBare,
+          body: slot.get,
+          sentAt: lastSentAt,
+          priority: input.priority ?? 'normal',
+          patientTag: input.patientTag ?? null,
+        });
+        await store.attachments.add({ messageId: queued.id, fileName: input.fileName, mime: input.mime, data: input.data });
+      } finally {
+        uploading.delete(clientId);
+      }
+      drainComplete = false;
+      drainOutbox();
+      return store.getMessageByClientId(clientId)!;
     },
     joinRoom(roomJid, nick, timeoutMs = 15_000) {
       const jid = bareJid(roomJid);
@@ -634,8 +722,7 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     onConnection: (l) => connection.add(l),
     dispose() {
       for (const off of offs) off();
-      if (store.isOpen) flushCursors();
-      clearTimeout(cursorTimer);
+      cursors.flush();
       iq.rejectAll();
     },
   };

@@ -2,15 +2,29 @@ import type { EventName, EventPayload, MessagingStatus } from '../../../shared/c
 import { CoreError } from '../errors.ts';
 import type { Handler } from '../ipc/dispatcher.ts';
 import type { Store } from '../store/store.ts';
-import type { MessagingEngine } from './engine.ts';
+import { AttachmentError, type MessagingEngine } from './engine.ts';
+import { bareJid } from './stanzas.ts';
 import type { ConnectionManager } from './manager.ts';
 
 /** What the handlers need: the signed-in staff member's engine and store, or null while none is. */
 export interface MessagingHandlerDeps {
   current(): { engine: MessagingEngine; manager: ConnectionManager; store: Store } | null;
+  /** Pushes upload progress to the renderer (optional). */
+  emit?: Emit;
 }
 
-type MessagingMethod = 'messaging.state' | 'messaging.send' | 'messaging.directory' | 'messaging.markRead';
+type MessagingMethod =
+  | 'messaging.state'
+  | 'messaging.send'
+  | 'messaging.sendAttachment'
+  | 'messaging.directory'
+  | 'messaging.markRead'
+  | 'messaging.rooms'
+  | 'messaging.joinRoom'
+  | 'messaging.leaveRoom'
+  | 'messaging.roomMembers';
+
+type Emit = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
 
 const notSignedIn = () => new CoreError('locked', 'Sign in to use messaging.');
 
@@ -36,6 +50,44 @@ export function messagingHandlers(deps: MessagingHandlerDeps): { [M in Messaging
       });
       return { message };
     },
+    'messaging.sendAttachment': async (req) => {
+      const { engine } = need();
+      const data = Buffer.from(req.dataBase64, 'base64');
+      if (data.length === 0) throw new CoreError('invalid_request', 'The file is empty or not readable.');
+      try {
+        const message = await engine.sendAttachment({
+          to: req.to,
+          fileName: req.fileName,
+          mime: req.mime,
+          data,
+          ...(req.priority === undefined ? {} : { priority: req.priority }),
+          ...(req.patientTag === undefined ? {} : { patientTag: req.patientTag }),
+          onProgress: (sent, total) => deps.emit?.('messaging.uploadProgress', { uploadId: req.uploadId, sent, total }),
+        });
+        return { message };
+      } catch (err) {
+        if (err instanceof AttachmentError && err.message === 'offline') throw new CoreError('network', 'Attachments need a connection to the server. Try again when online.');
+        if (err instanceof AttachmentError && err.message === 'size') throw new CoreError('invalid_request', 'The file is too large to send.');
+        throw new CoreError('network', 'The attachment could not be uploaded. Try again.', { cause: err });
+      }
+    },
+    'messaging.rooms': () => ({ rooms: need().engine.rooms() }),
+    'messaging.joinRoom': async (req) => {
+      const { engine } = need();
+      try {
+        await engine.joinRoom(req.room, req.nick);
+      } catch (err) {
+        throw new CoreError('network', 'The room could not be joined. Check the name and try again.', { cause: err });
+      }
+      const room = engine.rooms().find((r) => r.jid === bareJid(req.room));
+      if (room === undefined) throw new CoreError('not_found', 'That room does not exist.');
+      return { room };
+    },
+    'messaging.leaveRoom': (req) => {
+      need().engine.leaveRoom(req.room);
+      return {};
+    },
+    'messaging.roomMembers': (req) => ({ members: need().engine.members(req.room) }),
     'messaging.directory': (req) => {
       const { store } = need();
       const entries = store.listContacts(req.limit ?? 500).map((c) => ({ jid: c.jid, displayName: c.displayName, presence: c.presence }));
@@ -51,10 +103,7 @@ export function messagingHandlers(deps: MessagingHandlerDeps): { [M in Messaging
 }
 
 /** Forward engine events to the renderer's event stream (ids and states only, never text). */
-export function bindMessagingEvents(
-  engine: MessagingEngine,
-  emit: <E extends EventName>(name: E, payload: EventPayload<E>) => void,
-): () => void {
+export function bindMessagingEvents(engine: MessagingEngine, emit: Emit): () => void {
   const offs = [
     engine.onConnection((state) => emit('messaging.connection', { state })),
     engine.onIncoming((m) =>

@@ -33,6 +33,8 @@ export interface ConnectionManager {
   readonly jid: string;
   /** Our bare JID, known before connecting. */
   readonly account: string;
+  /** Where and how we connect (HTTP upload reuses its CA and host). */
+  readonly server: ServerConfig;
   start(): void;
   stop(): Promise<void>;
   /** Sends now if online; returns false otherwise (callers keep the stanza in their outbox). */
@@ -152,6 +154,7 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
       return jid;
     },
     account: `${options.credentials.username}@${options.server.domain}`.toLowerCase(),
+    server: options.server,
     start() {
       if (running) return;
       running = true;

@@ -36,6 +36,8 @@ export interface OutgoingChat {
   readonly priority: Priority;
   readonly patientTag: string | null;
   readonly type?: 'chat' | 'groupchat';
+  /** An uploaded attachment (XEP-0363 + XEP-0066): the body is its URL. */
+  readonly attachment?: { readonly url: string; readonly fileName: string; readonly mime: string; readonly size: number } | null;
 }
 
 export function buildChat(m: OutgoingChat): XmlElement {
@@ -47,7 +49,13 @@ export function buildChat(m: OutgoingChat): XmlElement {
     el('origin-id', NS_SID, { id: m.id }),
     m.type !== 'groupchat' && el('request', NS_RECEIPTS),
     el('markable', NS_MARKERS),
-    el('meta', NS_META, { priority: m.priority, ts: m.sentAt, ...(m.patientTag ? { patient: m.patientTag } : {}) }),
+    el('meta', NS_META, {
+      priority: m.priority,
+      ts: m.sentAt,
+      ...(m.patientTag ? { patient: m.patientTag } : {}),
+      ...(m.attachment ? { fname: m.attachment.fileName, mime: m.attachment.mime, size: m.attachment.size } : {}),
+    }),
+    m.attachment ? el('x', 'jabber:x:oob', {}, el('url', 'jabber:x:oob', {}, m.attachment.url)) : null,
     el('store', NS_HINTS),
   );
 }
@@ -76,6 +84,7 @@ export interface ParsedChat {
   readonly receivedFor: string | null;
   readonly displayedFor: string | null;
   readonly admin: { action: AdminAction; id: string } | null;
+  readonly attachment: { url: string; fileName: string; mime: string; size: number } | null;
 }
 
 const clip = (value: string | undefined, max: number): string | null =>
@@ -110,6 +119,7 @@ export function parseChat(message: XmlElement, trustedBy: string): ParsedChat {
     receiptRequested: child(message, 'request', NS_RECEIPTS) !== undefined,
     receivedFor: clip(child(message, 'received', NS_RECEIPTS)?.attrs.id, MAX_ID_CHARS),
     displayedFor: clip(child(message, 'displayed', NS_MARKERS)?.attrs.id, MAX_ID_CHARS),
+    attachment: parseAttachment(message, meta),
     admin:
       command !== undefined && action !== undefined && ADMIN_ACTIONS.has(action)
         ? { action: action as AdminAction, id: clip(command.attrs.id, MAX_ID_CHARS) ?? '' }
@@ -232,5 +242,19 @@ export function parseOccupant(presence: XmlElement): OccupantPresence | null {
     role: item?.attrs.role ?? null,
     self: codes.has('110'),
     created: codes.has('201'),
+  };
+}
+
+function parseAttachment(message: XmlElement, meta: XmlElement | undefined): ParsedChat['attachment'] {
+  const oob = child(message, 'x', 'jabber:x:oob');
+  const url = oob === undefined ? undefined : childText(oob, 'url', 'jabber:x:oob');
+  if (url === undefined || url.length > 2000) return null;
+  const fromPath = decodeURIComponent(url.split('/').pop() ?? '').slice(0, 200);
+  const size = Number(meta?.attrs.size);
+  return {
+    url,
+    fileName: (meta?.attrs.fname ?? fromPath) || 'attachment',
+    mime: /^[\w.+-]+\/[\w.+-]+$/.test(meta?.attrs.mime ?? '') ? meta!.attrs.mime! : 'application/octet-stream',
+    size: Number.isInteger(size) && size >= 0 ? size : -1,
   };
 }

@@ -73,7 +73,8 @@ export function App({ client }: { client: Client }) {
   if (session.state === 'unlocked' && flow?.kind !== 'first-sign-in') {
     return <Workspace client={client} connection={connection} system={system} profile={me} />;
   }
-  const lockScreen = (session.reason !== 'user_switch' && flow === null) || flow?.kind === 'unlock';
+  // A lock during the PIN step (idle, OS lock) also lands on the lock screen.
+  const lockScreen = (session.reason !== 'user_switch' && (flow === null || flow.kind === 'pin-setup')) || flow?.kind === 'unlock';
   if (session.state === 'locked' && lockScreen) {
     return (
       <LockScreen

@@ -1,9 +1,21 @@
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Icon } from '../components/Icon.tsx';
 import { DisplayPreferences } from './DisplayPreferences.tsx';
-import type { Route } from './routes.ts';
 import './side-nav.css';
 
-export function SideNav({ route, navigate }: { route: Route; navigate: (route: Route) => void }) {
+function NavItem({ current, onClick, children, testId }: { current: boolean; onClick: () => void; children: ReactNode; testId?: string }) {
+  return (
+    <li>
+      <button type="button" className="side-nav__item" aria-current={current ? 'page' : undefined} onClick={onClick} data-testid={testId}>
+        {children}
+      </button>
+    </li>
+  );
+}
+
+/** Before anyone signs in: sign-in and the workstation's status, nothing personal. */
+export function SignedOutNav({ active, signIn, status }: { active: 'sign-in' | 'status'; signIn: () => void; status: () => void }) {
   const { t } = useTranslation();
   return (
     <nav className="side-nav" aria-label={t('shell.navigation')}>
@@ -11,7 +23,6 @@ export function SideNav({ route, navigate }: { route: Route; navigate: (route: R
         <h2 id="nav-conversations" className="side-nav__heading">
           {t('shell.conversationsHeading')}
         </h2>
-        {/* The conversation list lands here (issue 4). Names and previews will be text children only. */}
         <p className="side-nav__empty">{t('shell.conversationsEmpty')}</p>
       </section>
       <section className="side-nav__section" aria-labelledby="nav-workstation">
@@ -19,16 +30,62 @@ export function SideNav({ route, navigate }: { route: Route; navigate: (route: R
           {t('shell.workstationHeading')}
         </h2>
         <ul className="side-nav__list">
-          <li>
-            <button
-              type="button"
-              className="side-nav__item"
-              aria-current={route.screen === 'status' ? 'page' : undefined}
-              onClick={() => navigate({ screen: 'status' })}
-            >
-              {t('shell.statusLink')}
-            </button>
-          </li>
+          <NavItem current={active === 'sign-in'} onClick={signIn} testId="nav-sign-in">
+            {t('shell.signInLink')}
+          </NavItem>
+          <NavItem current={active === 'status'} onClick={status} testId="nav-status">
+            {t('shell.statusLink')}
+          </NavItem>
+        </ul>
+      </section>
+      <div className="side-nav__footer">
+        <DisplayPreferences />
+      </div>
+    </nav>
+  );
+}
+
+/** Signed in: the conversation list (given), then the staff member's own pages and the workstation. */
+export function WorkspaceNav({
+  conversations,
+  active,
+  go,
+}: {
+  conversations: ReactNode;
+  active: string;
+  go: (screen: 'directory' | 'activity' | 'my-data' | 'status') => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <nav className="side-nav" aria-label={t('shell.navigation')}>
+      <section className="side-nav__section side-nav__section--grow" aria-labelledby="nav-conversations">
+        <div className="side-nav__heading-row">
+          <h2 id="nav-conversations" className="side-nav__heading">
+            {t('shell.conversationsHeading')}
+          </h2>
+        </div>
+        <ul className="side-nav__list">
+          <NavItem current={active === 'directory'} onClick={() => go('directory')} testId="nav-directory">
+            <Icon name="plus" />
+            {t('shell.newChat')}
+          </NavItem>
+        </ul>
+        {conversations}
+      </section>
+      <section className="side-nav__section" aria-labelledby="nav-workstation">
+        <h2 id="nav-workstation" className="side-nav__heading">
+          {t('shell.workstationHeading')}
+        </h2>
+        <ul className="side-nav__list">
+          <NavItem current={active === 'activity'} onClick={() => go('activity')} testId="nav-activity">
+            {t('shell.activityLink')}
+          </NavItem>
+          <NavItem current={active === 'my-data'} onClick={() => go('my-data')} testId="nav-my-data">
+            {t('shell.myDataLink')}
+          </NavItem>
+          <NavItem current={active === 'status'} onClick={() => go('status')} testId="nav-status">
+            {t('shell.statusLink')}
+          </NavItem>
         </ul>
       </section>
       <div className="side-nav__footer">

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConnectionState } from '../api/client.ts';
 import { Logo } from '../components/Logo.tsx';
@@ -18,20 +19,39 @@ function KeychainPill({ system }: { system: SystemState }) {
   );
 }
 
-export function TopBar({ connection, system }: { connection: ConnectionState; system: SystemState }) {
+/**
+ * Signed out it shows the workstation's own state (service connection, keychain). Signed in, the
+ * messaging state replaces them (`status`) and the session actions sit at the right (`actions`).
+ */
+export function TopBar({
+  connection,
+  system,
+  status,
+  actions,
+}: {
+  connection: ConnectionState;
+  system: SystemState;
+  status?: ReactNode;
+  actions?: ReactNode;
+}) {
   const { t } = useTranslation();
   return (
     <header className="top-bar">
       <div className="top-bar__brand">
         <Logo />
         <span className="top-bar__name">{t('app.name')}</span>
-        <span className="top-bar__tagline">{t('app.tagline')}</span>
+        {actions ? null : <span className="top-bar__tagline">{t('app.tagline')}</span>}
       </div>
       {/* role="status": changes (connection lost, keychain gone) are announced politely. */}
       <div className="top-bar__status" role="status" aria-label={t('shell.statusArea')}>
-        <StatusPill tone={CONNECTION_TONE[connection]} label={t(`connection.${connection}`)} testId="topbar-connection" />
-        <KeychainPill system={system} />
+        {status ?? (
+          <>
+            <StatusPill tone={CONNECTION_TONE[connection]} label={t(`connection.${connection}`)} testId="topbar-connection" />
+            <KeychainPill system={system} />
+          </>
+        )}
       </div>
+      {actions ? <div className="top-bar__actions">{actions}</div> : null}
     </header>
   );
 }

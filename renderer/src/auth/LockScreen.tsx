@@ -37,8 +37,11 @@ export function LockScreen({ client, session, profile, unlocked, switchUser, pin
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<UiError>(null);
   const [passwordNotice, setPasswordNotice] = useState<UiError>(null);
+  // Known at once from the answer; the profile list catches up a moment later.
+  const [pinDead, setPinDead] = useState(false);
   const wait = useRetryCountdown(error);
-  const pinMode = profile !== null && profile.hasPin && !usePassword;
+  const hasPin = profile !== null && profile.hasPin && !pinDead;
+  const pinMode = hasPin && !usePassword;
 
   const unlockWithPin = async () => {
     if (profile === null) return;
@@ -53,6 +56,7 @@ export function LockScreen({ client, session, profile, unlocked, switchUser, pin
     if (result.error.code === 'pin_locked_out' || result.error.code === 'unauthorized') {
       // The PIN can no longer unlock (destroyed after too many tries, or the session grew too old).
       setPasswordNotice(result.error);
+      setPinDead(true);
       setUsePassword(true);
       setError(null);
       pinGone();
@@ -69,52 +73,56 @@ export function LockScreen({ client, session, profile, unlocked, switchUser, pin
       </header>
       <main className="lock-screen__main" id="main">
         <section className="lock-screen__card" aria-labelledby="lock-heading">
-          <div className="lock-screen__icon" aria-hidden="true">
-            <Icon name="lock" />
+          <div className="lock-screen__about">
+            <div className="lock-screen__icon" aria-hidden="true">
+              <Icon name="lock" />
+            </div>
+            <h1 id="lock-heading">{t('lock.heading')}</h1>
+            <p className="lock-screen__who" data-testid="lock-who">
+              {profile ? t('lock.who', { name: profile.displayName }) : t('lock.whoUnknown')}
+            </p>
+            {isWorded(session.reason) ? <p className="lock-screen__reason">{t(`lock.reason.${session.reason}`)}</p> : null}
+            <div className="lock-screen__actions">
+              {pinMode ? (
+                <Button onClick={() => setUsePassword(true)} data-testid="use-password">
+                  {t('lock.usePassword')}
+                </Button>
+              ) : hasPin ? (
+                <Button onClick={() => setUsePassword(false)} data-testid="use-pin">
+                  {t('lock.usePin')}
+                </Button>
+              ) : null}
+              <Button onClick={switchUser} data-testid="lock-switch-user">
+                <Icon name="users" />
+                {t('lock.switchUser')}
+              </Button>
+            </div>
           </div>
-          <h1 id="lock-heading">{t('lock.heading')}</h1>
-          <p className="lock-screen__who" data-testid="lock-who">
-            {profile ? t('lock.who', { name: profile.displayName }) : t('lock.whoUnknown')}
-          </p>
-          {isWorded(session.reason) ? <p className="lock-screen__reason">{t(`lock.reason.${session.reason}`)}</p> : null}
-          {profile === null ? null : pinMode ? (
-            <>
-              <FormError error={error} secondsLeft={wait} />
-              <PinPad
-                id="unlock-pin"
-                label={t('lock.enterPin')}
-                value={pin}
-                onChange={setPin}
-                onSubmit={() => void unlockWithPin()}
+          <div className="lock-screen__entry">
+            {profile === null ? null : pinMode ? (
+              <>
+                <FormError error={error} secondsLeft={wait} />
+                <PinPad
+                  id="unlock-pin"
+                  label={t('lock.enterPin')}
+                  value={pin}
+                  onChange={setPin}
+                  onSubmit={() => void unlockWithPin()}
+                  submitLabel={t('lock.unlock')}
+                  disabled={busy || wait > 0}
+                />
+              </>
+            ) : (
+              <PasswordForm
+                key="password"
+                client={client}
+                profile={profile}
+                done={unlocked}
+                notice={passwordNotice}
                 submitLabel={t('lock.unlock')}
-                disabled={busy || wait > 0}
+                testId="unlock-password"
               />
-            </>
-          ) : (
-            <PasswordForm
-              key="password"
-              client={client}
-              profile={profile}
-              done={unlocked}
-              notice={passwordNotice}
-              submitLabel={t('lock.unlock')}
-              testId="unlock-password"
-            />
-          )}
-          <div className="lock-screen__actions">
-            {pinMode ? (
-              <Button onClick={() => setUsePassword(true)} data-testid="use-password">
-                {t('lock.usePassword')}
-              </Button>
-            ) : profile?.hasPin ? (
-              <Button onClick={() => setUsePassword(false)} data-testid="use-pin">
-                {t('lock.usePin')}
-              </Button>
-            ) : null}
-            <Button onClick={switchUser} data-testid="lock-switch-user">
-              <Icon name="users" />
-              {t('lock.switchUser')}
-            </Button>
+            )}
           </div>
         </section>
       </main>

@@ -18,5 +18,7 @@ export function hasShownPhi(): boolean {
 export function discardPhi(win: Window = window): void {
   if (reloading) return;
   reloading = true;
+  // Hidden at once (base.css), so nothing is readable in the moment before the reload lands.
+  win.document.documentElement.dataset.locking = '';
   win.location.reload();
 }

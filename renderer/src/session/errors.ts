@@ -4,20 +4,22 @@ import type { IpcError } from '../../../shared/contract/index.ts';
 /** A typed failure from main, or null. Main's message is a fixed, PHI-free sentence in plain words. */
 export type UiError = IpcError | null;
 
+const initialSeconds = (error: UiError) =>
+  error?.code === 'rate_limited' && error.retryAfterMs !== undefined ? Math.ceil(error.retryAfterMs / 1000) : 0;
+
 /** Seconds left before a rate-limited attempt may be retried; 0 when it may be retried now. */
 export function useRetryCountdown(error: UiError): number {
-  const [now, setNow] = useState(() => Date.now());
-  const [until, setUntil] = useState(0);
-  const [seen, setSeen] = useState<UiError>(null);
-  if (error !== seen) {
-    setSeen(error);
-    setUntil(error?.code === 'rate_limited' && error.retryAfterMs !== undefined ? Date.now() + error.retryAfterMs : 0);
-    setNow(Date.now());
-  }
+  const [tick, setTick] = useState<{ error: UiError; left: number }>({ error: null, left: 0 });
   useEffect(() => {
-    if (until <= now) return;
-    const timer = setInterval(() => setNow(Date.now()), 250);
+    if (initialSeconds(error) === 0 || error?.retryAfterMs === undefined) return;
+    const until = Date.now() + error.retryAfterMs;
+    const update = () => {
+      const left = Math.max(0, Math.ceil((until - Date.now()) / 1000));
+      setTick({ error, left });
+      if (left === 0) clearInterval(timer);
+    };
+    const timer = setInterval(update, 250);
     return () => clearInterval(timer);
-  }, [until, now]);
-  return Math.max(0, Math.ceil((until - now) / 1000));
+  }, [error]);
+  return tick.error === error ? tick.left : initialSeconds(error);
 }

@@ -27,13 +27,16 @@ export function useAuthGate(client: Client) {
       client.call('profiles.list', {}),
       client.call('account.signInConfig', {}),
     ]);
-    if (!session.ok || !list.ok) return { phase: 'failed' };
+    if (!session.ok) return { phase: 'failed' };
+    // No keychain: nothing can be opened or stored; the picker says so instead of failing.
+    const noKeychain = !list.ok && list.error.code === 'keychain_unavailable';
+    if (!list.ok && !noKeychain) return { phase: 'failed' };
     return {
       phase: 'ready',
       state: {
         session: session.value,
-        profiles: list.value.profiles,
-        protection: list.value.protection,
+        profiles: list.ok ? list.value.profiles : [],
+        protection: list.ok ? list.value.protection : 'unavailable',
         // Without a configured server the staff member types it; the field is then editable.
         config: config.ok ? config.value : TYPED_SERVER,
       },

@@ -1,0 +1,86 @@
+import { useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ConnectionState } from '../../../shared/contract/index.ts';
+import type { Client } from '../api/client.ts';
+import { Button } from '../components/Button.tsx';
+import { FormError } from '../components/FormError.tsx';
+import { StatusPill, type Tone } from '../components/StatusPill.tsx';
+import { useRetryCountdown, type UiError } from '../session/errors.ts';
+import './connection-banner.css';
+
+const TONE: Record<ConnectionState, Tone> = {
+  offline: 'warn',
+  connecting: 'neutral',
+  online: 'ok',
+  reconnecting: 'neutral',
+  auth_failed: 'danger',
+  cert_failed: 'danger',
+  insecure_server: 'danger',
+};
+
+export function MessagingPill({ state, failed }: { state: ConnectionState | null; failed: boolean }) {
+  const { t } = useTranslation();
+  if (failed) return <StatusPill tone="danger" label={t('messaging.state.unavailable')} testId="topbar-messaging" />;
+  if (state === null) return <StatusPill tone="neutral" label={t('messaging.state.connecting')} testId="topbar-messaging" />;
+  return <StatusPill tone={TONE[state]} label={t(`messaging.state.${state}`)} testId="topbar-messaging" />;
+}
+
+/** The stopped states need a person: said in plain words, with the one thing that fixes it. */
+export function ConnectionBanner({ client, state, fixed }: { client: Client; state: ConnectionState | null; fixed: () => void }) {
+  const { t } = useTranslation();
+  if (state === 'auth_failed') return <PasswordChanged client={client} fixed={fixed} />;
+  if (state === 'cert_failed' || state === 'insecure_server') {
+    return (
+      <div className="connection-banner" role="alert" data-testid="connection-banner" data-state={state}>
+        <h2>{t(`messaging.banner.${state}.title`)}</h2>
+        <p>{t(`messaging.banner.${state}.body`)}</p>
+      </div>
+    );
+  }
+  return null;
+}
+
+function PasswordChanged({ client, fixed }: { client: Client; fixed: () => void }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<UiError>(null);
+  const wait = useRetryCountdown(error);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy || password === '' || wait > 0) return;
+    setBusy(true);
+    const result = await client.call('account.updatePassword', { newPassword: password });
+    setBusy(false);
+    setPassword('');
+    if (result.ok) {
+      setError(null);
+      fixed();
+    } else setError(result.error);
+  };
+  return (
+    <div className="connection-banner" role="alert" data-testid="connection-banner" data-state="auth_failed">
+      <h2>{t('messaging.banner.auth_failed.title')}</h2>
+      <p>{t('messaging.banner.auth_failed.body')}</p>
+      <form className="connection-banner__form" onSubmit={(e) => void submit(e)}>
+        <div className="field">
+          <label htmlFor={`${id}-pw`}>{t('messaging.banner.auth_failed.field')}</label>
+          <input
+            id={`${id}-pw`}
+            type="password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            maxLength={1024}
+            autoComplete="current-password"
+            data-testid="update-password-field"
+          />
+        </div>
+        <Button type="submit" variant="primary" disabled={busy || wait > 0} data-testid="update-password-submit">
+          {t('messaging.banner.auth_failed.submit')}
+        </Button>
+      </form>
+      <FormError error={error} secondsLeft={wait} testId="update-password-error" />
+    </div>
+  );
+}

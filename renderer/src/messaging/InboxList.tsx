@@ -1,0 +1,62 @@
+import { useTranslation } from 'react-i18next';
+import type { DirectoryEntry, InboxEntry } from '../../../shared/contract/index.ts';
+import { FormError } from '../components/FormError.tsx';
+import type { UiError } from '../session/errors.ts';
+import { formatWhen } from './format.ts';
+import { nameFor } from './useMessaging.ts';
+import './inbox-list.css';
+
+interface Props {
+  entries: readonly InboxEntry[] | null;
+  error: UiError;
+  directory: readonly DirectoryEntry[] | null;
+  activeId: number | null;
+  open: (entry: InboxEntry) => void;
+}
+
+/** Conversations by last activity: name, time, unread count and a one-line text preview. */
+export function InboxList({ entries, error, directory, activeId, open }: Props) {
+  const { t, i18n } = useTranslation();
+  if (error) return <FormError error={error} secondsLeft={0} testId="inbox-error" />;
+  if (entries === null) return <p className="side-nav__empty">{t('common.loading')}</p>;
+  if (entries.length === 0) return <p className="side-nav__empty">{t('inbox.empty')}</p>;
+  return (
+    <ul className="inbox-list" data-testid="inbox">
+      {entries.map((entry) => {
+        const title = entry.title ?? nameFor(entry.jid, directory);
+        const preview =
+          entry.preview === null ? t('inbox.noMessages') : entry.previewDirection === 'out' ? t('inbox.youPrefix', { text: entry.preview }) : entry.preview;
+        return (
+          <li key={entry.id}>
+            <button
+              type="button"
+              className="inbox-list__item"
+              aria-current={entry.id === activeId ? 'page' : undefined}
+              onClick={() => open(entry)}
+              data-testid="inbox-item"
+              data-unread={entry.unreadCount}
+            >
+              <span className="inbox-list__top">
+                <span className="inbox-list__title">{title}</span>
+                {entry.lastActivity === null ? null : (
+                  <time className="inbox-list__time" dateTime={new Date(entry.lastActivity).toISOString()}>
+                    {formatWhen(entry.lastActivity, i18n.resolvedLanguage)}
+                  </time>
+                )}
+              </span>
+              <span className="inbox-list__bottom">
+                <span className="inbox-list__preview">{preview}</span>
+                {entry.unreadCount > 0 ? (
+                  <span className="inbox-list__unread" data-testid="inbox-unread">
+                    <span aria-hidden="true">{entry.unreadCount}</span>
+                    <span className="visually-hidden">{t('inbox.unread', { count: entry.unreadCount })}</span>
+                  </span>
+                ) : null}
+              </span>
+            </button>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

@@ -1,0 +1,59 @@
+import { useTranslation } from 'react-i18next';
+import type { DirectoryEntry, Message } from '../../../shared/contract/index.ts';
+import { Icon, type IconName } from '../components/Icon.tsx';
+import { formatFull, formatWhen } from './format.ts';
+import { nameFor } from './useMessaging.ts';
+
+const STATE_ICON: Record<Message['state'], IconName> = {
+  queued: 'clock',
+  sent: 'check',
+  delivered: 'checks',
+  read: 'checks',
+  failed: 'alert',
+};
+
+/** One message. The body is a text child (React escapes it); never HTML. */
+export function MessageItem({ message, directory }: { message: Message; directory: readonly DirectoryEntry[] | null }) {
+  const { t, i18n } = useTranslation();
+  const out = message.direction === 'out';
+  const sender = out ? t('thread.you') : nameFor(message.senderJid, directory);
+  return (
+    <li className={`message message--${message.direction}`} data-testid="message" data-state={message.state} data-direction={message.direction}>
+      <div className="message__meta">
+        <span className="message__sender">{sender}</span>
+        <time dateTime={new Date(message.sentAt).toISOString()} title={formatFull(message.sentAt, i18n.resolvedLanguage)}>
+          {formatWhen(message.sentAt, i18n.resolvedLanguage)}
+        </time>
+        {message.priority === 'urgent' ? (
+          <span className="message__urgent" data-testid="message-urgent">
+            <Icon name="alert" />
+            {t('thread.urgent')}
+          </span>
+        ) : null}
+      </div>
+      {message.patientTag !== null ? (
+        <span className="message__patient" data-testid="message-patient">
+          <span className="message__patient-label">{t('thread.patient')}</span>
+          {message.patientTag}
+        </span>
+      ) : null}
+      {message.recalledAt !== null ? (
+        <p className="message__body message__body--recalled">{t('thread.recalled')}</p>
+      ) : (
+        <p className="message__body" data-testid="message-body">
+          {message.body}
+        </p>
+      )}
+      <div className="message__foot">
+        {message.editedAt !== null ? <span className="message__edited">{t('thread.edited')}</span> : null}
+        {message.attachmentCount > 0 ? <span className="message__edited">{t('thread.attachments', { count: message.attachmentCount })}</span> : null}
+        {out ? (
+          <span className={`message__state message__state--${message.state}`} data-testid="message-state" data-state={message.state}>
+            <Icon name={STATE_ICON[message.state]} />
+            {t(`messageState.${message.state}`)}
+          </span>
+        ) : null}
+      </div>
+    </li>
+  );
+}
