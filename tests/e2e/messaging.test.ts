@@ -149,6 +149,21 @@ describe('two staff members messaging through two workstations and a real Prosod
     expect(await b.page.getByTestId('message').first().getByTestId('message-body').textContent()).toBe('Room 4 is ready for the next patient.');
   });
 
+  it('finds messages by their words and opens the conversation from a result', async () => {
+    await b.page.getByTestId('nav-search').click();
+    await b.page.getByTestId('search-input').fill('ready patient');
+    await b.page.getByTestId('search-submit').click();
+    const hit = b.page.getByTestId('search-hit');
+    await hit.first().waitFor({ timeout: 10_000 });
+    expect(await hit.count()).toBe(1);
+    expect(await hit.first().textContent()).toContain('Room 4 is');
+    expect(await hit.first().locator('mark').allTextContents()).toEqual(['ready', 'patient']);
+    await b.page.screenshot({ path: path.join(SHOTS, 'messaging-search.png') });
+    await hit.first().click();
+    await b.page.getByTestId('thread').waitFor();
+    expect(await b.page.locator('#thread-heading').textContent()).toBe('alice');
+  });
+
   it('meets AA text contrast on the inbox, thread and composer', async () => {
     const failures = await inPage<string[]>(b.page, CONTRAST_SCRIPT);
     expect(failures).toEqual([]);

@@ -85,7 +85,8 @@ describe('no message lost, none duplicated', () => {
     const written = burst('receiver-drop', 400);
     let dropped = false;
     b.engine.onIncoming(() => {
-      if (!dropped && bodies(b.store, a.jid).length === 150) {
+      // Reads are stored in groups, so the count jumps: drop at the first group past 150.
+      if (!dropped && bodies(b.store, a.jid).length >= 150) {
         dropped = true;
         b.manager.dropSocket();
       }

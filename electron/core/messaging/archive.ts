@@ -5,7 +5,7 @@ import { buildMamQuery, NS_MAM, NS_RSM } from './stanzas.ts';
 import { child, childText, type XmlElement } from './xml.ts';
 
 /**
- * Archive cursors (XEP-0313 + RSM). Paging writes the cursor after every page, so an interrupted
+ * Archive cursors (XEP-0313 + RSM). Paging writes the cursor with every page, so an interrupted
  * sync resumes where it stopped. Live messages move cursors in memory and reach the store at most
  * once a second (and on flush): a cursor a second behind only means re-reading a few messages,
  * which the store folds, instead of one extra commit per message.
@@ -44,7 +44,9 @@ export class ArchiveCursors {
     this.timer = undefined;
     if (!this.store.isOpen) return;
     try {
-      for (const [key, value] of this.pending) this.store.setSyncState(key, value);
+      this.store.batch(() => {
+        for (const [key, value] of this.pending) this.store.setSyncState(key, value);
+      });
       this.pending.clear();
     } catch (err) {
       this.log.error('messaging.cursor_save_failed', { error: err });
@@ -52,8 +54,22 @@ export class ArchiveCursors {
   }
 }
 
+/**
+ * The results of one archive page, held until the page's IQ result arrives and then stored in
+ * one transaction (one commit per page, not one per message) together with the page's cursor.
+ */
+export interface ArchivePages {
+  /** Results tagged with this query id are held from now on. */
+  open(queryId: string): void;
+  /** Store the held results, then run `andThen` (the cursor write), all in one transaction. */
+  store(queryId: string, andThen: () => void): void;
+  /** Forget a page that failed (its results, if any, are dropped: the cursor did not move). */
+  drop(queryId: string): void;
+}
+
 export interface PageArchiveDeps {
   readonly cursors: ArchiveCursors;
+  readonly pages: ArchivePages;
   readonly log: Logger;
   readonly newId: () => string;
   readonly pageSize: number;
@@ -64,17 +80,21 @@ export interface PageArchiveDeps {
 }
 
 /**
- * Page forward through one archive from its stored cursor. The results arrive as messages before
- * each page's IQ result and are stored by the engine's message handler as they come.
+ * Page forward through one archive from its stored cursor. Each page's results arrive as
+ * messages before its IQ result; they are held and stored with the cursor in one commit, so a
+ * crash leaves either the whole page with its cursor or neither (the page is fetched again).
  */
 export async function pageArchive(deps: PageArchiveDeps, key: string, to: string | undefined): Promise<void> {
   let after = deps.cursors.get(key);
   let retriedFromStart = false;
   while (deps.current()) {
     let result: XmlElement;
+    const queryId = deps.newId();
+    deps.pages.open(queryId);
     try {
-      result = await deps.request(buildMamQuery(deps.newId(), deps.newId(), after, deps.pageSize, to));
+      result = await deps.request(buildMamQuery(deps.newId(), queryId, after, deps.pageSize, to));
     } catch (err) {
+      deps.pages.drop(queryId);
       if (err instanceof IqError && err.condition === 'item-not-found' && after !== null && !retriedFromStart) {
         // Our cursor is gone from the server (archive expired): start over; the store folds repeats.
         deps.log.warn('messaging.mam_cursor_lost', {});
@@ -86,10 +106,10 @@ export async function pageArchive(deps: PageArchiveDeps, key: string, to: string
     }
     const fin = child(result, 'fin', NS_MAM);
     const last = fin === undefined ? undefined : childText(child(fin, 'set', NS_RSM) ?? fin, 'last', NS_RSM);
-    if (last !== undefined && last !== '') {
-      after = last;
-      deps.cursors.commit(key, last);
-    }
+    deps.pages.store(queryId, () => {
+      if (last !== undefined && last !== '') deps.cursors.commit(key, last);
+    });
+    if (last !== undefined && last !== '') after = last;
     if (fin === undefined || fin.attrs.complete === 'true' || last === undefined || last === '') return;
   }
 }

@@ -79,6 +79,11 @@ export interface StreamCallbacks {
   acked(stanzas: readonly XmlElement[]): void;
   /** The stream ended (once); `failure` says why unless we closed it ourselves. */
   closed(failure: XmppFailure | null): void;
+  /**
+   * Runs the handling of one socket read once online (the engine: one store transaction for all
+   * the stanzas it carries). Throwing means nothing of that read was stored.
+   */
+  read?(handle: () => void): void;
 }
 
 export interface OpenResult {
@@ -253,8 +258,34 @@ export class XmppStream {
     const decoder = new StringDecoder('utf8');
     socket.on('data', (chunk: Buffer) => {
       this.lastHeard = Date.now();
-      this.parser?.write(decoder.write(chunk));
+      this.read(decoder.write(chunk));
     });
+  }
+
+  /**
+   * One socket read is one unit: the stanzas it carries are stored together (`on.read`, one
+   * commit), and everything we write meanwhile (receipts, SM <a/>, IQ answers) stays corked until
+   * that commit is done, so nothing is acknowledged before it is durable. If the commit fails,
+   * those writes are dropped with the socket, SM forgets the read, and a resume makes the server
+   * send those stanzas again.
+   */
+  private read(text: string): void {
+    const socket = this.socket;
+    const read = this.on.read;
+    if (!this.online || read === undefined || socket === undefined) {
+      this.parser?.write(text);
+      return;
+    }
+    const mark = this.sm.mark();
+    socket.cork();
+    try {
+      read(() => this.parser?.write(text));
+    } catch {
+      this.sm.rewind(mark);
+      this.fail(new XmppFailure('closed', 'store-commit'));
+      return;
+    }
+    socket.uncork();
   }
 
   private dial(): Promise<void> {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log/logger.ts';
 import type { MessageState, Store, StoredMessage } from '../store/store.ts';
-import { ArchiveCursors, pageArchive } from './archive.ts';
+import { ArchiveCursors, pageArchive, type ArchivePages } from './archive.ts';
 import { IqTracker } from './iq-tracker.ts';
 import { Listeners } from './listeners.ts';
 import type { ConnectionManager, ConnectionState, OnlineInfo } from './manager.ts';
@@ -21,6 +21,7 @@ import {
   parseOccupant,
   unwrapCarbon,
   type AdminAction,
+  type MamResult,
   type ParsedChat,
   type Priority,
 } from './stanzas.ts';
@@ -154,15 +155,45 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
   }
   const cursors = new ArchiveCursors(store, log);
 
+  /**
+   * Group commit. Work done inside `grouped` shares one store transaction; what must only happen
+   * once that work is durable (telling listeners, fetching attachments) waits in `afterCommit`
+   * and is dropped if the transaction rolls back. Wire writes need no queue here: during a socket
+   * read the connection holds them (corked) until the read's batch returns.
+   */
+  let afterCommit: Array<() => void> | null = null;
+  const later = (fn: () => void) => {
+    if (afterCommit === null) fn();
+    else afterCommit.push(fn);
+  };
+  const grouped = <T>(fn: () => T): T => {
+    if (afterCommit !== null) return fn();
+    const queue: Array<() => void> = [];
+    afterCommit = queue;
+    let out: T;
+    try {
+      out = store.batch(fn);
+    } finally {
+      afterCommit = null;
+    }
+    for (const run of queue) {
+      try {
+        run();
+      } catch (err) {
+        listenerError(err);
+      }
+    }
+    return out;
+  };
+
   const saveRooms = () => store.setSetting(ROOMS_SETTING, JSON.stringify([...rooms].map(([jid, r]) => ({ jid, nick: r.nick }))));
 
   const emitState = (message: StoredMessage | null) => {
     if (message === null) return;
-    stateChanges.emit(
-      { messageId: message.id, clientId: message.clientId, conversationId: message.conversationId, state: message.state },
-      listenerError,
-    );
+    const change = { messageId: message.id, clientId: message.clientId, conversationId: message.conversationId, state: message.state };
+    later(() => stateChanges.emit(change, listenerError));
   };
+  const emitIncoming = (message: StoredMessage) => later(() => incoming.emit(message, listenerError));
 
   const advance = (clientId: string, state: MessageState) => {
     if (store.advanceState(clientId, state)) emitState(store.getMessageByClientId(clientId));
@@ -339,8 +370,9 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     if (!result.inserted && serverId !== null) store.setServerId(clientId, serverId);
     if (result.inserted) {
       const stored = store.getMessage(result.id);
-      if (stored !== null) incoming.emit(stored, listenerError);
-      if (parsed.attachment !== null && parsed.attachment.url === parsed.body) fetchAttachment(result.id, parsed.attachment);
+      if (stored !== null) emitIncoming(stored);
+      const attachment = parsed.attachment;
+      if (attachment !== null && attachment.url === parsed.body) later(() => fetchAttachment(result.id, attachment));
     }
     // Receipts: live messages every time (the sender may have missed our first one), archived ones once.
     if (parsed.receiptRequested && parsed.clientId !== null) {
@@ -400,16 +432,44 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     if (outgoing && !result.inserted) ack(clientId, serverId);
     if (!outgoing && result.inserted) {
       const stored = store.getMessage(result.id);
-      if (stored !== null) incoming.emit(stored, listenerError);
+      if (stored !== null) emitIncoming(stored);
     }
     if (archiveId === null && state.caughtUp && serverId !== null) cursors.note(`mam:room:${room}`, serverId);
+  };
+
+  const storeArchived = (mam: MamResult) => {
+    if (mam.inner.attrs.type === 'groupchat') handleGroupchat(mam.inner, mam.archiveId, mam.stamp);
+    else handleChat(parseChat(mam.inner, ownBare), 'archive', mam.archiveId, mam.stamp);
+  };
+
+  /** Archive results held per query until their page ends (see ArchivePages). */
+  const heldPages = new Map<string, MamResult[]>();
+  const pages: ArchivePages = {
+    open: (queryId) => void heldPages.set(queryId, []),
+    drop: (queryId) => void heldPages.delete(queryId),
+    store(queryId, andThen) {
+      const held = heldPages.get(queryId) ?? [];
+      heldPages.delete(queryId);
+      grouped(() => {
+        for (const mam of held) {
+          try {
+            storeArchived(mam);
+          } catch (err) {
+            // One unreadable result must not cost the page; a failed commit still throws below.
+            log.error('messaging.stanza_failed', { kind: 'archive', error: err });
+          }
+        }
+        andThen();
+      });
+    },
   };
 
   const handleMessage = (message: XmlElement) => {
     const mam = parseMamResult(message, ownBare, new Set(rooms.keys()));
     if (mam !== null) {
-      if (mam.inner.attrs.type === 'groupchat') handleGroupchat(mam.inner, mam.archiveId, mam.stamp);
-      else handleChat(parseChat(mam.inner, ownBare), 'archive', mam.archiveId, mam.stamp);
+      const held = heldPages.get(mam.queryId);
+      if (held !== undefined) held.push(mam);
+      else storeArchived(mam);
       return;
     }
     if (message.attrs.type === 'groupchat') {
@@ -548,7 +608,7 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
   };
 
   const archivePage = (key: string, to: string | undefined, current: () => boolean) =>
-    pageArchive({ cursors, log, newId, pageSize, request, current: () => current() && manager.state === 'online' }, key, to);
+    pageArchive({ cursors, pages, log, newId, pageSize, request, current: () => current() && manager.state === 'online' }, key, to);
 
   const pendingMarkers = new Map<string, string>();
   const flushMarkers = () => {
@@ -588,7 +648,11 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     });
   };
 
+  // Every socket read is one group commit (see XmppStream.read): a burst of live messages, or
+  // the receipts and SM acks that arrive together, cost one fsync instead of one each.
+  manager.setReadBatch((handle) => grouped(handle));
   const offs = [
+    () => manager.setReadBatch(null),
     manager.onOnline(onOnline),
     manager.onState((state) => {
       if (state !== 'online') {
@@ -634,8 +698,12 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
         patientTag: input.patientTag ?? null,
       });
       const stored = store.getMessageByClientId(clientId)!;
-      // Order is kept: straight onto the wire only when nothing older is still waiting.
-      if (drainComplete && inFlight.size < OUTBOX_WINDOW && manager.state === 'online') {
+      // Inside a caller's batch the outbox row is not durable yet: it goes out (drain) after the commit.
+      // Otherwise order is kept: straight onto the wire only when nothing older is still waiting.
+      if (store.inBatch) {
+        drainComplete = false;
+        scheduleDrain();
+      } else if (drainComplete && inFlight.size < OUTBOX_WINDOW && manager.state === 'online') {
         if (!transmit(stored)) drainComplete = false;
       } else {
         drainComplete = false;

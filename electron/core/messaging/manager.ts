@@ -43,6 +43,11 @@ export interface ConnectionManager {
   onOnline(listener: (info: OnlineInfo) => void): () => void;
   onStanza(listener: (stanza: XmlElement) => void): () => void;
   onAcked(listener: (stanzas: readonly XmlElement[]) => void): () => void;
+  /**
+   * Wraps the handling of each socket read (the engine stores its stanzas in one transaction).
+   * Our writes during it are held until it returns; if it throws, the read counts as not received.
+   */
+  setReadBatch(batch: ((handle: () => void) => void) | null): void;
   /** Drop the socket without a goodbye, as a network failure would (tests, sleep detection). */
   dropSocket(): void;
   /** Wait until online (rejects on a terminal failure state or timeout). */
@@ -81,6 +86,7 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
   let attempt = 0;
   let retryTimer: NodeJS.Timeout | undefined;
   let jid = '';
+  let readBatch: ((handle: () => void) => void) | null = null;
 
   const setState = (next: ConnectionState) => {
     if (next === state) return;
@@ -107,6 +113,7 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
     const s = new XmppStream(options.server, options.credentials, sm, {
       stanza: (e) => stanzaListeners.emit(e, listenerError),
       acked: (e) => ackListeners.emit(e, listenerError),
+      read: (handle) => (readBatch === null ? handle() : readBatch(handle)),
       closed: (failure) => {
         // Failures while negotiating are handled where open() rejects, once.
         if (stream !== s || !established) return;
@@ -179,6 +186,9 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
     onOnline: (l) => onlineListeners.add(l),
     onStanza: (l) => stanzaListeners.add(l),
     onAcked: (l) => ackListeners.add(l),
+    setReadBatch(batch) {
+      readBatch = batch;
+    },
     dropSocket() {
       stream?.destroy();
     },

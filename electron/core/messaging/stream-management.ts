@@ -50,6 +50,21 @@ export class SmState {
     return this.queue;
   }
 
+  /** Where the counters stand now, to undo a socket read whose stanzas were not stored. */
+  mark(): { inbound: number; queued: number } {
+    return { inbound: this.inbound, queued: this.queue.length };
+  }
+
+  /**
+   * Undo a read: stanzas received since `mark` were not stored, so we stop counting them (the
+   * server resends them on resume), and stanzas queued since were never written (they were held
+   * back, corked, until a commit that failed), so the server never counted them either.
+   */
+  rewind(mark: { inbound: number; queued: number }): void {
+    this.inbound = mark.inbound;
+    if (this.queue.length > mark.queued) this.queue.length = mark.queued;
+  }
+
   sent(stanza: XmlElement): void {
     this.queue.push(stanza);
   }

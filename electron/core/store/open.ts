@@ -74,6 +74,14 @@ function buildStore(db: Db, options: OpenStoreOptions): Store {
     ...conversationOps(db, now),
     ...messages,
     ...outboxOps(db, messages, now),
+    batch(fn) {
+      if (db.inTransaction) return fn();
+      // IMMEDIATE: take the write lock up front, so a batch never fails half-way on an upgrade.
+      return db.transaction(fn).immediate();
+    },
+    get inBatch() {
+      return db.inTransaction;
+    },
     getSetting: (key) => getSetting.get(key) ?? null,
     setSetting: (key, value) => {
       setSetting.run(key, value);

@@ -193,6 +193,16 @@ export interface Store {
   readonly file: string;
   readonly attachments: StoreAttachments;
 
+  /**
+   * Group commit: runs `fn` (synchronous only) as ONE transaction, so everything it writes costs
+   * one fsync'd commit instead of one each. Re-entrant: inside a batch, a batch just runs `fn`
+   * (its writes commit or roll back with the outer one). If `fn` throws, nothing it wrote stays.
+   * Methods that open their own transaction become savepoints inside a batch.
+   */
+  batch<T>(fn: () => T): T;
+  /** True while a batch (or any transaction) is open: writes made now are not yet durable. */
+  readonly inBatch: boolean;
+
   // Conversations and contacts
   /** Find by (kind, jid) or create; title updates only when given. */
   ensureConversation(input: { kind: ConversationKind; jid: string; title?: string | null }): Conversation;

@@ -53,7 +53,7 @@ export function WorkspaceNav({
 }: {
   conversations: ReactNode;
   active: string;
-  go: (screen: 'directory' | 'activity' | 'my-data' | 'status') => void;
+  go: (screen: 'directory' | 'search' | 'activity' | 'my-data' | 'status') => void;
 }) {
   const { t } = useTranslation();
   return (
@@ -68,6 +68,10 @@ export function WorkspaceNav({
           <NavItem current={active === 'directory'} onClick={() => go('directory')} testId="nav-directory">
             <Icon name="plus" />
             {t('shell.newChat')}
+          </NavItem>
+          <NavItem current={active === 'search'} onClick={() => go('search')} testId="nav-search">
+            <Icon name="search" />
+            {t('shell.searchLink')}
           </NavItem>
         </ul>
         {conversations}

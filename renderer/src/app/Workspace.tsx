@@ -9,6 +9,7 @@ import { Icon } from '../components/Icon.tsx';
 import { ConnectionBanner, MessagingPill } from '../messaging/ConnectionBanner.tsx';
 import { DirectoryScreen } from '../messaging/DirectoryScreen.tsx';
 import { InboxList } from '../messaging/InboxList.tsx';
+import { SearchScreen } from '../messaging/SearchScreen.tsx';
 import { ThreadView } from '../messaging/ThreadView.tsx';
 import { nameFor, useDirectory, useInbox, useMessagingStatus } from '../messaging/useMessaging.ts';
 import { StatusScreen } from '../screens/StatusScreen.tsx';
@@ -23,6 +24,7 @@ type Route =
   | { screen: 'home' }
   | { screen: 'thread'; conversationId: number | null; jid: string; name: string | null }
   | { screen: 'directory' }
+  | { screen: 'search' }
   | { screen: 'activity' }
   | { screen: 'my-data' }
   | { screen: 'status' };
@@ -62,7 +64,7 @@ export function Workspace({ client, connection, system, profile }: Props) {
     const existing = inbox.entries?.find((e) => e.kind === 'direct' && e.jid === jid);
     setRoute({ screen: 'thread', conversationId: existing?.id ?? null, jid, name: name ?? existing?.title ?? null });
   };
-  const go = (screen: 'directory' | 'activity' | 'my-data' | 'status') => {
+  const go = (screen: 'directory' | 'search' | 'activity' | 'my-data' | 'status') => {
     if (screen === 'directory') setDirectoryVersion((v) => v + 1);
     setRoute({ screen });
   };
@@ -103,6 +105,9 @@ export function Workspace({ client, connection, system, profile }: Props) {
       break;
     case 'directory':
       screen = <DirectoryScreen entries={directory.entries} error={directory.error} domain={domain} open={openJid} />;
+      break;
+    case 'search':
+      screen = <SearchScreen client={client} inbox={inbox.entries} directory={directory.entries} open={openEntry} />;
       break;
     case 'activity':
       screen = <ActivityScreen client={client} />;

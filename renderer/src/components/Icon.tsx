@@ -15,7 +15,8 @@ export type IconName =
   | 'clock'
   | 'plus'
   | 'arrow-left'
-  | 'list';
+  | 'list'
+  | 'search';
 
 // Simple stroked glyphs; they always sit beside words, so they are hidden from assistive technology.
 const PATHS: Record<IconName, string> = {
@@ -34,6 +35,7 @@ const PATHS: Record<IconName, string> = {
   plus: 'M12 5v14M5 12h14',
   'arrow-left': 'M19 12H5M11 6l-6 6 6 6',
   list: 'M8 7h12M8 12h12M8 17h12M4 7h.01M4 12h.01M4 17h.01',
+  search: 'M10.5 17a6.5 6.5 0 1 0 0-13 6.5 6.5 0 0 0 0 13ZM15.5 15.5 20 20',
 };
 
 export function Icon({ name }: { name: IconName }) {
