@@ -116,22 +116,63 @@ async function main() {
       say(`raw p50 ${result.raw_latency_p50_ms} ms`);
     }
 
+    // 1b. The server's own burst throughput: the same 10,000 through the connection alone.
+    {
+      let arrived = 0;
+      rawB.manager.onStanza((s) => {
+        if (s.name === 'message' && s.attrs.type === 'chat' && s.attrs.id?.startsWith('rawburst-') === true) arrived++;
+      });
+      const t = performance.now();
+      for (let i = 0; i < BURST_N; i++) {
+        rawA.manager.send(el('message', NS_CLIENT, { to: rawB.jid, type: 'chat', id: `rawburst-${i}` }, el('body', NS_CLIENT, {}, `raw burst ${i}`)));
+      }
+      const deadline = Date.now() + BOUND_MS;
+      while (arrived < BURST_N && Date.now() < deadline) await sleep(20);
+      result.burst_raw_msgs_per_s = round(arrived / ((performance.now() - t) / 1000), 0);
+      say(`raw burst ${result.burst_raw_msgs_per_s}/s`);
+    }
+
+    // 1c. What one fsync'd SQLCipher commit costs here (the floor under every engine figure):
+    // a one-row write on the real disk and on tmpfs, with the store's own pragmas.
+    result.commit_ms_disk_p50 = round(commitCost(storeDir));
+    if (shm) result.commit_ms_tmpfs_p50 = round(commitCost('/dev/shm'));
+    say(`one commit: disk ${result.commit_ms_disk_p50} ms, tmpfs ${String(result.commit_ms_tmpfs_p50)} ms`);
+
     // 2. Engine: A's engine writes to its outbox and sends; B's engine has it in its encrypted store.
     const latA = await connect('lat_a', true);
     const latB = await connect('lat_b', true);
     {
       let arrived: (() => void) | undefined;
       latB.engine!.onIncoming(() => arrived?.());
+      // Where one sample's time goes: A's send() (outbox commit), the wire + server until B's engine
+      // has handled the stanza (the bench's listener runs after the engine's), B's commit until onIncoming.
+      let parsedAt = 0;
+      latB.manager.onStanza((s) => {
+        if (s.name === 'message' && s.attrs.type === 'chat') parsedAt = performance.now();
+      });
       const samples: number[] = [];
+      const sendMs: number[] = [];
+      const wireMs: number[] = [];
+      const storeMs: number[] = [];
       for (let i = 0; i < LATENCY_N; i++) {
         const t = performance.now();
         const got = new Promise<void>((r) => (arrived = r));
         latA.engine!.send({ to: latB.jid, body: `engine message ${i}` });
+        const sent = performance.now();
         await got;
-        samples.push(performance.now() - t);
+        const done = performance.now();
+        samples.push(done - t);
+        sendMs.push(sent - t);
+        wireMs.push(parsedAt - sent);
+        storeMs.push(done - parsedAt);
       }
       result.latency_p50_ms = round(percentile(samples, 50));
       result.latency_p95_ms = round(percentile(samples, 95));
+      result.latency_breakdown_p50_ms = {
+        sender_send_call: round(percentile(sendMs, 50)),
+        wire_server_and_receiver_parse: round(percentile(wireMs, 50)),
+        receiver_commit_and_emit: round(percentile(storeMs, 50)),
+      };
       result.engine_over_raw_p50 = round((result.latency_p50_ms as number) / (result.raw_latency_p50_ms as number));
       say(`engine p50 ${result.latency_p50_ms} ms`);
     }
@@ -270,6 +311,14 @@ async function main() {
     await prosody.stop();
     await fsp.rm(storeDir, { recursive: true, force: true });
   }
+  const share = (server: unknown, total: unknown) =>
+    typeof server === 'number' && typeof total === 'number' && total > 0 ? round(server / total) : null;
+  // Fraction of each figure that is the server's (and the wire's) own cost, measured without our engine.
+  result.server_share = {
+    latency_p50: share(result.raw_latency_p50_ms, result.latency_p50_ms),
+    sync_10k_s: share(result.sync_raw_s, result.sync_10k_s),
+    burst_msgs_per_s: share(result.burst_msgs_per_s, result.burst_raw_msgs_per_s),
+  };
   result.note =
     `Prosody data on ${shm ? 'tmpfs (its per-message SQLite fsync otherwise dominates: ~50 ms/message on this loaded disk)' : 'disk'}; ` +
     'our encrypted stores on disk (synchronous=FULL). Sender and receiver share one Node process, so their store writes serialize. ' +
@@ -277,6 +326,24 @@ async function main() {
     'commit on each side (outbox write before send, insert on receipt), hence engine_over_raw. sync_raw_s = the server paging the ' +
     'same archive (messages + the receipts B sent) with no store: the server share of sync_10k_s; the rest is one store commit per message.';
   console.log(JSON.stringify(result));
+}
+
+/** p50 of 200 one-row commits (settings upsert) on a fresh encrypted store in `dir`. */
+function commitCost(dir: string): number {
+  const folder = fs.mkdtempSync(path.join(dir, 'sealwire-bench-commit-'));
+  const store = openStore({ file: path.join(folder, 'c.db'), key: randomBytes(32), create: true });
+  try {
+    const samples: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const t = performance.now();
+      store.setSetting('bench', String(i));
+      samples.push(performance.now() - t);
+    }
+    return percentile(samples, 50);
+  } finally {
+    store.close();
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
 }
 
 function countMessages(store: Store, conversationId: number): number {

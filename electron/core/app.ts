@@ -75,7 +75,15 @@ export function createCore(options: CoreOptions): Core {
     ...account.handlers,
     ...conversationHandlers({ requireStore: () => vault.profiles.require().store }),
   };
-  const dispatcher = createDispatcher(handlers, options.log, session.hooks);
+  // Profiles come and go through these calls; the status stream should not lag behind them.
+  const statusAffecting = (method: string) => method.startsWith('profiles.') || method.startsWith('account.');
+  const dispatcher = createDispatcher(handlers, options.log, {
+    before: session.hooks.before,
+    after: async (method, ctx, outcome, request) => {
+      await session.hooks.after?.(method, ctx, outcome, request);
+      if (outcome === 'ok' && statusAffecting(method)) void pushStatus();
+    },
+  });
 
   // The status stream: push a fresh status whenever it changes (keychain lost, first profile created).
   let last = '';

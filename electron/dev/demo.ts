@@ -26,8 +26,8 @@ const KEYRING_SETUP = [
 ].join('\n');
 
 const STAFF = [
-  { username: 'frontdesk', workstation: 'frontdesk-pc' },
-  { username: 'nurse', workstation: 'nurse-station' },
+  { username: 'frontdesk', workstation: 'frontdesk-pc', name: 'Front desk' },
+  { username: 'nurse', workstation: 'nurse-station', name: 'Nurse station' },
 ] as const;
 
 function fatal(message: string): never {
@@ -141,7 +141,11 @@ async function runDemo(): Promise<void> {
   }
 
   try {
-    server = await startProsody({ users: accounts.map(({ username, password }) => ({ username, password })) });
+    server = await startProsody({
+      users: accounts.map(({ username, password }) => ({ username, password })),
+      // The clinic's staff directory: both demo accounts see each other from the first sign-in.
+      staffDirectory: { group: 'Clinic staff', members: accounts.map(({ username, name }) => ({ username, name })) },
+    });
     const xmpp = {
       domain: server.domain,
       host: server.host,

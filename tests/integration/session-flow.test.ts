@@ -95,7 +95,10 @@ async function filesUnder(dir: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  prosody = await startProsody({ users: Object.entries(USERS).map(([username, password]) => ({ username, password })) });
+  prosody = await startProsody({
+    users: Object.entries(USERS).map(([username, password]) => ({ username, password })),
+    staffDirectory: { group: 'Clinic staff', members: [{ username: 'amara', name: 'Amara Diallo' }, { username: 'ben', name: 'Ben Okafor' }] },
+  });
 });
 
 afterAll(async () => {
@@ -134,6 +137,13 @@ describe('a signed-in session', () => {
     expect(ok(await desk.call('session.state', {})).state).toBe('unlocked');
     await until('desk online', async () => ok(await desk.call('messaging.state', {})).state === 'online');
     await until('nurse online', async () => ok(await nurse.call('messaging.state', {})).state === 'online');
+
+    // The staff directory comes from the server's shared roster group.
+    const directory = await until('staff directory', async () => {
+      const entries = ok(await desk.call('messaging.directory', {})).entries;
+      return entries.some((e) => e.jid === 'ben@localhost') ? entries : null;
+    });
+    expect(directory.find((e) => e.jid === 'ben@localhost')?.displayName).toBe('Ben Okafor');
 
     ok(await nurse.call('messaging.send', { to: 'amara@localhost', body: CANARY_TEXT, priority: 'urgent' }));
     const inbox = await until('message at the desk', async () => {

@@ -1,8 +1,19 @@
+import { randomUUID } from 'node:crypto';
+import type { AuditHead } from '../../../shared/contract/audit.ts';
+import type { AuditHeadPayload } from '../audit/log.ts';
+import { startHeadPublishing, systemIntervalTimers, type HeadPublishing, type IntervalTimers } from '../audit/publish.ts';
 import { CoreError } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
 import type { Handlers } from '../ipc/dispatcher.ts';
 import type { Logger } from '../log/logger.ts';
-import { bindMessagingEvents, createMessagingSession, messagingHandlers, verifyCredentials, type MessagingSession } from '../messaging/index.ts';
+import {
+  bindMessagingEvents,
+  createAuditHeadPublisher,
+  createMessagingSession,
+  messagingHandlers,
+  verifyCredentials,
+  type MessagingSession,
+} from '../messaging/index.ts';
 import type { AdminCommandEvent } from '../messaging/engine.ts';
 import type { PolicyService } from '../policy/service.ts';
 import type { SessionDomain } from '../session/wire.ts';
@@ -39,6 +50,10 @@ export interface AccountDomain {
   readonly handlers: AccountHandlers;
   /** The running messaging session of the signed-in staff member, if any. */
   current(): MessagingSession | null;
+  /** Audit chain heads the organisation's server acknowledged (this run): trusted heads for verify. */
+  trustedAuditHeads(): readonly AuditHead[];
+  /** Publish the audit head now (false when not publishing, offline, or unchanged since the last one). */
+  publishAuditHead(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -50,7 +65,13 @@ export interface AccountDomainDeps {
   readonly policy: PolicyService;
   readonly vault: VaultDomain;
   readonly session: SessionDomain;
+  /** How often the audit chain head goes to the server's audit address (default 15 minutes). */
+  readonly auditHeadIntervalMs?: number;
 }
+
+const AUDIT_HEAD_INTERVAL_MS = 15 * 60_000;
+/** Trusted heads kept in memory; verify only needs a few recent ones. */
+const MAX_TRUSTED_HEADS = 1000;
 
 const BAD_SERVER = 'That server address is not valid. Use a name such as chat.example-clinic.org.';
 const OTHER_DOMAIN = 'That user name belongs to another server than the one this workstation uses.';
@@ -74,10 +95,65 @@ export function createAccountDomain(deps: AccountDomainDeps): AccountDomain {
   const { log, events, policy, vault, session } = deps;
   const holder = vault.profiles;
   let active: { profileId: string; messaging: MessagingSession; unbind: () => void; store: Store } | null = null;
+  let headPublishing: { publishing: HeadPublishing; off: () => void } | null = null;
+  const trustedHeads: AuditHead[] = [];
+
+  // startHeadPublishing reads the head inside its timer: a closed audit log must be logged, not thrown.
+  const guardedTimers: IntervalTimers = {
+    setInterval: (fn, ms) =>
+      systemIntervalTimers.setInterval(() => {
+        try {
+          fn();
+        } catch (err) {
+          log.warn('audit.head_publish_failed', { error: err });
+        }
+      }, ms),
+    clearInterval: (handle) => systemIntervalTimers.clearInterval(handle),
+  };
+
+  const stopHeadPublishing = () => {
+    headPublishing?.off();
+    headPublishing?.publishing.stop();
+    headPublishing = null;
+  };
+
+  /** The chain head goes to the configured audit address over this staff member's connection. */
+  const startHeadPublishingFor = (messaging: MessagingSession, server: OrganisationServer) => {
+    const auditJid = (deps.server ?? server).auditJid;
+    const audit = session.audit();
+    if (auditJid === undefined || auditJid === '' || audit === null) return;
+    const publishing = startHeadPublishing({
+      head: () => audit.head(),
+      publisher: createAuditHeadPublisher({ manager: messaging.manager, to: auditJid, newId: randomUUID }),
+      intervalMs: deps.auditHeadIntervalMs ?? AUDIT_HEAD_INTERVAL_MS,
+      timers: guardedTimers,
+      log,
+      onPublished: (head: AuditHeadPayload) => {
+        trustedHeads.push({ seq: head.seq, hash: head.hash });
+        if (trustedHeads.length > MAX_TRUSTED_HEADS) trustedHeads.splice(0, trustedHeads.length - MAX_TRUSTED_HEADS);
+        log.info('audit.head_published', { seq: head.seq });
+      },
+    });
+    // Also on every new session, not only every interval: a head older than the interval is the window an attacker gets.
+    const off = messaging.manager.onOnline((info) => {
+      if (!info.resumed) void guardedPublish(publishing);
+    });
+    headPublishing = { publishing, off };
+  };
+
+  const guardedPublish = (publishing: HeadPublishing): Promise<boolean> => {
+    try {
+      return publishing.publishNow();
+    } catch (err) {
+      log.warn('audit.head_publish_failed', { error: err });
+      return Promise.resolve(false);
+    }
+  };
 
   const stop = async () => {
     const was = active;
     active = null;
+    stopHeadPublishing();
     if (was === null) return;
     was.unbind();
     await was.messaging.stop().catch((err: unknown) => log.warn('account.stop_failed', { error: err }));
@@ -114,6 +190,7 @@ export function createAccountDomain(deps: AccountDomainDeps): AccountDomain {
     });
     const unbind = bindMessagingEvents(messaging.engine, (name, payload) => events.emit(name, payload));
     active = { profileId, messaging, unbind, store: open.store };
+    startHeadPublishingFor(messaging, account.server);
     messaging.start();
   };
 
@@ -134,6 +211,8 @@ export function createAccountDomain(deps: AccountDomainDeps): AccountDomain {
 
   return {
     current: () => active?.messaging ?? null,
+    trustedAuditHeads: () => [...trustedHeads],
+    publishAuditHead: () => (headPublishing === null ? Promise.resolve(false) : guardedPublish(headPublishing.publishing)),
     async close() {
       await stop();
     },

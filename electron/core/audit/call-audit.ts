@@ -2,10 +2,20 @@ import { methods, type AuditEventType, type IpcError, type MethodName } from '..
 import { targetRef } from './keys.ts';
 import type { AuditEntry } from './log.ts';
 
-/** Calls whose success is a session transition; the transition itself is the audit record. */
-const TRANSITION_CALLS = new Set<MethodName>(['profiles.open', 'profiles.unlockWithPin', 'profiles.close']);
+/**
+ * Calls whose success the handler records itself (profile creation with the new profile's id, then
+ * the session transition), so the dispatcher would only write a second copy.
+ */
+const SELF_RECORDED = new Set<MethodName>(['profiles.open', 'profiles.unlockWithPin', 'profiles.close', 'profiles.create', 'account.firstSignIn']);
 /** Calls that test a secret: a failure is an 'auth.failed' record whatever the method's own event. */
-const SECRET_CALLS = new Set<MethodName>(['profiles.open', 'profiles.unlockWithPin', 'profiles.changePassword', 'profiles.wipe']);
+const SECRET_CALLS = new Set<MethodName>([
+  'profiles.open',
+  'profiles.unlockWithPin',
+  'profiles.changePassword',
+  'profiles.wipe',
+  'account.firstSignIn',
+  'account.updatePassword',
+]);
 
 const ID_FIELDS: ReadonlyArray<readonly [string, string]> = [
   ['profileId', 'profile'],
@@ -30,8 +40,8 @@ function targetsOf(request: unknown, refKey: Buffer): string[] {
   const targets: string[] = [];
   for (const [field, kind] of ID_FIELDS) {
     const value = fields[field];
-    if (typeof value === 'string' && OPAQUE.test(value)) targets.push(`${kind}:${value}`);
-    else if (typeof value === 'string' || typeof value === 'number') targets.push(targetRef(refKey, kind, String(value)));
+    if (typeof value === 'number' || (typeof value === 'string' && OPAQUE.test(value))) targets.push(`${kind}:${value}`);
+    else if (typeof value === 'string') targets.push(targetRef(refKey, kind, value));
   }
   for (const [field, kind] of REF_FIELDS) {
     const value = fields[field];
@@ -62,6 +72,6 @@ export function auditEntryForCall(
     const failed: AuditEventType = outcome === 'pin_locked_out' ? 'auth.pin_destroyed' : 'auth.failed';
     return { event: failed, staffId, targets, outcome: outcomeOf(outcome), code };
   }
-  if (outcome === 'ok' && TRANSITION_CALLS.has(method)) return null;
+  if (outcome === 'ok' && SELF_RECORDED.has(method)) return null;
   return { event, staffId, targets, outcome: outcomeOf(outcome), code };
 }

@@ -4,7 +4,7 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { makeCertificates, type TestCertificates } from './certs.ts';
-import { renderProsodyConfig } from './config.ts';
+import { renderGroupsFile, renderProsodyConfig } from './config.ts';
 import { freeLoopbackPorts } from './ports.ts';
 import { readStreamFeatures, registerInBand } from './xmpp-wire.ts';
 
@@ -19,6 +19,8 @@ export interface ProsodyOptions {
   admins?: string[];
   /** Lua appended to the global section, after every fixture setting, so it can override any of them. */
   extraConfig?: string;
+  /** A staff directory: these accounts share one roster group (mod_groups), as a clinic provisions it. */
+  staffDirectory?: { group: string; members: Array<{ username: string; name: string }> };
   /** Readiness timeout in ms (default 20 s, or SEALWIRE_PROSODY_READY_MS). */
   readyTimeoutMs?: number;
 }
@@ -213,6 +215,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     }
   };
 
+  const groupsPath = path.join(dir, 'groups.txt');
   const writeConfig = (): Promise<void> =>
     fsp.writeFile(
       configPath,
@@ -234,6 +237,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
         httpsPort: ports.https,
         admins: options.admins ?? [],
         runAsRoot: true,
+        groupsFile: options.staffDirectory === undefined ? null : groupsPath,
         extraConfig: options.extraConfig ?? '',
       }),
       { mode: 0o600 },
@@ -241,6 +245,10 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
 
   try {
     await fsp.mkdir(path.join(dir, 'data'), { mode: 0o700 });
+    if (options.staffDirectory !== undefined) {
+      const { group, members } = options.staffDirectory;
+      await fsp.writeFile(groupsPath, renderGroupsFile(group, members.map((m) => ({ jid: `${m.username}@${DOMAIN}`, name: m.name }))), { mode: 0o644 });
+    }
     for (let attempt = 1; ; attempt += 1) {
       const [c2s = 0, directTls = 0, https = 0] = await freeLoopbackPorts(3);
       ports = { c2s, directTls, https };
