@@ -32,6 +32,8 @@ export interface CoreOptions {
   readonly osIdle?: OsIdleSource;
   /** The organisation's XMPP server from managed configuration; undefined lets staff type it. */
   readonly server?: OrganisationServer;
+  /** Started with --kiosk: the kiosk policy applies (it can only tighten, so no layer can undo it). */
+  readonly kiosk?: boolean;
   /** Session time (idle, max session, back-off); tests inject a fake clock. */
   readonly clock?: Clock;
   readonly timers?: Timers;
@@ -54,7 +56,12 @@ export interface Core {
 export function createCore(options: CoreOptions): Core {
   const keychain = options.keychain ?? createKeytarKeychain();
   const events = new CoreEvents(options.log);
-  const policy = new PolicyService({ machine: machinePolicyLayer(options) }, events, options.log, () => machinePolicyLayer(options));
+  const policy = new PolicyService(
+    { machine: machinePolicyLayer(options), user: options.kiosk ? { kiosk: true } : undefined },
+    events,
+    options.log,
+    () => machinePolicyLayer(options),
+  );
   const vault = createVaultDomain({ dataDir: options.dataDir, keychain, log: options.log, policy: () => policy.values });
   const session = createSessionDomain({ dataDir: options.dataDir, keychain, log: options.log, events, policy, vault, osIdle: options.osIdle, clock: options.clock, timers: options.timers });
   scheduleRetention({ session, vault, policy, log: options.log, timers: options.timers ?? systemTimers });

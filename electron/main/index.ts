@@ -8,6 +8,7 @@ import { parseShellArgs } from '../core/shell/policy.ts';
 import { APP_ID } from '../core/shell/window.ts';
 import { hardenContents, hardenDefaultSession } from './hardening.ts';
 import { bindIpc, forwardEventsTo } from './ipc.ts';
+import { bindNotifications } from './notifications.ts';
 import { bindOsSession, osIdleSeconds } from './os-session.ts';
 import { handleAppProtocol, registerAppScheme } from './protocol.ts';
 import { createMainWindow, installMenu } from './window.ts';
@@ -68,11 +69,13 @@ function start(): void {
         appVersion: app.getVersion(),
         log: logger,
         osIdle: osIdleFromSeconds(osIdleSeconds),
+        kiosk: shellArgs.kiosk,
       });
       bindIpc(core, logger);
-      win = createMainWindow({ preloadPath: path.join(root, 'dist', 'electron', 'preload.cjs'), kiosk: shellArgs.kiosk }, logger);
+      win = createMainWindow({ preloadPath: path.join(root, 'dist', 'electron', 'preload.cjs'), kiosk: core.policy.values.kiosk }, logger);
       forwardEventsTo(win.webContents, core, logger);
       bindOsSession(core, win, logger);
+      bindNotifications(core, win);
       win.on('closed', () => {
         win = null;
       });

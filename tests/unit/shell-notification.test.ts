@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { notificationFor } from '../../electron/core/shell/notification.ts';
+
+const incoming = { conversationId: 4, messageId: 9, direction: 'in', priority: 'normal' };
+
+describe('desktop notifications', () => {
+  it('say only that a message arrived, never who or what', () => {
+    const text = notificationFor('messaging.incoming', { ...incoming, body: 'Jane Doe MRN 12345678', from: 'ben@clinic' }, { kiosk: false }, false);
+    expect(text).toEqual({ title: 'Sealwire', body: 'New message', urgent: false });
+    expect(notificationFor('messaging.incoming', { ...incoming, priority: 'urgent' }, { kiosk: false }, false)?.body).toBe('New urgent message');
+  });
+  it('stay quiet for own messages, other events, a focused window and kiosks', () => {
+    expect(notificationFor('messaging.incoming', { ...incoming, direction: 'out' }, { kiosk: false }, false)).toBeNull();
+    expect(notificationFor('system.status', incoming, { kiosk: false }, false)).toBeNull();
+    expect(notificationFor('messaging.incoming', incoming, { kiosk: false }, true)).toBeNull();
+    expect(notificationFor('messaging.incoming', incoming, { kiosk: true }, false)).toBeNull();
+  });
+});
