@@ -24,7 +24,7 @@ export interface BridgeOptions {
   readonly staticDir: string;
   readonly port?: number;
   readonly token?: string;
-  /** Largest frame accepted; bigger frames close the socket (1009). */
+  /** Largest frame accepted (a 25 MB attachment is about 35 MB as base64); bigger frames close the socket (1009). */
   readonly maxPayloadBytes?: number;
 }
 
@@ -79,7 +79,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     })();
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes ?? 32 * 1024 * 1024 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes ?? 40 * 1024 * 1024 });
 
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', origin);

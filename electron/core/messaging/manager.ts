@@ -179,7 +179,9 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
       setState('offline');
     },
     send(stanza) {
-      if (state !== 'online' || stream === undefined) return false;
+      // The stream, not our state, decides: stanzas held during negotiation (a resume's redelivery)
+      // are handled just before we announce 'online', and their receipts must still go out.
+      if (stream === undefined) return false;
       return stream.send(stanza);
     },
     onState: (l) => stateListeners.add(l),

@@ -24,7 +24,7 @@ export interface ProsodyConfigInput {
 
 /** mod_groups' file format: `[Group]` then `jid=Display name` lines. */
 export function renderGroupsFile(group: string, members: ReadonlyArray<{ jid: string; name: string }>): string {
-  const clean = (v: string) => v.replace(/[\r\n=\[\]]/g, ' ').trim();
+  const clean = (v: string) => v.replace(/[\r\n=[\]]/g, ' ').trim();
   return [`[${clean(group)}]`, ...members.map((m) => `${clean(m.jid)}=${clean(m.name)}`)].join('\n') + '\n';
 }
 

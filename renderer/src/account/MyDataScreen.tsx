@@ -6,6 +6,7 @@ import { Button } from '../components/Button.tsx';
 import { FormError } from '../components/FormError.tsx';
 import { discardPhi } from '../session/discard.ts';
 import { useRetryCountdown, type UiError } from '../session/errors.ts';
+import { QuickUnlockPin } from './QuickUnlockPin.tsx';
 import './my-data.css';
 
 /** Removing one's own data from this workstation: the password proves it is the owner's choice. */
@@ -35,6 +36,7 @@ export function MyDataScreen({ client, profile }: { client: Client; profile: Pro
         <h1 id={`${id}-heading`}>{t('myData.heading')}</h1>
         <p className="my-data__intro">{t('myData.intro')}</p>
       </div>
+      {profile !== null ? <QuickUnlockPin client={client} hasPin={profile.hasPin} /> : null}
       <form className="my-data__danger" onSubmit={(e) => void submit(e)}>
         <h2>{t('myData.wipeHeading')}</h2>
         <p>{t('myData.wipeBody')}</p>

@@ -16,7 +16,9 @@ export type IconName =
   | 'plus'
   | 'arrow-left'
   | 'list'
-  | 'search';
+  | 'search'
+  | 'paperclip'
+  | 'file';
 
 // Simple stroked glyphs; they always sit beside words, so they are hidden from assistive technology.
 const PATHS: Record<IconName, string> = {
@@ -36,6 +38,8 @@ const PATHS: Record<IconName, string> = {
   'arrow-left': 'M19 12H5M11 6l-6 6 6 6',
   list: 'M8 7h12M8 12h12M8 17h12M4 7h.01M4 12h.01M4 17h.01',
   search: 'M10.5 17a6.5 6.5 0 1 0 0-13 6.5 6.5 0 0 0 0 13ZM15.5 15.5 20 20',
+  paperclip: 'M17.5 11.5 11 18a4.2 4.2 0 0 1-6-6l7.5-7.5a2.8 2.8 0 0 1 4 4L9 16a1.4 1.4 0 0 1-2-2l6.5-6.5',
+  file: 'M6.5 3.5h7l4 4v13h-11zM13.5 3.5v4h4M9 12.5h6M9 16h6',
 };
 
 export function Icon({ name }: { name: IconName }) {

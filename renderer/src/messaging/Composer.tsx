@@ -6,8 +6,10 @@ import { Button } from '../components/Button.tsx';
 import { FormError } from '../components/FormError.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { useRetryCountdown, type UiError } from '../session/errors.ts';
+import { AttachFile } from './AttachFile.tsx';
 
 const MAX_BODY = 10_000;
+const MAX_TAG = 100;
 
 /** Enter sends, Shift+Enter starts a new line. The text stays in the box until main has written it. */
 export function Composer({ client, to, sent }: { client: Client; to: string; sent: (message: Message) => void }) {
@@ -15,22 +17,34 @@ export function Composer({ client, to, sent }: { client: Client; to: string; sen
   const id = useId();
   const [body, setBody] = useState('');
   const [urgent, setUrgent] = useState(false);
+  const [tag, setTag] = useState('');
   const [busy, setBusy] = useState(false);
+  const [attaching, setAttaching] = useState(false);
   const [error, setError] = useState<UiError>(null);
   const wait = useRetryCountdown(error);
+  const patientTag = () => (tag.trim() === '' ? null : tag.trim());
+  // The urgent flag and the patient tag belong to one message (or file) and never carry over to the next.
+  const clearOptions = () => {
+    setUrgent(false);
+    setTag('');
+  };
 
   const send = async () => {
     const text = body.trim();
-    if (busy || text === '' || wait > 0) return;
+    if (busy || attaching || text === '' || wait > 0) return;
     setBusy(true);
-    const result = await client.call('messaging.send', { to, body: text, priority: urgent ? 'urgent' : 'normal' });
+    const result = await client.call('messaging.send', { to, body: text, priority: urgent ? 'urgent' : 'normal', patientTag: patientTag() });
     setBusy(false);
     if (result.ok) {
       setBody('');
-      setUrgent(false);
+      clearOptions();
       setError(null);
       sent(result.value.message);
     } else setError(result.error);
+  };
+  const sentFile = (message: Message) => {
+    clearOptions();
+    sent(message);
   };
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -62,7 +76,7 @@ export function Composer({ client, to, sent }: { client: Client; to: string; sen
           aria-describedby={`${id}-hint`}
           data-testid="composer-input"
         />
-        <Button type="submit" variant="primary" disabled={busy || body.trim() === '' || wait > 0} data-testid="composer-send">
+        <Button type="submit" variant="primary" disabled={busy || attaching || body.trim() === '' || wait > 0} data-testid="composer-send">
           <Icon name="send" />
           {t('composer.send')}
         </Button>
@@ -72,6 +86,30 @@ export function Composer({ client, to, sent }: { client: Client; to: string; sen
           <input type="checkbox" checked={urgent} onChange={(e) => setUrgent(e.target.checked)} data-testid="composer-urgent" />
           {t('composer.urgent')}
         </label>
+        <div className="composer__tag">
+          <label htmlFor={`${id}-tag`}>{t('composer.patientTag')}</label>
+          <input
+            id={`${id}-tag`}
+            type="text"
+            maxLength={MAX_TAG}
+            value={tag}
+            placeholder={t('composer.patientTagPlaceholder')}
+            autoComplete="off"
+            spellCheck={false}
+            onChange={(e) => setTag(e.target.value)}
+            data-testid="composer-patient-tag"
+          />
+        </div>
+        <AttachFile
+          client={client}
+          to={to}
+          priority={urgent ? 'urgent' : 'normal'}
+          patientTag={patientTag()}
+          disabled={busy || wait > 0}
+          busy={setAttaching}
+          failed={setError}
+          sent={sentFile}
+        />
         <span id={`${id}-hint`} className="composer__hint">
           {t('composer.hint')}
         </span>

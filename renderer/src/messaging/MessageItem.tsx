@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { DirectoryEntry, Message } from '../../../shared/contract/index.ts';
 import { Icon, type IconName } from '../components/Icon.tsx';
+import { attachmentNameFromUrl } from './attachment-file.ts';
 import { formatFull, formatWhen } from './format.ts';
 import { nameFor } from './useMessaging.ts';
 
@@ -39,6 +40,14 @@ export function MessageItem({ message, directory }: { message: Message; director
       ) : null}
       {message.recalledAt !== null ? (
         <p className="message__body message__body--recalled">{t('thread.recalled')}</p>
+      ) : message.attachmentCount > 0 ? (
+        <p className="message__file" data-testid="message-attachment">
+          <Icon name="file" />
+          <span className="message__file-name" data-testid="attachment-name">
+            {attachmentNameFromUrl(message.body) ?? t('thread.attachmentUnnamed')}
+          </span>
+          <span className="message__file-kind">{t('thread.attachment')}</span>
+        </p>
       ) : (
         <p className="message__body" data-testid="message-body">
           {message.body}
@@ -46,7 +55,7 @@ export function MessageItem({ message, directory }: { message: Message; director
       )}
       <div className="message__foot">
         {message.editedAt !== null ? <span className="message__edited">{t('thread.edited')}</span> : null}
-        {message.attachmentCount > 0 ? <span className="message__edited">{t('thread.attachments', { count: message.attachmentCount })}</span> : null}
+        {message.attachmentCount > 1 ? <span className="message__edited">{t('thread.attachments', { count: message.attachmentCount })}</span> : null}
         {out ? (
           <span className={`message__state message__state--${message.state}`} data-testid="message-state" data-state={message.state}>
             <Icon name={STATE_ICON[message.state]} />
