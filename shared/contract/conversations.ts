@@ -22,10 +22,21 @@ export const InboxEntry = z.strictObject({
   muted: z.boolean(),
   archived: z.boolean(),
   preview: z.string().max(1000).nullable(),
+  /** The last message is an attachment: `preview` is then its file name, not the upload address. */
+  previewIsAttachment: z.boolean().optional(),
   previewSenderJid: Jid.nullable(),
   previewDirection: MessageDirection.nullable(),
 });
 export type InboxEntry = z.infer<typeof InboxEntry>;
+
+/** An attachment as the thread shows it: name, type and size (the content stays encrypted in main). */
+export const AttachmentSummary = z.strictObject({
+  id: Id,
+  fileName: z.string().max(255),
+  mime: z.string().max(255),
+  size: z.number().int().nonnegative(),
+});
+export type AttachmentSummary = z.infer<typeof AttachmentSummary>;
 
 export const Message = z.strictObject({
   id: Id,
@@ -43,6 +54,8 @@ export const Message = z.strictObject({
   editedAt: Time.nullable(),
   recalledAt: Time.nullable(),
   attachmentCount: z.number().int().nonnegative(),
+  /** Filled by messages.page; other answers may leave it out. */
+  attachments: z.array(AttachmentSummary).max(20).optional(),
 });
 export type Message = z.infer<typeof Message>;
 

@@ -111,6 +111,10 @@ describe('composer extras and the quick-unlock PIN, two workstations and a real 
     const theirs = b.page.getByTestId('message-attachment').filter({ hasText: 'lab results.txt' });
     await theirs.waitFor({ timeout: 20_000 });
     expect(await theirs.getByTestId('attachment-name').textContent()).toBe('lab results.txt');
+    await theirs.getByTestId('attachment-size').filter({ hasText: /^2(\.1)?\s?MB$/ }).waitFor({ timeout: 10_000 });
+    // The inbox names the file instead of showing the upload address.
+    await b.page.getByText('Attachment: lab results.txt').first().waitFor({ timeout: 10_000 });
+    expect(await b.page.locator('nav').getByText(/https:\/\//).count()).toBe(0);
     expect(await b.page.getByTestId('thread').locator('a, img, iframe, object').count()).toBe(0);
     await b.page.screenshot({ path: path.join(SHOTS, 'extras-attachment-b.png') });
     expect(await inPage<string[]>(b.page, CONTRAST_SCRIPT)).toEqual([]);

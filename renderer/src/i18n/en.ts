@@ -199,6 +199,7 @@ export const en = {
     intro: 'Choose a conversation on the left, or start a new chat with a colleague.',
   },
   inbox: {
+    attachmentPreview: 'Attachment: {{name}}',
     empty: 'No conversations yet. Start one with “New chat”.',
     noMessages: 'No messages yet',
     youPrefix: 'You: {{text}}',

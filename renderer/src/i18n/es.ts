@@ -197,6 +197,7 @@ export const es: Strings = {
     intro: 'Elija una conversación a la izquierda o empiece un chat nuevo con un compañero.',
   },
   inbox: {
+    attachmentPreview: 'Archivo adjunto: {{name}}',
     empty: 'Aún no hay conversaciones. Empiece una con «Nuevo chat».',
     noMessages: 'Aún no hay mensajes',
     youPrefix: 'Usted: {{text}}',

@@ -24,8 +24,8 @@ export function InboxList({ entries, error, directory, activeId, open }: Props) 
     <ul className="inbox-list" data-testid="inbox">
       {entries.map((entry) => {
         const title = entry.title ?? nameFor(entry.jid, directory);
-        const preview =
-          entry.preview === null ? t('inbox.noMessages') : entry.previewDirection === 'out' ? t('inbox.youPrefix', { text: entry.preview }) : entry.preview;
+        const text = entry.previewIsAttachment && entry.preview !== null ? t('inbox.attachmentPreview', { name: entry.preview }) : entry.preview;
+        const preview = text === null ? t('inbox.noMessages') : entry.previewDirection === 'out' ? t('inbox.youPrefix', { text }) : text;
         return (
           <li key={entry.id}>
             <button

@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { DirectoryEntry, Message } from '../../../shared/contract/index.ts';
 import { Icon, type IconName } from '../components/Icon.tsx';
 import { attachmentNameFromUrl } from './attachment-file.ts';
-import { formatFull, formatWhen } from './format.ts';
+import { formatFull, formatSize, formatWhen } from './format.ts';
 import { nameFor } from './useMessaging.ts';
 
 const STATE_ICON: Record<Message['state'], IconName> = {
@@ -44,9 +44,11 @@ export function MessageItem({ message, directory }: { message: Message; director
         <p className="message__file" data-testid="message-attachment">
           <Icon name="file" />
           <span className="message__file-name" data-testid="attachment-name">
-            {attachmentNameFromUrl(message.body) ?? t('thread.attachmentUnnamed')}
+            {message.attachments?.[0]?.fileName ?? attachmentNameFromUrl(message.body) ?? t('thread.attachmentUnnamed')}
           </span>
-          <span className="message__file-kind">{t('thread.attachment')}</span>
+          <span className="message__file-kind" data-testid="attachment-size">
+            {message.attachments?.[0] ? formatSize(message.attachments[0].size, i18n.resolvedLanguage) : t('thread.attachment')}
+          </span>
         </p>
       ) : (
         <p className="message__body" data-testid="message-body">
