@@ -75,6 +75,17 @@ describe('1:1 messaging against a real Prosody', () => {
     expect(states).toEqual(['sent', 'delivered', 'read']);
   });
 
+  it('one read marker for the newest message marks every earlier message read too', async () => {
+    const [u1, u2] = await users(2);
+    const a = await account(u1!);
+    const b = await account(u2!);
+    const sent = ['first', 'second', 'third'].map((body) => a.engine.send({ to: b.jid, body }));
+    await until(() => sent.every((m) => a.store.getMessageByClientId(m.clientId)?.state === 'delivered'), 10_000, 'delivered');
+    const newest = b.store.getMessageByClientId(sent[2]!.clientId)!;
+    expect(b.engine.markRead(newest.conversationId, newest.id).newlyRead).toBe(3);
+    await until(() => sent.every((m) => a.store.getMessageByClientId(m.clientId)?.state === 'read'), 10_000, 'all read');
+  });
+
   it('a message to an address the server does not know ends as failed, not forever queued', async () => {
     const [u1] = await users(1);
     const a = await account(u1!);

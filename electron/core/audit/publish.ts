@@ -51,7 +51,14 @@ export function startHeadPublishing(options: HeadPublishingOptions): HeadPublish
 
   const publishNow = (): Promise<boolean> => {
     if (inFlight !== null) return inFlight;
-    const head = options.head();
+    let head: AuditHeadPayload;
+    try {
+      head = options.head();
+    } catch (err) {
+      // The log closed under us (lock, sign-out): nothing to publish this tick.
+      options.log.warn('audit.head_unavailable', { error: err });
+      return Promise.resolve(false);
+    }
     const key = `${head.seq}:${head.hash}`;
     if (key === lastSent) return Promise.resolve(false);
     inFlight = options.publisher

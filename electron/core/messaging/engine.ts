@@ -329,6 +329,8 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
         if (mine !== null) {
           if (mine.state === 'queued') ack(mine.clientId, null, mine);
           advance(mine.clientId, 'read');
+          // XEP-0333: a displayed marker covers every earlier message of ours in the chat.
+          for (const earlier of store.sentUnreadBefore(mine.conversationId, mine.id)) advance(earlier, 'read');
         }
       }
     }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { isMethodName, methods, type MethodName } from '../../../shared/contract/index.ts';
+import { isMethodName, methods, type AuditHead, type MethodName } from '../../../shared/contract/index.ts';
 import { auditEntryForCall } from '../audit/call-audit.ts';
 import { auditHandlers } from '../audit/handlers.ts';
 import { deriveAuditKeys } from '../audit/keys.ts';
@@ -49,6 +49,8 @@ export interface SessionDomain {
   /** Work that must finish before a profile's store closes (stop messaging), and work after it opens. */
   onLeaveUnlocked(task: (profileId: string) => Promise<void>): void;
   onUnlocked(task: (profileId: string) => void): void;
+  /** Where verify finds the chain heads the server acknowledged (the messaging side keeps them). */
+  useTrustedHeads(source: () => readonly AuditHead[]): void;
   readonly handlers: AuthHandlers & ReturnType<typeof sessionHandlers> & ReturnType<typeof auditHandlers>;
   readonly hooks: CallHooks;
   /** Opens the audit trail (device key from the keychain); safe to call again after the keychain returns. */
@@ -85,6 +87,7 @@ export function createSessionDomain(deps: SessionDomainDeps): SessionDomain {
     );
 
   let audit: AuditLog | null = null;
+  let trustedHeads: () => readonly AuditHead[] = () => [];
   let refKey: Buffer = Buffer.alloc(32);
   const record = (entry: AuditEntry) => {
     if (audit === null) return;
@@ -189,6 +192,9 @@ export function createSessionDomain(deps: SessionDomainDeps): SessionDomain {
     record,
     onLeaveUnlocked: (task) => void leaveTasks.push(task),
     onUnlocked: (task) => void unlockTasks.push(task),
+    useTrustedHeads: (source) => {
+      trustedHeads = source;
+    },
     handlers: {
       ...auth,
       ...sessionHandlers({ session }),
@@ -197,6 +203,7 @@ export function createSessionDomain(deps: SessionDomainDeps): SessionDomain {
         currentStaffId: () => (session.state().state === 'unlocked' ? staffId() : null),
         // The admin role arrives with server policy; until then nobody on the device holds it.
         isAdmin: () => false,
+        trustedHeads: () => trustedHeads(),
       }),
     },
     hooks,

@@ -13,6 +13,7 @@ export type MessageOps = Pick<
   | 'getMessageByServerId'
   | 'setServerId'
   | 'advanceState'
+  | 'sentUnreadBefore'
   | 'editMessage'
   | 'recallMessage'
   | 'messagesPage'
@@ -38,6 +39,9 @@ const RANK_SQL = `CASE state ${Object.entries(STATE_RANK)
 export function messageOps(db: Db, now: () => number): MessageOps {
   const select = `SELECT ${MESSAGE_COLUMNS} FROM messages m`;
   const byId = db.prepare<[number], MessageRow>(`${select} WHERE m.id = ?`);
+  const sentUnread = db.prepare<[number, number, number], { client_id: string }>(
+    `SELECT client_id FROM messages WHERE conversation_id = ? AND direction = 'out' AND id < ? AND state IN ('sent', 'delivered') ORDER BY id LIMIT ?`,
+  );
   const byClient = db.prepare<[string], MessageRow>(`${select} WHERE m.client_id = ?`);
   const byServer = db.prepare<[number, string], MessageRow>(`${select} WHERE m.conversation_id = ? AND m.server_id = ?`);
   // Lean lookups for the insert path: no attachment count, only what merging needs.
@@ -217,6 +221,7 @@ export function messageOps(db: Db, now: () => number): MessageOps {
           return changed;
         })
         .immediate(),
+    sentUnreadBefore: (conv, messageId, limit = 500) => sentUnread.all(conv, messageId, Math.min(Math.max(limit, 1), 5000)).map((r) => r.client_id),
     editMessage: (clientId, body, editedAt) => {
       if (body.length > MAX_BODY) throw new CoreError('invalid_request', 'The message is too long.');
       return edit.run(body, editedAt, mustGetByClient(clientId).id).changes > 0;

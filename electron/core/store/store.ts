@@ -227,6 +227,11 @@ export interface Store {
   setServerId(clientId: string, serverId: string): void;
   /** Moves forward only (queued→sent→delivered→read; queued→failed); returns whether it changed. */
   advanceState(clientId: string, state: MessageState): boolean;
+  /**
+   * Client ids of our messages in a conversation, older than `messageId`, that the server has but the
+   * peer has not marked read (a read marker for a message means everything before it was seen too).
+   */
+  sentUnreadBefore(conversationId: number, messageId: number, limit?: number): string[];
   editMessage(clientId: string, body: string, editedAt: number): boolean;
   /** Clears the body (and its search index entry) and marks it recalled. */
   recallMessage(clientId: string, recalledAt: number): boolean;
