@@ -7,7 +7,6 @@ import { inPage, launchChromium, type PageProblems } from '../support/chromium.t
 import { CONTRAST_SCRIPT } from './helpers/contrast.ts';
 import {
   SHOTS,
-  firstSignIn,
   nextLoad,
   openApp,
   requireBuiltRenderer,
@@ -17,6 +16,7 @@ import {
   waitForWorkspace,
   type Staff,
   type TestWorkstation,
+  signInAndSkipPin,
 } from './helpers/sealwire.ts';
 
 const CARA: Staff = { username: 'cara', password: 'cara-pass-5172', displayName: 'Cara Lindqvist' };
@@ -29,13 +29,6 @@ let wsB: TestWorkstation;
 let browser: Browser;
 let a: { page: Page; problems: PageProblems };
 let b: { page: Page; problems: PageProblems };
-
-async function signInAndSkipPin(page: Page, staff: Staff): Promise<void> {
-  await firstSignIn(page, staff);
-  await page.getByTestId('pin-skip').click();
-  await waitForWorkspace(page);
-  await page.getByTestId('topbar-messaging').filter({ hasText: /^Online$/ }).waitFor({ timeout: 20_000 });
-}
 
 beforeAll(async () => {
   await requireBuiltRenderer();

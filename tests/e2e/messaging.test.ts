@@ -8,7 +8,6 @@ import { inPage, launchChromium, type PageProblems } from '../support/chromium.t
 import { CONTRAST_SCRIPT } from './helpers/contrast.ts';
 import {
   SHOTS,
-  firstSignIn,
   openApp,
   requireBuiltRenderer,
   startServer,
@@ -16,6 +15,7 @@ import {
   waitForWorkspace,
   type Staff,
   type TestWorkstation,
+  signInAndSkipPin,
 } from './helpers/sealwire.ts';
 
 const ALICE: Staff = { username: 'alice', password: 'alice-pass-4821', displayName: 'Alice Moreno' };
@@ -27,13 +27,6 @@ let wsB: TestWorkstation;
 let browser: Browser;
 let a: { page: Page; problems: PageProblems };
 let b: { page: Page; problems: PageProblems };
-
-async function signInAndSkipPin(page: Page, staff: Staff): Promise<void> {
-  await firstSignIn(page, staff);
-  await page.getByTestId('pin-skip').click();
-  await waitForWorkspace(page);
-  await page.getByTestId('topbar-messaging').filter({ hasText: /^Online$/ }).waitFor({ timeout: 20_000 });
-}
 
 beforeAll(async () => {
   await requireBuiltRenderer();

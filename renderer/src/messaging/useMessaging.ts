@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ConnectionState, DirectoryEntry, InboxEntry, MessagingStatus } from '../../../shared/contract/index.ts';
+import type { ConnectionState, DirectoryEntry, InboxEntry, MessagingStatus, Result } from '../../../shared/contract/index.ts';
 import type { Client } from '../api/client.ts';
 import type { UiError } from '../session/errors.ts';
 
@@ -45,45 +45,37 @@ export function useMessagingStatus(client: Client) {
   return { status, error, version, refresh };
 }
 
-/** The inbox, newest activity first; asked again whenever `version` moves. */
-export function useInbox(client: Client, version: number) {
-  const [entries, setEntries] = useState<readonly InboxEntry[] | null>(null);
+type Fetch<T> = (client: Client) => Promise<Result<T>>;
+
+/** One contract answer, asked again whenever `version` moves. `fetch` must be a module-level function. */
+function useFetched<T>(client: Client, version: number, fetch: Fetch<T>) {
+  const [value, setValue] = useState<T | null>(null);
   const [error, setError] = useState<UiError>(null);
   useEffect(() => {
     let active = true;
-    void client.call('conversations.inbox', { limit: 100 }).then((result) => {
+    void fetch(client).then((result) => {
       if (!active) return;
       if (result.ok) {
-        setEntries(result.value.entries);
+        setValue(result.value);
         setError(null);
       } else setError(result.error);
     });
     return () => {
       active = false;
     };
-  }, [client, version]);
-  return { entries, error };
+  }, [client, version, fetch]);
+  return { entries: value, error };
 }
 
+const entriesOf = <T,>(result: Result<{ entries: T[] }>): Result<readonly T[]> => (result.ok ? { ok: true, value: result.value.entries } : result);
+const fetchInbox: Fetch<readonly InboxEntry[]> = async (client) => entriesOf(await client.call('conversations.inbox', { limit: 100 }));
+const fetchDirectory: Fetch<readonly DirectoryEntry[]> = async (client) => entriesOf(await client.call('messaging.directory', { limit: 1000 }));
+
+/** The inbox, newest activity first; asked again whenever `version` moves. */
+export const useInbox = (client: Client, version: number) => useFetched(client, version, fetchInbox);
+
 /** The staff directory (the server's roster as stored); asked once per signed-in page. */
-export function useDirectory(client: Client, version: number) {
-  const [entries, setEntries] = useState<readonly DirectoryEntry[] | null>(null);
-  const [error, setError] = useState<UiError>(null);
-  useEffect(() => {
-    let active = true;
-    void client.call('messaging.directory', { limit: 1000 }).then((result) => {
-      if (!active) return;
-      if (result.ok) {
-        setEntries(result.value.entries);
-        setError(null);
-      } else setError(result.error);
-    });
-    return () => {
-      active = false;
-    };
-  }, [client, version]);
-  return { entries, error };
-}
+export const useDirectory = (client: Client, version: number) => useFetched(client, version, fetchDirectory);
 
 /** A person's name for a JID: the directory's display name, else the part before the @. */
 export function nameFor(jid: string, directory: readonly DirectoryEntry[] | null): string {

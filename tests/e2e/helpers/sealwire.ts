@@ -93,3 +93,11 @@ export function expectNone(haystack: string, needles: readonly string[]): void {
 export function nextLoad(page: Page): Promise<void> {
   return page.waitForEvent('load', { timeout: 15_000 }).then(() => undefined);
 }
+
+/** First sign-in, skip the PIN step, and wait until messaging is online. */
+export async function signInAndSkipPin(page: Page, staff: Staff): Promise<void> {
+  await firstSignIn(page, staff);
+  await page.getByTestId('pin-skip').click();
+  await waitForWorkspace(page);
+  await page.getByTestId('topbar-messaging').filter({ hasText: /^Online$/ }).waitFor({ timeout: 20_000 });
+}
