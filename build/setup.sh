@@ -54,7 +54,7 @@ if command -v dpkg-query >/dev/null 2>&1; then
     say "installing system packages: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
     $SUDO apt-get update -qq
-    $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
   else
     say "system packages present"
   fi
