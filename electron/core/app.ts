@@ -67,6 +67,7 @@ export function createCore(options: CoreOptions): Core {
   scheduleRetention({ session, vault, policy, log: options.log, timers: options.timers ?? systemTimers });
   const account = createAccountDomain({ server: options.server, log: options.log, events, policy, vault, session });
   session.useTrustedHeads(() => account.trustedAuditHeads());
+  session.useAdminCheck(() => account.isAdmin());
   const statusDeps = {
     appVersion: options.appVersion,
     dataDir: options.dataDir,

@@ -31,7 +31,11 @@ interface Station {
   call<M extends MethodName>(method: M, request: RequestOf<M>): Promise<Result<ResponseOf<M>>>;
 }
 
-async function station(name: string, override: Partial<Parameters<typeof organisationServerFrom>[0]> = {}): Promise<Station> {
+async function station(
+  name: string,
+  override: Partial<Parameters<typeof organisationServerFrom>[0]> = {},
+  adminJids?: readonly string[],
+): Promise<Station> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), `sealwire-flow-${name}-`));
   const instance = log.create({ logId: `flow-${name}-${randomUUID()}` });
   instance.transports.file.resolvePathFn = () => path.join(dataDir, 'logs', 'sealwire.log');
@@ -56,7 +60,7 @@ async function station(name: string, override: Partial<Parameters<typeof organis
     runtime: 'bridge',
     log: createLogger(instance),
     keychain: createKeytarKeychain(`Sealwire-test-${randomUUID()}`),
-    server: organisationServerFrom(dev),
+    server: organisationServerFrom(dev, adminJids),
     clock: time,
     timers: time,
     statusIntervalMs: 60_000,
@@ -240,3 +244,20 @@ describe('a signed-in session', () => {
     }
   });
 });
+
+describe('the admin role', () => {
+  it('lets only configured admin addresses see and verify the whole device trail', async () => {
+    const shared = await station('admin', {}, ['cara@localhost']);
+    const amara = ok(await shared.call('account.firstSignIn', { server: 'localhost', username: 'amara', password: USERS.amara, displayName: 'Amara' }));
+    expect(await shared.call('audit.deviceActivity', {})).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    expect(await shared.call('audit.verify', {})).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    ok(await shared.call('session.switchUser', {}));
+    ok(await shared.call('account.firstSignIn', { server: 'localhost', username: 'cara', password: USERS.cara, displayName: 'Cara' }));
+    const device = ok(await shared.call('audit.deviceActivity', {}));
+    expect(device.records.some((r) => r.staffId === amara.profile.id)).toBe(true);
+    expect(ok(await shared.call('audit.verify', {}))).toMatchObject({ ok: true });
+    const own = ok(await shared.call('audit.myActivity', {}));
+    expect(own.records.every((r) => r.staffId !== amara.profile.id)).toBe(true);
+  });
+});
+

@@ -54,6 +54,8 @@ export interface AccountDomain {
   trustedAuditHeads(): readonly AuditHead[];
   /** Publish the audit head now (false when not publishing, offline, or unchanged since the last one). */
   publishAuditHead(): Promise<boolean>;
+  /** The open profile's account is one of the organisation's configured admin addresses. */
+  isAdmin(): boolean;
   close(): Promise<void>;
 }
 
@@ -212,6 +214,14 @@ export function createAccountDomain(deps: AccountDomainDeps): AccountDomain {
   return {
     current: () => active?.messaging ?? null,
     trustedAuditHeads: () => [...trustedHeads],
+    isAdmin: () => {
+      const open = holder.current();
+      const account = open === null ? null : readAccount(open.store);
+      if (account === null) return false;
+      // Managed configuration as it is now wins over what was recorded at first sign-in.
+      const admins = deps.server?.adminJids ?? account.server.adminJids ?? [];
+      return admins.map((j) => j.toLowerCase()).includes(`${account.username}@${account.server.domain}`);
+    },
     publishAuditHead: () => (headPublishing === null ? Promise.resolve(false) : guardedPublish(headPublishing.publishing)),
     async close() {
       await stop();

@@ -51,6 +51,8 @@ export interface SessionDomain {
   onUnlocked(task: (profileId: string) => void): void;
   /** Where verify finds the chain heads the server acknowledged (the messaging side keeps them). */
   useTrustedHeads(source: () => readonly AuditHead[]): void;
+  /** Who holds the admin role (sees the device's whole audit trail); the account domain decides. */
+  useAdminCheck(check: () => boolean): void;
   readonly handlers: AuthHandlers & ReturnType<typeof sessionHandlers> & ReturnType<typeof auditHandlers>;
   readonly hooks: CallHooks;
   /** Opens the audit trail (device key from the keychain); safe to call again after the keychain returns. */
@@ -88,6 +90,7 @@ export function createSessionDomain(deps: SessionDomainDeps): SessionDomain {
 
   let audit: AuditLog | null = null;
   let trustedHeads: () => readonly AuditHead[] = () => [];
+  let adminCheck: () => boolean = () => false;
   let refKey: Buffer = Buffer.alloc(32);
   const record = (entry: AuditEntry) => {
     if (audit === null) return;
@@ -195,14 +198,16 @@ export function createSessionDomain(deps: SessionDomainDeps): SessionDomain {
     useTrustedHeads: (source) => {
       trustedHeads = source;
     },
+    useAdminCheck: (check) => {
+      adminCheck = check;
+    },
     handlers: {
       ...auth,
       ...sessionHandlers({ session }),
       ...auditHandlers({
         audit: requireAudit,
         currentStaffId: () => (session.state().state === 'unlocked' ? staffId() : null),
-        // The admin role arrives with server policy; until then nobody on the device holds it.
-        isAdmin: () => false,
+        isAdmin: () => session.state().state === 'unlocked' && adminCheck(),
         trustedHeads: () => trustedHeads(),
       }),
     },
