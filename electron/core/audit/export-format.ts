@@ -1,16 +1,8 @@
 import type { AuditExportFormat } from '../../../shared/contract/audit.ts';
+import type { RecordFields } from './canonical.ts';
 
 /** A record as exported: everything, hashes in hex, so an outside tool can re-check the chain. */
-export interface ExportRecord {
-  readonly seq: number;
-  readonly time: number;
-  readonly staffId: string | null;
-  readonly deviceId: string;
-  readonly event: string;
-  readonly targets: readonly string[];
-  readonly outcome: string;
-  readonly code: string | null;
-  readonly prevHash: string;
+export interface ExportRecord extends RecordFields {
   readonly hash: string;
   readonly mac: string;
 }

@@ -1,11 +1,11 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ProfileSummary } from '../../../shared/contract/index.ts';
 import type { Client } from '../api/client.ts';
 import { Button } from '../components/Button.tsx';
 import { FormError } from '../components/FormError.tsx';
 import { discardPhi } from '../session/discard.ts';
-import { useRetryCountdown, type UiError } from '../session/errors.ts';
+import { usePasswordSubmit } from '../session/usePasswordSubmit.ts';
 import { QuickUnlockPin } from './QuickUnlockPin.tsx';
 import './my-data.css';
 
@@ -13,22 +13,11 @@ import './my-data.css';
 export function MyDataScreen({ client, profile }: { client: Client; profile: ProfileSummary | null }) {
   const { t } = useTranslation();
   const id = useId();
-  const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<UiError>(null);
-  const wait = useRetryCountdown(error);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (profile === null || busy || wait > 0 || password === '') return;
-    setBusy(true);
-    const result = await client.call('profiles.wipe', { profileId: profile.id, password });
-    setBusy(false);
-    setPassword('');
+  const { password, setPassword, busy, error, wait, submit } = usePasswordSubmit(
+    (secret) => client.call('profiles.wipe', { profileId: profile?.id ?? '', password: secret }),
     // The session ends with the wipe; session.changed normally reloads first.
-    if (result.ok) discardPhi();
-    else setError(result.error);
-  };
+    (ok) => ok && discardPhi(),
+  );
 
   return (
     <section className="my-data" aria-labelledby={`${id}-heading`} data-testid="my-data">

@@ -1,10 +1,11 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ProfileSummary } from '../../../shared/contract/index.ts';
 import type { Client } from '../api/client.ts';
 import { Button } from '../components/Button.tsx';
 import { FormError } from '../components/FormError.tsx';
-import { useRetryCountdown, type UiError } from '../session/errors.ts';
+import type { UiError } from '../session/errors.ts';
+import { usePasswordSubmit } from '../session/usePasswordSubmit.ts';
 import './auth.css';
 
 interface Props {
@@ -22,25 +23,12 @@ export function PasswordForm({ client, profile, done, notice = null, submitLabel
   const { t } = useTranslation();
   const id = useId();
   const input = useRef<HTMLInputElement>(null);
-  const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<UiError>(notice);
-  const wait = useRetryCountdown(error);
+  const { password, setPassword, busy, error, wait, submit } = usePasswordSubmit(
+    (secret) => client.call('profiles.open', { profileId: profile.id, password: secret }),
+    (ok) => (ok ? done() : input.current?.focus()),
+    notice,
+  );
   useEffect(() => input.current?.focus(), []);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (busy || wait > 0 || password === '') return;
-    setBusy(true);
-    const result = await client.call('profiles.open', { profileId: profile.id, password });
-    setBusy(false);
-    setPassword('');
-    if (result.ok) done();
-    else {
-      setError(result.error);
-      input.current?.focus();
-    }
-  };
 
   return (
     <form className="auth-form" onSubmit={(e) => void submit(e)} aria-busy={busy} data-testid={testId}>

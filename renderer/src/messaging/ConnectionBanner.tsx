@@ -1,11 +1,11 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConnectionState } from '../../../shared/contract/index.ts';
 import type { Client } from '../api/client.ts';
 import { Button } from '../components/Button.tsx';
 import { FormError } from '../components/FormError.tsx';
 import { StatusPill, type Tone } from '../components/StatusPill.tsx';
-import { useRetryCountdown, type UiError } from '../session/errors.ts';
+import { usePasswordSubmit } from '../session/usePasswordSubmit.ts';
 import './connection-banner.css';
 
 const TONE: Record<ConnectionState, Tone> = {
@@ -43,22 +43,10 @@ export function ConnectionBanner({ client, state, fixed }: { client: Client; sta
 function PasswordChanged({ client, fixed }: { client: Client; fixed: () => void }) {
   const { t } = useTranslation();
   const id = useId();
-  const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<UiError>(null);
-  const wait = useRetryCountdown(error);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (busy || password === '' || wait > 0) return;
-    setBusy(true);
-    const result = await client.call('account.updatePassword', { newPassword: password });
-    setBusy(false);
-    setPassword('');
-    if (result.ok) {
-      setError(null);
-      fixed();
-    } else setError(result.error);
-  };
+  const { password, setPassword, busy, error, wait, submit } = usePasswordSubmit(
+    (secret) => client.call('account.updatePassword', { newPassword: secret }),
+    (ok) => ok && fixed(),
+  );
   return (
     <div className="connection-banner" role="alert" data-testid="connection-banner" data-state="auth_failed">
       <h2>{t('messaging.banner.auth_failed.title')}</h2>

@@ -30,7 +30,7 @@ export function InboxList({ entries, error, directory, activeId, open }: Props) 
           <li key={entry.id}>
             <button
               type="button"
-              className="inbox-list__item"
+              className="side-nav__item inbox-list__item"
               aria-current={entry.id === activeId ? 'page' : undefined}
               onClick={() => open(entry)}
               data-testid="inbox-item"
