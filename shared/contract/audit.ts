@@ -32,6 +32,10 @@ export const AuditEventType = z.enum([
   'attachment.send',
   'room.join',
   'room.leave',
+  /** The trail was found deleted, replaced, rolled back or unreadable (targets say which). */
+  'audit.integrity',
+  /** An administrator acknowledged an integrity problem; PHI access opens again. */
+  'audit.acknowledge',
 ]);
 export type AuditEventType = z.infer<typeof AuditEventType>;
 
@@ -61,7 +65,19 @@ export const AuditRecordView = z.strictObject({
 });
 export type AuditRecordView = z.infer<typeof AuditRecordView>;
 
-export const AuditProblemKind = z.enum(['changed', 'missing', 'reordered', 'inserted', 'truncated', 'bad_mac']);
+export const AuditProblemKind = z.enum([
+  'changed',
+  'missing',
+  'reordered',
+  'inserted',
+  'truncated',
+  'bad_mac',
+  // Found by the head kept outside the file (see AuditIntegrityKind); seq is the last one known.
+  'trail_deleted',
+  'trail_replaced',
+  'trail_rolled_back',
+  'trail_unreadable',
+]);
 export type AuditProblemKind = z.infer<typeof AuditProblemKind>;
 
 export const AuditProblem = z.strictObject({ seq: z.number().int().nonnegative(), kind: AuditProblemKind });
@@ -98,6 +114,35 @@ const PageResult = z.strictObject({
 });
 export type AuditPage = z.infer<typeof PageResult>;
 
+/**
+ * What happened to the trail itself, found by comparing it with the head kept in the OS keychain:
+ * deleted (file gone), replaced (another file, or the head record differs), rolled_back (fewer
+ * records than already written: truncation or an older copy), unreadable (corrupt or wrong key).
+ */
+export const AuditIntegrityKind = z.enum(['deleted', 'replaced', 'rolled_back', 'unreadable']);
+export type AuditIntegrityKind = z.infer<typeof AuditIntegrityKind>;
+
+export const AuditIntegrityProblem = z.strictObject({
+  kind: AuditIntegrityKind,
+  /** The last record this device knew it had written (from the keychain). */
+  knownSeq: z.number().int().nonnegative(),
+  /** The last record found in the trail as opened (0: none). */
+  foundSeq: z.number().int().nonnegative(),
+  detectedAt: z.number().int().nonnegative(),
+});
+export type AuditIntegrityProblem = z.infer<typeof AuditIntegrityProblem>;
+
+/**
+ * ok: records are written; unavailable: the trail cannot be written now (keychain or disk);
+ * needs_acknowledgement: an integrity problem was found and recorded, and PHI stays closed until an
+ * administrator acknowledges it.
+ */
+export const AuditIntegrity = z.strictObject({
+  state: z.enum(['ok', 'unavailable', 'needs_acknowledgement']),
+  problems: z.array(AuditIntegrityProblem).max(16),
+});
+export type AuditIntegrity = z.infer<typeof AuditIntegrity>;
+
 export const AuditExportFormat = z.enum(['jsonl', 'csv']);
 export type AuditExportFormat = z.infer<typeof AuditExportFormat>;
 
@@ -131,6 +176,13 @@ export const auditMethods = {
     access: 'phi',
     audit: null,
   }),
+  /** Whether the trail is being written; any signed-in staff member may ask (their screen explains). */
+  'audit.integrity': defineMethod({ request: z.strictObject({}), response: AuditIntegrity, access: 'session', audit: null }),
+  /**
+   * Admin only. Reopens PHI access after an integrity problem; the trail records 'audit.acknowledge'
+   * itself (with the problems acknowledged), so audit is null here.
+   */
+  'audit.acknowledgeIntegrity': defineMethod({ request: z.strictObject({}), response: AuditIntegrity, access: 'session', audit: null }),
 };
 
 export const auditEvents = {};

@@ -122,16 +122,21 @@ export function createAccountDomain(deps: AccountDomainDeps): AccountDomain {
   /** The chain head goes to the configured audit address over this staff member's connection. */
   const startHeadPublishingFor = (messaging: MessagingSession, server: OrganisationServer) => {
     const auditJid = (deps.server ?? server).auditJid;
-    const audit = session.audit();
-    if (auditJid === undefined || auditJid === '' || audit === null) return;
+    if (auditJid === undefined || auditJid === '' || session.audit() === null) return;
     const publishing = startHeadPublishing({
-      head: () => audit.head(),
+      // The trail may be reopened (its file changed under it): always the current one.
+      head: () => {
+        const audit = session.audit();
+        if (audit === null) throw new Error('audit trail closed');
+        return audit.head();
+      },
       publisher: createAuditHeadPublisher({ manager: messaging.manager, to: auditJid, newId: randomUUID }),
       intervalMs: deps.auditHeadIntervalMs ?? AUDIT_HEAD_INTERVAL_MS,
       timers: guardedTimers,
       log,
       onPublished: (head: AuditHeadPayload) => {
         trustedHeads.push({ seq: head.seq, hash: head.hash });
+        session.rememberAuditHead({ seq: head.seq, hash: head.hash });
         if (trustedHeads.length > MAX_TRUSTED_HEADS) trustedHeads.splice(0, trustedHeads.length - MAX_TRUSTED_HEADS);
         log.info('audit.head_published', { seq: head.seq });
       },

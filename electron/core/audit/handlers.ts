@@ -1,9 +1,10 @@
 import type { z } from 'zod';
 import type { MethodSpec } from '../../../shared/contract/define.ts';
-import type { AuditHead, auditMethods } from '../../../shared/contract/audit.ts';
+import type { AuditHead, AuditIntegrity, AuditProblem, auditMethods } from '../../../shared/contract/audit.ts';
 import { CoreError } from '../errors.ts';
 import type { CallContext } from '../ipc/dispatcher.ts';
 import type { AuditLog } from './log.ts';
+import { MAX_PROBLEMS } from './verify.ts';
 
 /** Same shape as the dispatcher's Handler<M>, typed from this domain's specs alone. */
 type SpecHandler<S extends MethodSpec> = (
@@ -21,6 +22,11 @@ export interface AuditHandlerDeps {
   readonly isAdmin: () => boolean;
   /** Heads the server acknowledged, so verify also catches a log rewritten together with its head file. */
   readonly trustedHeads?: () => readonly AuditHead[];
+  /** Where the trail stands (checks the file first) and the admin's acknowledgement of a problem. */
+  readonly integrity: () => Promise<AuditIntegrity>;
+  readonly acknowledge: (staffId: string) => Promise<AuditIntegrity>;
+  /** Problems with the trail itself (deleted, replaced, rolled back, unreadable) not yet acknowledged. */
+  readonly trailProblems: () => readonly AuditProblem[];
 }
 
 export type AuditHandlers = { [M in keyof Methods]: SpecHandler<Methods[M]> };
@@ -47,8 +53,18 @@ export function auditHandlers(deps: AuditHandlerDeps): AuditHandlers {
     },
     'audit.verify': async () => {
       requireAdmin(deps);
-      return deps.audit().verifyAsync({ trustedHeads: deps.trustedHeads?.() ?? [] });
+      const result = await deps.audit().verifyAsync({ trustedHeads: deps.trustedHeads?.() ?? [] });
+      const trail = deps.trailProblems();
+      if (trail.length === 0) return result;
+      // The chain in the file may be whole while the file itself is not the one this device wrote.
+      const problems = [...trail, ...(result.ok ? [] : result.problems)];
+      return { ok: false, problems: problems.slice(0, MAX_PROBLEMS), more: problems.length > MAX_PROBLEMS || (!result.ok && result.more) };
     },
+    'audit.integrity': async () => {
+      signedIn(deps);
+      return deps.integrity();
+    },
+    'audit.acknowledgeIntegrity': async () => deps.acknowledge(requireAdmin(deps)),
     'audit.export': (req) => {
       const staffId = req.scope === 'device' ? requireAdmin(deps) : signedIn(deps);
       const result = deps.audit().exportText({

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { isMethodName, methods, type AuditHead, type MethodName } from '../../../shared/contract/index.ts';
 import { auditEntryForCall } from '../audit/call-audit.ts';
 import { auditHandlers } from '../audit/handlers.ts';
-import { deriveAuditKeys } from '../audit/keys.ts';
-import { openAuditLog, type AuditEntry, type AuditLog } from '../audit/log.ts';
+import type { AuditEntry, AuditLog } from '../audit/log.ts';
+import { AUDIT_UNAVAILABLE, createAuditTrail } from '../audit/trail.ts';
 import { CoreError } from '../errors.ts';
 import type { CoreEvents } from '../events.ts';
 import type { CallHooks, Handlers } from '../ipc/dispatcher.ts';
@@ -44,8 +44,10 @@ export interface SessionDomain {
   readonly session: SessionController;
   /** The device audit trail, or null while no keychain answers (then nothing PHI is stored either). */
   audit(): AuditLog | null;
-  /** Records a security event that is not a contract call (remote commands, policy changes). */
+  /** Records a security event that is not a contract call (remote commands, policy changes); a failure closes PHI. */
   record(entry: AuditEntry): void;
+  /** Keeps a head the server acknowledged (persisted outside the file, checked at every open). */
+  rememberAuditHead(head: AuditHead): void;
   /** Work that must finish before a profile's store closes (stop messaging), and work after it opens. */
   onLeaveUnlocked(task: (profileId: string) => Promise<void>): void;
   onUnlocked(task: (profileId: string) => void): void;
@@ -60,7 +62,6 @@ export interface SessionDomain {
   close(): Promise<void>;
 }
 
-const NO_AUDIT = 'The activity record is not available because the system keychain is not answering.';
 
 /**
  * The session as main owns it: one controller (idle, OS lock, max session), sign-in limits that
@@ -88,14 +89,23 @@ export function createSessionDomain(deps: SessionDomainDeps): SessionDomain {
       log.warn('session.attempts_not_saved', { error: err }),
     );
 
-  let audit: AuditLog | null = null;
+  const trail = createAuditTrail({
+    file: path.join(deps.dataDir, 'audit', 'audit.db'),
+    keychain: deps.keychain,
+    deviceKey: async () => {
+      const key = await loadOrCreateDeviceKey(deps.keychain);
+      return { key, deviceId: deviceFingerprint(key) };
+    },
+    log,
+    timers: deps.timers ?? systemTimers,
+    retentionMs: () => Math.round(policy.values.auditRetentionYears * 365.25 * 24 * 60 * 60 * 1000),
+  });
   let trustedHeads: () => readonly AuditHead[] = () => [];
   let adminCheck: () => boolean = () => false;
-  let refKey: Buffer = Buffer.alloc(32);
+  // Not a contract call, so nothing to refuse: the failure is logged and the trail closes PHI.
   const record = (entry: AuditEntry) => {
-    if (audit === null) return;
     try {
-      audit.append(entry);
+      trail.append(entry);
     } catch (err) {
       log.error('audit.append_failed', { event: entry.event, error: err });
     }
@@ -108,6 +118,8 @@ export function createSessionDomain(deps: SessionDomainDeps): SessionDomain {
     // The gate already refuses PHI calls (state changed synchronously); now stop what uses the
     // store, then close it and drop its key.
     if (t.to !== 'unlocked') {
+      // The keychain copy of the head catches up whenever nobody is working.
+      void trail.flush();
       closing = Promise.allSettled(leaveTasks.map((task) => task(t.staffId)))
         .then(() => holder.close(t.staffId))
         .catch((err: unknown) => log.error('session.close_store_failed', { error: err }));
@@ -175,24 +187,33 @@ export function createSessionDomain(deps: SessionDomainDeps): SessionDomain {
   };
 
   const requireAudit = (): AuditLog => {
-    if (audit === null) throw new CoreError('keychain_unavailable', NO_AUDIT);
+    const audit = trail.current();
+    if (audit === null) throw new CoreError('audit_unavailable', AUDIT_UNAVAILABLE);
     return audit;
   };
   const gate = createSessionGate(session, (m) => (isMethodName(m) ? methods[m].access : undefined));
   const hooks: CallHooks = {
-    before: (method) => gate.before(method),
+    before: async (method) => {
+      gate.before(method);
+      // No PHI while the trail cannot record it or waits for an administrator.
+      if (methods[method].access === 'phi') await trail.ensureWritable();
+    },
     after: (method: MethodName, _ctx, outcome, request) => {
       // Sign-in calls run before a session exists; their records carry the profile they tried.
       const who = staffId() ?? profileIdOf(request);
-      const entry = auditEntryForCall(method, outcome, request, who, refKey);
-      if (entry !== null) record(entry);
+      const entry = auditEntryForCall(method, outcome, request, who, trail.refKey());
+      if (entry === null) return;
+      // A PHI call that cannot be recorded fails (the dispatcher turns this error into its answer).
+      if (methods[method].access === 'phi' && outcome === 'ok') trail.append(entry);
+      else record(entry);
     },
   };
 
   return {
     session,
-    audit: () => audit,
+    audit: () => trail.current(),
     record,
+    rememberAuditHead: (head) => trail.rememberAcknowledgedHead(head),
     onLeaveUnlocked: (task) => void leaveTasks.push(task),
     onUnlocked: (task) => void unlockTasks.push(task),
     useTrustedHeads: (source) => {
@@ -208,31 +229,19 @@ export function createSessionDomain(deps: SessionDomainDeps): SessionDomain {
         audit: requireAudit,
         currentStaffId: () => (session.state().state === 'unlocked' ? staffId() : null),
         isAdmin: () => session.state().state === 'unlocked' && adminCheck(),
-        trustedHeads: () => trustedHeads(),
+        trustedHeads: () => [...trail.trustedHeads(), ...trustedHeads()],
+        integrity: () => trail.integrity(),
+        acknowledge: (by) => trail.acknowledge(by),
+        trailProblems: () => trail.verifyProblems(),
       }),
     },
     hooks,
-    async start() {
-      if (audit !== null) return;
-      try {
-        const deviceKey = await loadOrCreateDeviceKey(deps.keychain);
-        const keys = deriveAuditKeys(deviceKey);
-        refKey = keys.refKey;
-        audit = openAuditLog({ file: path.join(deps.dataDir, 'audit', 'audit.db'), dbKey: keys.dbKey, macKey: keys.macKey, deviceId: deviceFingerprint(deviceKey), log });
-        deviceKey.fill(0);
-        const years = policy.values.auditRetentionYears;
-        const purged = audit.purge({ retentionMs: Math.round(years * 365.25 * 24 * 60 * 60 * 1000) });
-        log.info('audit.opened', { count: audit.head().seq, size: purged.removed });
-      } catch (err) {
-        log.warn('audit.unavailable', { error: err });
-      }
-    },
+    start: () => trail.start(),
     async close() {
       unwatch();
       session.dispose();
       await holder.close();
-      audit?.close();
-      audit = null;
+      await trail.close();
     },
   };
 }
