@@ -66,7 +66,6 @@ export function createCore(options: CoreOptions): Core {
   const session = createSessionDomain({ dataDir: options.dataDir, keychain, log: options.log, events, policy, vault, osIdle: options.osIdle, clock: options.clock, timers: options.timers });
   scheduleRetention({ session, vault, policy, log: options.log, timers: options.timers ?? systemTimers });
   const account = createAccountDomain({ server: options.server, log: options.log, events, policy, vault, session });
-  session.useTrustedHeads(() => account.trustedAuditHeads());
   session.useAdminCheck(() => account.isAdmin());
   const statusDeps = {
     appVersion: options.appVersion,

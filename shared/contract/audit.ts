@@ -149,11 +149,13 @@ export type AuditExportFormat = z.infer<typeof AuditExportFormat>;
 export const AUDIT_EXPORT_MAX_RECORDS = 50_000;
 
 export const auditMethods = {
+  // Records hold ids only, never PHI: 'session' keeps them readable while the trail closes PHI, so
+  // staff see what happened and an administrator can verify before acknowledging.
   /** The signed-in staff member's own records (the activity list). */
-  'audit.myActivity': defineMethod({ request: Page, response: PageResult, access: 'phi', audit: null }),
+  'audit.myActivity': defineMethod({ request: Page, response: PageResult, access: 'session', audit: null }),
   /** Every record on this device; admin role only. */
-  'audit.deviceActivity': defineMethod({ request: Page, response: PageResult, access: 'phi', audit: null }),
-  'audit.verify': defineMethod({ request: z.strictObject({}), response: AuditVerifyResult, access: 'phi', audit: null }),
+  'audit.deviceActivity': defineMethod({ request: Page, response: PageResult, access: 'session', audit: null }),
+  'audit.verify': defineMethod({ request: z.strictObject({}), response: AuditVerifyResult, access: 'session', audit: null }),
   /**
    * Export for a compliance officer. The audit log records the 'audit.export' event itself (with
    * the record count), so the generic call hook must not record it a second time: audit is null here.

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { AuditHead } from '../../../shared/contract/audit.ts';
 import type { AuditHeadPayload } from '../audit/log.ts';
 import { startHeadPublishing, systemIntervalTimers, type HeadPublishing, type IntervalTimers } from '../audit/publish.ts';
 import { CoreError } from '../errors.ts';
@@ -50,8 +49,6 @@ export interface AccountDomain {
   readonly handlers: AccountHandlers;
   /** The running messaging session of the signed-in staff member, if any. */
   current(): MessagingSession | null;
-  /** Audit chain heads the organisation's server acknowledged (this run): trusted heads for verify. */
-  trustedAuditHeads(): readonly AuditHead[];
   /** Publish the audit head now (false when not publishing, offline, or unchanged since the last one). */
   publishAuditHead(): Promise<boolean>;
   /** The open profile's account is one of the organisation's configured admin addresses. */
@@ -72,8 +69,6 @@ export interface AccountDomainDeps {
 }
 
 const AUDIT_HEAD_INTERVAL_MS = 15 * 60_000;
-/** Trusted heads kept in memory; verify only needs a few recent ones. */
-const MAX_TRUSTED_HEADS = 1000;
 
 const BAD_SERVER = 'That server address is not valid. Use a name such as chat.example-clinic.org.';
 const OTHER_DOMAIN = 'That user name belongs to another server than the one this workstation uses.';
@@ -98,7 +93,6 @@ export function createAccountDomain(deps: AccountDomainDeps): AccountDomain {
   const holder = vault.profiles;
   let active: { profileId: string; messaging: MessagingSession; unbind: () => void; store: Store } | null = null;
   let headPublishing: { publishing: HeadPublishing; off: () => void } | null = null;
-  const trustedHeads: AuditHead[] = [];
 
   // startHeadPublishing reads the head inside its timer: a closed audit log must be logged, not thrown.
   const guardedTimers: IntervalTimers = {
@@ -135,9 +129,7 @@ export function createAccountDomain(deps: AccountDomainDeps): AccountDomain {
       timers: guardedTimers,
       log,
       onPublished: (head: AuditHeadPayload) => {
-        trustedHeads.push({ seq: head.seq, hash: head.hash });
         session.rememberAuditHead({ seq: head.seq, hash: head.hash });
-        if (trustedHeads.length > MAX_TRUSTED_HEADS) trustedHeads.splice(0, trustedHeads.length - MAX_TRUSTED_HEADS);
         log.info('audit.head_published', { seq: head.seq });
       },
     });
@@ -218,7 +210,6 @@ export function createAccountDomain(deps: AccountDomainDeps): AccountDomain {
 
   return {
     current: () => active?.messaging ?? null,
-    trustedAuditHeads: () => [...trustedHeads],
     isAdmin: () => {
       const open = holder.current();
       const account = open === null ? null : readAccount(open.store);

@@ -40,6 +40,7 @@ export interface AuditTrailOptions {
   /** The device key (from the keychain; the caller creates it on first use) and its public fingerprint. */
   readonly deviceKey: () => Promise<{ key: Buffer; deviceId: string }>;
   readonly log: Logger;
+  /** Spacing of retries and when a problem was found (records keep wall-clock time). */
   readonly now?: () => number;
   readonly timers?: TrailTimers;
   /** Retention applied once the trail is open and checked. */
@@ -148,7 +149,28 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
   };
 
   const openLog = (k: AuditKeys, deviceId: string) =>
-    openAuditLog({ file, dbKey: k.dbKey, macKey: k.macKey, deviceId, now, log });
+    openAuditLog({ file, dbKey: k.dbKey, macKey: k.macKey, deviceId, log });
+
+  /**
+   * Opens the file and compares it with the known heads; a file that cannot be read (wrong key, not
+   * a database, a corrupt page on the way to its head) is kept aside and a new trail starts.
+   */
+  const openReadable = (k: AuditKeys, deviceId: string, knownHeads: readonly AuditHead[]): { log: AuditLog; kind: AuditIntegrityKind | null } => {
+    try {
+      const opened = openLog(k, deviceId);
+      try {
+        const seq = opened.head().seq;
+        return { log: opened, kind: checkAgainstKnownHeads({ seq, hashAt: (s) => opened.hashAt(s) }, knownHeads) };
+      } catch (err) {
+        opened.close();
+        throw err;
+      }
+    } catch (err) {
+      if (!isUnreadable(err)) throw err;
+      moveAside(file, now());
+      return { log: openLog(k, deviceId), kind: 'unreadable' };
+    }
+  };
 
   /** `previous` is the head of a handle whose file changed under it: stronger than the keychain's lagging copy. */
   const openChecked = async (previous?: AuditHead): Promise<void> => {
@@ -175,21 +197,14 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
 
     let opened: AuditLog;
     try {
-      try {
-        opened = openLog(keys, deviceId);
-      } catch (err) {
-        if (!isUnreadable(err)) throw err;
-        // Kept for the investigation, out of the way of the new trail that records the finding.
-        moveAside(file, now());
-        kind = 'unreadable';
-        opened = openLog(keys, deviceId);
-      }
+      const found = openReadable(keys, deviceId, kind === null ? knownHeads : []);
+      opened = found.log;
+      kind = kind ?? found.kind;
     } catch (err) {
       fail('open', err);
       return;
     }
     try {
-      if (kind === null) kind = checkAgainstKnownHeads({ seq: opened.head().seq, hashAt: (s) => opened.hashAt(s) }, knownHeads);
       let pending = base.pending;
       if (kind !== null) {
         const problem: AuditIntegrityProblem = { kind, knownSeq, foundSeq: kind === 'unreadable' ? 0 : opened.head().seq, detectedAt: Math.max(0, Math.trunc(now())) };

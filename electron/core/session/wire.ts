@@ -51,8 +51,6 @@ export interface SessionDomain {
   /** Work that must finish before a profile's store closes (stop messaging), and work after it opens. */
   onLeaveUnlocked(task: (profileId: string) => Promise<void>): void;
   onUnlocked(task: (profileId: string) => void): void;
-  /** Where verify finds the chain heads the server acknowledged (the messaging side keeps them). */
-  useTrustedHeads(source: () => readonly AuditHead[]): void;
   /** Who holds the admin role (sees the device's whole audit trail); the account domain decides. */
   useAdminCheck(check: () => boolean): void;
   readonly handlers: AuthHandlers & ReturnType<typeof sessionHandlers> & ReturnType<typeof auditHandlers>;
@@ -97,10 +95,10 @@ export function createSessionDomain(deps: SessionDomainDeps): SessionDomain {
       return { key, deviceId: deviceFingerprint(key) };
     },
     log,
+    now: () => clock.now(),
     timers: deps.timers ?? systemTimers,
     retentionMs: () => Math.round(policy.values.auditRetentionYears * 365.25 * 24 * 60 * 60 * 1000),
   });
-  let trustedHeads: () => readonly AuditHead[] = () => [];
   let adminCheck: () => boolean = () => false;
   // Not a contract call, so nothing to refuse: the failure is logged and the trail closes PHI.
   const record = (entry: AuditEntry) => {
@@ -216,9 +214,6 @@ export function createSessionDomain(deps: SessionDomainDeps): SessionDomain {
     rememberAuditHead: (head) => trail.rememberAcknowledgedHead(head),
     onLeaveUnlocked: (task) => void leaveTasks.push(task),
     onUnlocked: (task) => void unlockTasks.push(task),
-    useTrustedHeads: (source) => {
-      trustedHeads = source;
-    },
     useAdminCheck: (check) => {
       adminCheck = check;
     },
@@ -229,7 +224,7 @@ export function createSessionDomain(deps: SessionDomainDeps): SessionDomain {
         audit: requireAudit,
         currentStaffId: () => (session.state().state === 'unlocked' ? staffId() : null),
         isAdmin: () => session.state().state === 'unlocked' && adminCheck(),
-        trustedHeads: () => [...trail.trustedHeads(), ...trustedHeads()],
+        trustedHeads: () => trail.trustedHeads(),
         integrity: () => trail.integrity(),
         acknowledge: (by) => trail.acknowledge(by),
         trailProblems: () => trail.verifyProblems(),
