@@ -176,7 +176,9 @@ afterAll(async () => {
 describe('the audit trail never fails open', () => {
   it('refuses PHI with a typed error while the trail cannot be opened, and opens once it can', async () => {
     // Something that is not a database where the trail belongs: it cannot be opened at all.
-    const d = await device('unopenable', async (dataDir) => fs.mkdir(path.join(dataDir, 'audit', 'audit.db'), { recursive: true }));
+    const d = await device('unopenable', async (dataDir) => {
+      await fs.mkdir(path.join(dataDir, 'audit', 'audit.db'), { recursive: true });
+    });
     ok(await d.call('account.firstSignIn', { server: 'localhost', username: 'amara', password: USERS.amara, displayName: 'Amara' }));
     const refused = await d.call('conversations.inbox', {});
     expect(refused).toMatchObject({ ok: false, error: { code: 'audit_unavailable' } });

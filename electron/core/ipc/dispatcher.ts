@@ -57,7 +57,7 @@ export function createDispatcher(handlers: Handlers, log: Logger, hooks: CallHoo
         log.warn('ipc.invalid_request', { method, issues: parsed.error.issues.length });
         return fail('invalid_request', 'The request was not in the expected form.');
       }
-      let outcome: 'ok' | IpcError['code'] = 'internal';
+      let outcome: IpcError['code'] | 'ok';
       let result: Result<unknown>;
       try {
         await hooks.before?.(method, ctx, parsed.data);
