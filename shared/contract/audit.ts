@@ -137,10 +137,14 @@ export type AuditIntegrityProblem = z.infer<typeof AuditIntegrityProblem>;
  * needs_acknowledgement: an integrity problem was found and recorded, and PHI stays closed until an
  * administrator acknowledges it.
  */
-export const AuditIntegrity = z.strictObject({
+export const AuditTrailState = z.strictObject({
   state: z.enum(['ok', 'unavailable', 'needs_acknowledgement']),
   problems: z.array(AuditIntegrityProblem).max(16),
 });
+export type AuditTrailState = z.infer<typeof AuditTrailState>;
+
+/** The trail's state as the signed-in staff member sees it: only the admin role may acknowledge. */
+export const AuditIntegrity = AuditTrailState.extend({ canAcknowledge: z.boolean() });
 export type AuditIntegrity = z.infer<typeof AuditIntegrity>;
 
 export const AuditExportFormat = z.enum(['jsonl', 'csv']);

@@ -205,8 +205,8 @@ describe('audit log on a real encrypted file', () => {
       audit: () => log,
       currentStaffId: () => who,
       isAdmin: () => admin,
-      integrity: async () => ({ state: 'ok', problems: [] }),
-      acknowledge: async () => ({ state: 'ok', problems: [] }),
+      integrity: async () => ({ state: 'ok' as const, problems: [] }),
+      acknowledge: async () => ({ state: 'ok' as const, problems: [] }),
       trailProblems: () => [],
     });
     const mine = await h['audit.myActivity']({ limit: 10 }, ctx);

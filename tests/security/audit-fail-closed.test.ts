@@ -121,10 +121,11 @@ async function expectClosedUntilAcknowledged(d: Device, kind: AuditIntegrityKind
   const refused = await d.call('conversations.inbox', {});
   expect(refused).toMatchObject({ ok: false, error: { code: 'audit_unavailable' } });
   expect(refused.ok ? '' : refused.error.message).toMatch(/administrator/);
-  expect(ok(await d.call('audit.integrity', {}))).toMatchObject({ state: 'needs_acknowledgement', problems: [{ kind }] });
+  expect(ok(await d.call('audit.integrity', {}))).toMatchObject({ state: 'needs_acknowledgement', problems: [{ kind }], canAcknowledge: false });
   expect(await d.call('audit.acknowledgeIntegrity', {})).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
 
   await signIn(d, 'cara');
+  expect(ok(await d.call('audit.integrity', {}))).toMatchObject({ state: 'needs_acknowledgement', canAcknowledge: true });
   expect(await d.call('conversations.inbox', {})).toMatchObject({ ok: false, error: { code: 'audit_unavailable' } });
   const verified = ok(await d.call('audit.verify', {}));
   expect(verified.ok).toBe(false);
@@ -132,7 +133,7 @@ async function expectClosedUntilAcknowledged(d: Device, kind: AuditIntegrityKind
   const records = ok(await d.call('audit.deviceActivity', { limit: 100 })).records;
   expect(records.some((r) => r.event === 'audit.integrity' && r.targets.includes(`kind:${kind}`))).toBe(true);
 
-  expect(ok(await d.call('audit.acknowledgeIntegrity', {}))).toEqual({ state: 'ok', problems: [] });
+  expect(ok(await d.call('audit.acknowledgeIntegrity', {}))).toEqual({ state: 'ok', problems: [], canAcknowledge: true });
   ok(await d.call('conversations.inbox', {}));
   const after = ok(await d.call('audit.deviceActivity', { limit: 100 })).records;
   expect(after.some((r) => r.event === 'audit.acknowledge' && r.staffId === d.ids.cara)).toBe(true);
@@ -143,7 +144,7 @@ async function expectClosedUntilAcknowledged(d: Device, kind: AuditIntegrityKind
   await restart(d);
   await signIn(d, 'amara');
   ok(await d.call('conversations.inbox', {}));
-  expect(ok(await d.call('audit.integrity', {}))).toEqual({ state: 'ok', problems: [] });
+  expect(ok(await d.call('audit.integrity', {}))).toEqual({ state: 'ok', problems: [], canAcknowledge: false });
   ok(await d.call('profiles.close', {}));
 }
 
@@ -183,13 +184,13 @@ describe('the audit trail never fails open', () => {
     const refused = await d.call('conversations.inbox', {});
     expect(refused).toMatchObject({ ok: false, error: { code: 'audit_unavailable' } });
     expect(refused.ok ? '' : refused.error.message).toMatch(/cannot be written/);
-    expect(ok(await d.call('audit.integrity', {}))).toEqual({ state: 'unavailable', problems: [] });
+    expect(ok(await d.call('audit.integrity', {}))).toMatchObject({ state: 'unavailable', problems: [] });
 
     // This device never had a trail (the keychain says so), so once the path is free one starts.
     await fs.rm(auditFile(d), { recursive: true });
     d.time.advance(6_000);
     ok(await d.call('conversations.inbox', {}));
-    expect(ok(await d.call('audit.integrity', {}))).toEqual({ state: 'ok', problems: [] });
+    expect(ok(await d.call('audit.integrity', {}))).toMatchObject({ state: 'ok', problems: [] });
   });
 
   it('deleted while signed in: found before the next PHI call, recorded in a new trail, closed until acknowledged', async () => {

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { MethodSpec } from '../../../shared/contract/define.ts';
-import type { AuditHead, AuditIntegrity, AuditProblem, auditMethods } from '../../../shared/contract/audit.ts';
+import type { AuditHead, AuditProblem, AuditTrailState, auditMethods } from '../../../shared/contract/audit.ts';
 import { CoreError } from '../errors.ts';
 import type { CallContext } from '../ipc/dispatcher.ts';
 import type { AuditLog } from './log.ts';
@@ -23,8 +23,8 @@ export interface AuditHandlerDeps {
   /** Heads the server acknowledged, so verify also catches a log rewritten together with its head file. */
   readonly trustedHeads?: () => readonly AuditHead[];
   /** Where the trail stands (checks the file first) and the admin's acknowledgement of a problem. */
-  readonly integrity: () => Promise<AuditIntegrity>;
-  readonly acknowledge: (staffId: string) => Promise<AuditIntegrity>;
+  readonly integrity: () => Promise<AuditTrailState>;
+  readonly acknowledge: (staffId: string) => Promise<AuditTrailState>;
   /** Problems with the trail itself (deleted, replaced, rolled back, unreadable) not yet acknowledged. */
   readonly trailProblems: () => readonly AuditProblem[];
 }
@@ -62,9 +62,9 @@ export function auditHandlers(deps: AuditHandlerDeps): AuditHandlers {
     },
     'audit.integrity': async () => {
       signedIn(deps);
-      return deps.integrity();
+      return { ...(await deps.integrity()), canAcknowledge: deps.isAdmin() };
     },
-    'audit.acknowledgeIntegrity': async () => deps.acknowledge(requireAdmin(deps)),
+    'audit.acknowledgeIntegrity': async () => ({ ...(await deps.acknowledge(requireAdmin(deps))), canAcknowledge: true }),
     'audit.export': (req) => {
       const staffId = req.scope === 'device' ? requireAdmin(deps) : signedIn(deps);
       const result = deps.audit().exportText({

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type {
   AuditHead,
-  AuditIntegrity,
+  AuditTrailState,
   AuditIntegrityKind,
   AuditIntegrityProblem,
   AuditProblem,
@@ -68,9 +68,9 @@ export interface AuditTrail {
   /** The PHI gate: throws CoreError('audit_unavailable') unless records can be written and nothing waits for acknowledgement. */
   ensureWritable(): Promise<void>;
   /** Checks the file now (so a deletion is seen at once), then says where the trail stands. */
-  integrity(): Promise<AuditIntegrity>;
+  integrity(): Promise<AuditTrailState>;
   /** Admin only (the caller checks): records the acknowledgement and reopens PHI. */
-  acknowledge(staffId: string): Promise<AuditIntegrity>;
+  acknowledge(staffId: string): Promise<AuditTrailState>;
   /** Pending integrity problems as verify reports them. */
   verifyProblems(): AuditProblem[];
   /** Heads the server acknowledged (persisted in the keychain). */
@@ -275,7 +275,7 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
       });
   };
 
-  const integrityNow = (): AuditIntegrity => ({
+  const integrityNow = (): AuditTrailState => ({
     state: audit === null ? 'unavailable' : known.pending.length > 0 ? 'needs_acknowledgement' : unavailable === null ? 'ok' : 'unavailable',
     problems: [...known.pending],
   });

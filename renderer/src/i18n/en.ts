@@ -119,6 +119,7 @@ export const en = {
     unsupported: 'Your IT team needs to turn on secure sign-in on the server.',
     conflict: 'Choose your name in the list of staff on this computer instead.',
     keychain_unavailable: 'Restart the computer; if it keeps happening, contact your IT team.',
+    audit_unavailable: 'Patient information opens again once the activity record can be written; your administrator can see why on the Activity screen.',
     retryIn_one: 'You can try again in {{count}} second.',
     retryIn_other: 'You can try again in {{count}} seconds.',
   },
@@ -268,6 +269,18 @@ export const en = {
       error: 'Failed',
     },
     more: 'Show older activity',
+    integrity: {
+      unavailable: 'The activity record on this computer cannot be written right now, so patient information is closed. Try again in a moment; if this continues, tell your administrator.',
+      staff: 'The activity record on this computer was removed, replaced or cut short outside Sealwire. Patient information stays closed until your administrator reviews and acknowledges the problem.',
+      adminIntro: 'The activity record on this computer was changed outside Sealwire. Patient information is closed for everyone on this computer until you acknowledge it. What was found:',
+      kind: {
+        deleted: 'The record file was deleted ({{when}}). It had {{known}} entries; a new record was started.',
+        replaced: 'The record file was replaced by another one ({{when}}). This computer had written {{known}} entries; the file found has {{found}}.',
+        rolled_back: 'The record was cut short or an older copy was put back ({{when}}). This computer had written {{known}} entries; only {{found}} are there.',
+        unreadable: 'The record file could not be read ({{when}}). It was kept aside for investigation and a new record was started.',
+      },
+      acknowledge: 'I have reviewed this: reopen patient information',
+    },
   },
   auditEvent: {
     auth_sign_in: 'Signed in',
@@ -296,6 +309,8 @@ export const en = {
     audit_export: 'Exported the activity record',
     audit_checkpoint: 'Activity record checkpoint sent',
     admin_command: 'Command from your organisation',
+    audit_integrity: 'Activity record found changed outside Sealwire',
+    audit_acknowledge: 'Administrator acknowledged a change to the activity record',
   },
   messaging: {
     state: {

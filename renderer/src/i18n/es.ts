@@ -117,6 +117,7 @@ export const es: Strings = {
     unsupported: 'Su equipo de TI debe activar el inicio de sesión seguro en el servidor.',
     conflict: 'Elija su nombre en la lista del personal de este equipo.',
     keychain_unavailable: 'Reinicie el equipo; si vuelve a ocurrir, contacte con su equipo de TI.',
+    audit_unavailable: 'La información de pacientes se reabre cuando el registro de actividad se pueda escribir; su administrador puede ver el motivo en la pantalla Actividad.',
     retryIn_one: 'Podrá intentarlo de nuevo en {{count}} segundo.',
     retryIn_other: 'Podrá intentarlo de nuevo en {{count}} segundos.',
   },
@@ -266,6 +267,18 @@ export const es: Strings = {
       error: 'Falló',
     },
     more: 'Ver actividad anterior',
+    integrity: {
+      unavailable: 'El registro de actividad de este equipo no se puede escribir ahora, por lo que la información de pacientes está cerrada. Inténtelo de nuevo en un momento; si continúa, avise a su administrador.',
+      staff: 'El registro de actividad de este equipo se borró, se sustituyó o se recortó fuera de Sealwire. La información de pacientes seguirá cerrada hasta que su administrador revise y confirme el problema.',
+      adminIntro: 'El registro de actividad de este equipo se modificó fuera de Sealwire. La información de pacientes está cerrada para todos en este equipo hasta que usted lo confirme. Lo que se encontró:',
+      kind: {
+        deleted: 'Se borró el archivo del registro ({{when}}). Tenía {{known}} entradas; se empezó un registro nuevo.',
+        replaced: 'El archivo del registro se sustituyó por otro ({{when}}). Este equipo había escrito {{known}} entradas; el archivo encontrado tiene {{found}}.',
+        rolled_back: 'El registro se recortó o se restauró una copia anterior ({{when}}). Este equipo había escrito {{known}} entradas; solo hay {{found}}.',
+        unreadable: 'No se pudo leer el archivo del registro ({{when}}). Se guardó aparte para investigarlo y se empezó un registro nuevo.',
+      },
+      acknowledge: 'Lo he revisado: reabrir la información de pacientes',
+    },
   },
   auditEvent: {
     auth_sign_in: 'Inició sesión',
@@ -294,6 +307,8 @@ export const es: Strings = {
     audit_export: 'Exportó el registro de actividad',
     audit_checkpoint: 'Punto de control del registro enviado',
     admin_command: 'Orden de su organización',
+    audit_integrity: 'Se encontró el registro de actividad modificado fuera de Sealwire',
+    audit_acknowledge: 'El administrador confirmó un cambio en el registro de actividad',
   },
   messaging: {
     state: {
