@@ -128,8 +128,13 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
     log.warn('audit.unavailable', { reason, error: err });
   };
 
+  // At most one write waits behind the one in flight; it takes the tip as it is when it runs.
+  let queued = false;
   const persist = (): Promise<boolean> => {
+    if (queued) return persisting;
+    queued = true;
     persisting = persisting.then(async () => {
+      queued = false;
       const handle = audit;
       if (handle === null || keys === null) return false;
       const tip = handle.head();
