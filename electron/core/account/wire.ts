@@ -168,6 +168,8 @@ export function createAccountDomain(deps: AccountDomainDeps): AccountDomain {
       session.record({ event: 'wipe.device', staffId, targets: [], outcome: 'ok' });
       if (session.session.state().state !== 'signed-out') session.session.signOut('remote_lock');
       await stop();
+      // The trail's keychain head goes with the device key; nothing may write it back afterwards.
+      await session.closeAudit();
       await holder.wipeDevice();
     } else {
       policy.refresh();

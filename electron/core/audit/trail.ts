@@ -204,7 +204,10 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
     try {
       const found = openReadable(keys, deviceId, kind === null ? knownHeads : []);
       opened = found.log;
-      kind = kind ?? found.kind;
+      // Without a head in the keychain nothing was promised: a file the device key cannot read is
+      // what a remote wipe leaves (the key is gone); it is kept aside and a trail starts.
+      if (found.kind === 'unreadable' && !hadTrail) log.warn('audit.unreadable_without_head', {});
+      else kind = kind ?? found.kind;
     } catch (err) {
       fail('open', err);
       return;

@@ -46,6 +46,8 @@ export interface SessionDomain {
   audit(): AuditLog | null;
   /** Records a security event that is not a contract call (remote commands, policy changes); a failure closes PHI. */
   record(entry: AuditEntry): void;
+  /** Closes the trail before a device wipe deletes its keys (nothing can be recorded after it). */
+  closeAudit(): Promise<void>;
   /** Keeps a head the server acknowledged (persisted outside the file, checked at every open). */
   rememberAuditHead(head: AuditHead): void;
   /** Work that must finish before a profile's store closes (stop messaging), and work after it opens. */
@@ -212,6 +214,7 @@ export function createSessionDomain(deps: SessionDomainDeps): SessionDomain {
     audit: () => trail.current(),
     record,
     rememberAuditHead: (head) => trail.rememberAcknowledgedHead(head),
+    closeAudit: () => trail.close(),
     onLeaveUnlocked: (task) => void leaveTasks.push(task),
     onUnlocked: (task) => void unlockTasks.push(task),
     useAdminCheck: (check) => {
