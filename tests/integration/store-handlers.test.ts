@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createKeytarKeychain, type Keychain } from '../../electron/core/keychain/keychain.ts';
 import { silentLogger } from '../../electron/core/log/logger.ts';
-import { conversationHandlers } from '../../electron/core/store/handlers.ts';
+import { conversationsHandlers } from '../../electron/core/ipc/handlers/conversations.ts';
 import { openStore, type Store } from '../../electron/core/store/store.ts';
 import { createProfileHolder, type ProfileHolder } from '../../electron/core/vault/open-profile.ts';
 import { createVault } from '../../electron/core/vault/vault.ts';
@@ -38,7 +38,7 @@ describe('conversation handlers over the open profile store', () => {
   });
 
   it('refuses while locked and serves the inbox, pages, search and mark-read once a profile is open', async () => {
-    const h = conversationHandlers({ requireStore: () => holder.require().store });
+    const h = conversationsHandlers({ requireStore: () => holder.require().store });
     const ctx = { transport: 'bridge' as const };
     expect(() => h['conversations.inbox']({}, ctx)).toThrow(expect.objectContaining({ code: 'locked' }));
 

@@ -2,7 +2,7 @@ import { CoreError } from '../errors.ts';
 import type { Db } from './connection.ts';
 import { buildFtsQuery, clampLimit, decodeCursor, encodeCursor, SNIPPET_CLOSE, SNIPPET_OPEN, STATE_RANK, type Position } from './format.ts';
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './rows.ts';
-import type { InsertResult, MessageState, NewMessage, Store } from './store.ts';
+import type { InsertResult, MessageState, NewMessage, Store } from './types.ts';
 
 export type MessageOps = Pick<
   Store,
