@@ -1,7 +1,4 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createKeytarKeychain, type Keychain } from '../../electron/core/keychain/keychain.ts';
 import { silentLogger } from '../../electron/core/log/logger.ts';
@@ -10,13 +7,14 @@ import { openStore, type Store } from '../../electron/core/store/store.ts';
 import { createProfileHolder, type ProfileHolder } from '../../electron/core/vault/open-profile.ts';
 import { createVault } from '../../electron/core/vault/vault.ts';
 import { methods } from '../../shared/contract/index.ts';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 
 let dataDir: string;
 let keychain: Keychain;
 let holder: ProfileHolder<Store>;
 
 beforeEach(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sealwire-store-handlers-'));
+  dataDir = makeTempDir('store-handlers');
   keychain = createKeytarKeychain(`Sealwire-test-${crypto.randomUUID()}`);
   const probe = await keychain.probe();
   if (!probe.ok) throw new Error('No keychain: run through `bash tests/run-tiers.sh` (needs gnome-keyring: apt-get install -y gnome-keyring dbus-x11)');
@@ -26,7 +24,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await holder.close();
   for (const account of await keychain.accounts()) await keychain.delete(account);
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  void removeTempDir(dataDir);
 });
 
 describe('conversation handlers over the open profile store', () => {
