@@ -85,7 +85,7 @@ export function createCore(options: CoreOptions): Core {
   const trail = createAuditTrail({ dataDir: options.dataDir, keychain, log, retentionYears: () => policy.values.auditRetentionYears });
   const record = trail.record;
   const lifecycle = bindUnlockLifecycle({ session, closeStore: (id) => profiles.close(id), record, events, log });
-  const limits = createSignInLimits({ dataDir: options.dataDir, clock, log, record });
+  const limits = createSignInLimits({ dataDir: options.dataDir, keychain, clock, log, record });
   scheduleRetention({ lifecycle, profiles, policy, log, timers });
 
   // Messaging: started on unlock, stopped before the store closes; the audit head goes out over it.
@@ -98,7 +98,7 @@ export function createCore(options: CoreOptions): Core {
     ...systemHandlers(status),
     ...policyHandlers({ policy }),
     ...profilesHandlers({ vault, holder: profiles, session, limits, record, closing: lifecycle.closing }),
-    ...accountHandlers({ server: options.server, vault, holder: profiles, session, policy, messaging, record }),
+    ...accountHandlers({ server: options.server, vault, holder: profiles, session, policy, messaging, limits, record }),
     ...conversationsHandlers({ requireStore: () => profiles.require().store }),
     ...messagingHandlers({
       current: () => {
@@ -119,7 +119,7 @@ export function createCore(options: CoreOptions): Core {
   const statusStream = startStatusStream({ status, events, log, intervalMs: options.statusIntervalMs ?? 10_000 });
   // Profiles come and go through these calls; the status stream should not lag behind them.
   const statusAffecting = (method: string) => method.startsWith('profiles.') || method.startsWith('account.');
-  const hooks = createCallHooks({ session, record, refKey: () => trail.refKey() });
+  const hooks = createCallHooks({ session, record, refKey: () => trail.refKey(), now: () => clock.now() });
   const dispatcher = createDispatcher(handlers, log, {
     before: hooks.before,
     after: async (method, ctx, outcome, request) => {
@@ -134,7 +134,8 @@ export function createCore(options: CoreOptions): Core {
     policy,
     profiles,
     session,
-    ready: trail.open(),
+    // The counters' integrity key derives from the device key, which opening the trail creates.
+    ready: trail.open().then(() => limits.load()),
     async close() {
       statusStream.stop();
       await messaging.stop();

@@ -31,7 +31,7 @@ describe('conversation handlers over the open profile store', () => {
   it('declares PHI access and an audit name for every method', () => {
     for (const name of ['conversations.inbox', 'messages.page', 'messages.search', 'conversations.markRead'] as const) {
       expect(methods[name].access).toBe('phi');
-      expect(methods[name].audit).toMatch(/^(conversation\.|search)/);
+      expect(methods[name].audit?.event).toMatch(/^(conversation\.|search)/);
     }
   });
 

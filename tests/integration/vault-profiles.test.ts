@@ -457,7 +457,7 @@ describe('vault profiles (real keychain, real files)', () => {
     const session = createSessionController({ log: silentLogger });
     const record = () => undefined;
     const lifecycle = bindUnlockLifecycle({ session, closeStore: (id) => holder.close(id), record, events: new CoreEvents(silentLogger), log: silentLogger });
-    const limits = createSignInLimits({ dataDir, clock: { now: () => Date.now() }, log: silentLogger, record });
+    const limits = createSignInLimits({ dataDir, keychain, clock: { now: () => Date.now() }, log: silentLogger, record });
     const handlers = profilesHandlers({ vault, holder, session, limits, record, closing: lifecycle.closing });
     const dispatcher = createDispatcher(handlers as unknown as Handlers, silentLogger);
     const ctx = { transport: 'bridge' as const };

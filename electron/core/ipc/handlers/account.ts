@@ -7,10 +7,12 @@ import { CoreError } from '../../errors.ts';
 import { verifyCredentials } from '../../messaging/index.ts';
 import type { PolicyService } from '../../policy/service.ts';
 import type { SessionController } from '../../session/controller.ts';
+import type { SignInLimits } from '../../session/sign-in-limits.ts';
 import type { Store } from '../../store/store.ts';
 import type { ProfileHolder } from '../../vault/open-profile.ts';
 import type { Vault } from '../../vault/vault.ts';
 import type { HandlersFor } from '../dispatcher.ts';
+import { refuseWhileAnotherUnlocked } from './profiles.ts';
 
 export interface AccountHandlerDeps {
   /** The organisation's server from managed configuration; undefined lets staff type one. */
@@ -20,6 +22,8 @@ export interface AccountHandlerDeps {
   readonly session: SessionController;
   readonly policy: PolicyService;
   readonly messaging: MessagingLifecycle;
+  /** The server password is also the vault password: checking it is limited per device. */
+  readonly limits: SignInLimits;
   readonly record: (entry: AuditEntry) => void;
 }
 
@@ -45,7 +49,8 @@ export function accountHandlers(deps: AccountHandlerDeps): HandlersFor<typeof ac
       const [local, domain] = req.username.trim().split('@') as [string, string | undefined];
       if (domain !== undefined && domain.toLowerCase() !== server.domain) throw new CoreError('invalid_request', OTHER_DOMAIN);
       const username = local.toLowerCase();
-      await verifyCredentials(connectionConfig(server, policy.values.allowPlainAuth), { username, password: req.password });
+      refuseWhileAnotherUnlocked(session, null);
+      await deps.limits.guard(null, () => verifyCredentials(connectionConfig(server, policy.values.allowPlainAuth), { username, password: req.password }));
       const open = await holder.create(req.displayName, req.password);
       writeAccount(open.store, { username, password: req.password, server: { ...server } });
       deps.record({ event: 'profile.create', staffId: open.profileId, targets: [`profile:${open.profileId}`] });

@@ -19,6 +19,16 @@ export interface ProfilesHandlerDeps<S extends VaultStore> {
 }
 
 const PIN_ONLY_OWN = 'A PIN only unlocks your own locked session. Sign in with your password.';
+const SOMEONE_SIGNED_IN = 'Someone is signed in on this workstation. They need to lock or sign out first.';
+
+/**
+ * Refuses to start another person's session while one is unlocked, before anything is opened or
+ * closed: the signed-in person's store and session stay exactly as they were.
+ */
+export function refuseWhileAnotherUnlocked(session: SessionController, profileId: string | null): void {
+  const now = session.state();
+  if (now.state === 'unlocked' && now.staffId !== profileId) throw new CoreError('conflict', SOMEONE_SIGNED_IN);
+}
 
 /**
  * profiles.*: creating, opening, unlocking and wiping staff profiles, and the session each one
@@ -43,12 +53,14 @@ export function profilesHandlers<S extends VaultStore>(deps: ProfilesHandlerDeps
       return { profile: open === null ? null : await summary(open.profileId) };
     },
     'profiles.create': async ({ displayName, password }) => {
+      refuseWhileAnotherUnlocked(session, null);
       const open = await holder.create(displayName, password);
       deps.record({ event: 'profile.create', staffId: open.profileId, targets: [`profile:${open.profileId}`] });
       session.signIn(open.profileId);
       return { profile: await summary(open.profileId) };
     },
     'profiles.open': async ({ profileId, password }) => {
+      refuseWhileAnotherUnlocked(session, profileId);
       await limits.guard(profileId, () => holder.openWithPassword(profileId, password));
       const now = session.state();
       if (now.state === 'locked' && now.staffId === profileId) session.unlock(profileId, 'password');
