@@ -10,6 +10,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { Logger } from '../log/logger.ts';
+import type { FormatMigrationEvent } from '../sqlite/encrypted-db.ts';
 import { openSqliteStore } from './open.ts';
 
 export type ConversationKind = 'direct' | 'room';
@@ -35,6 +36,11 @@ export interface OpenStoreOptions {
   readonly log?: Logger;
   /** Clock for received_at defaults and retention; tests inject one. */
   readonly now?: () => number;
+  /**
+   * Told before and after an older page format is converted in place (first open after an
+   * update): the composition audits it and tells the person "updating your messages".
+   */
+  readonly onFormatMigration?: (event: FormatMigrationEvent) => void;
 }
 
 export interface Conversation {
