@@ -9,7 +9,7 @@ import { openAuditLog } from '../../electron/core/audit/log.ts';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { keyDatabase, pageFormatHint, rawKeyPragma, type FormatMigrationEvent } from '../../electron/core/sqlite/encrypted-db.ts';
 import { openStore } from '../../electron/core/store/store.ts';
-import { opensAs, toLegacySqlcipher } from '../support/legacy-format.ts';
+import { opensAs, toLegacySqlcipher } from '../../bench/store-legacy.ts';
 
 const bench = path.resolve(import.meta.dirname, '../../bench');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sealwire-format-'));
@@ -28,7 +28,7 @@ function legacySeed(): string {
     encoding: 'utf8',
   });
   expect(gen.status, gen.stderr).toBe(0);
-  toLegacySqlcipher(file, key);
+  toLegacySqlcipher(file, key, { storeSchemaV1: true });
   expect(pageFormatHint(file)).toBe('sqlcipher-4');
   seed = file;
   return file;

@@ -244,7 +244,9 @@ export interface Store {
   messagesPage(conversationId: number, query?: PageQuery): MessagePage;
   /**
    * Every word must match (the last as a prefix when it has 4+ characters); results ranked by
-   * bm25 among the 1,000 most recently stored matches (SEARCH_WINDOW), best first.
+   * BM25's term-frequency and length formula among the 1,000 most recently stored matches
+   * (SEARCH_WINDOW), best first; a patient tag typed as written (from 4 characters) finds the
+   * messages carrying it, first.
    * 1..100 hits, default 20.
    */
   search(query: string, limit?: number): SearchHit[];

@@ -2,13 +2,19 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { keyDatabase, rawKeyPragma } from '../../electron/core/sqlite/encrypted-db.ts';
 
 /**
- * Rewrites a current-format store as the previous version wrote it (SQLCipher 4 pages, raw key),
- * so the in-place migration can be tested on a real file of the old format.
+ * Rewrites a current-format file as the previous version wrote it (SQLCipher 4 pages, raw key),
+ * so the in-place migration is tested and measured on a real file of the old format. With
+ * `storeSchemaV1`, a profile store also gets back the indexes of schema version 1.
  */
-export function toLegacySqlcipher(file: string, key: Buffer): void {
+export function toLegacySqlcipher(file: string, key: Buffer, options: { storeSchemaV1?: boolean } = {}): void {
   const db = new Database(file);
   try {
     keyDatabase(db, key);
+    if (options.storeSchemaV1) {
+      db.exec(`DROP INDEX messages_patient_tag;
+        CREATE INDEX messages_unread ON messages (conversation_id, sent_at, id) WHERE direction = 'in' AND state <> 'read';
+        PRAGMA user_version = 1;`);
+    }
     db.pragma('wal_checkpoint(TRUNCATE)');
     db.pragma(`cipher = 'sqlcipher'`);
     db.pragma('legacy = 4');
