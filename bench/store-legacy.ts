@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3-multiple-ciphers';
-import { keyDatabase, rawKeyPragma } from '../../electron/core/sqlite/encrypted-db.ts';
+import { keyDatabase, rawKeyPragma } from '../electron/core/sqlite/encrypted-db.ts';
 
 /**
  * Rewrites a current-format file as the previous version wrote it (SQLCipher 4 pages, raw key),

@@ -28,6 +28,9 @@ interface Candidate {
   readonly patient_tag: string | null;
 }
 
+/** A body can carry the marker characters too; they must not fake a highlight. */
+const stripMarkers = (s: string): string => s.split(SNIPPET_OPEN).join('').split(SNIPPET_CLOSE).join('');
+
 interface Token {
   readonly start: number;
   readonly end: number;
@@ -79,7 +82,7 @@ function score(tokens: readonly Token[], terms: Terms, avgLength: number): numbe
 
 /** The SNIPPET_TOKENS-token stretch with the most matches, matches wrapped in the markers. */
 export function snippetOf(body: string, tokens: readonly Token[], terms: Terms): string {
-  const clean = (s: string) => s.replace(/[\u0002\u0003]/g, '');
+  const clean = stripMarkers;
   const hit = tokens.map((t) => matches(terms, t.norm));
   let best = 0;
   let bestCount = -1;
@@ -138,7 +141,7 @@ export function searchOps(db: Db): { search(text: string, limit?: number): Searc
         const tagged = byTag.all(tag, `${tag}\u{10FFFF}`, max).sort((a, b) => b.sent_at - a.sent_at || b.id - a.id);
         for (const r of tagged) {
           seen.add(r.id);
-          const preview = makePreview(r.body.replace(/[\u0002\u0003]/g, '')) ?? '';
+          const preview = makePreview(stripMarkers(r.body)) ?? '';
           hits.push({ ...hitOf(r), snippet: `${SNIPPET_OPEN}${r.patient_tag ?? ''}${SNIPPET_CLOSE} ${preview}`.trim(), rank: -1000 });
         }
       }
