@@ -22,7 +22,7 @@ const noNodeLibs = {
 // Inside electron/core dependencies point one way, lowest first (issue 9): a folder may import its
 // own layer and the layers before it, never a later one. Composition (compose/, app.ts) is last.
 const coreLayers = [
-  ['log', 'fs', 'keychain'],
+  ['log', 'fs', 'keychain', 'sqlite'],
   ['ipc/dispatcher', 'attachments', 'policy', 'system'],
   ['store', 'shell'],
   ['vault'],
