@@ -127,6 +127,30 @@ describe("one person's sign-in never touches another's session (issue 8 item 5)"
   });
 });
 
+describe('one person signs in at a time (issue 8 item 5)', () => {
+  it('lets only one of two parallel sign-ins (A and B) start a session, and the session serves that person\'s own store', async () => {
+    const s = await station();
+    const aId = await signedOutProfile(s, 'Amara Diallo', PASSWORD);
+    const bId = await signedOutProfile(s, 'Ben Okafor', 'ben-battery-staple-22');
+    const [asA, asB] = await Promise.all([
+      s.call('profiles.open', { profileId: aId, password: PASSWORD }),
+      s.call('profiles.open', { profileId: bId, password: 'ben-battery-staple-22' }),
+    ]);
+    expect([asA, asB].map(codeOf).sort()).toEqual(['conflict', 'ok']);
+    const winner = asA.ok ? aId : bId;
+    expect(s.core.session.state()).toMatchObject({ state: 'unlocked', staffId: winner });
+    expect(s.core.profiles.current()?.profileId).toBe(winner);
+    // A first sign-in racing a sign-in is refused the same way, and creates nothing.
+    ok(await s.call('profiles.close', {}));
+    const [open, created] = await Promise.all([
+      s.call('profiles.open', { profileId: aId, password: PASSWORD }),
+      s.call('profiles.create', { displayName: 'Cara', password: 'cara-long-password-333' }),
+    ]);
+    expect([open, created].map(codeOf).sort()).toEqual(['conflict', 'ok']);
+    expect(s.core.profiles.current()?.profileId).toBe(s.core.session.state().staffId);
+  });
+});
+
 describe('attempt counters are integrity-protected (issue 8 item 5)', () => {
   it('keeps a lockout when the attempts file is deleted, edited or rolled back between restarts', async () => {
     const first = await station();
