@@ -105,6 +105,8 @@ export function createSessionDomain(deps: SessionDomainDeps): SessionDomain {
   const unlockTasks: Array<(profileId: string) => void> = [];
   let closing: Promise<void> = Promise.resolve();
   session.onTransition((t, state) => {
+    // The session is over: its quick-unlock PIN slot (held in memory only) goes with it. A lock keeps it.
+    if (t.to === 'signed-out') vault.vault.dropQuickUnlock(t.staffId);
     // The gate already refuses PHI calls (state changed synchronously); now stop what uses the
     // store, then close it and drop its key.
     if (t.to !== 'unlocked') {

@@ -41,6 +41,10 @@ const KeyFileBody = z.strictObject({
   /** 'keychain': the KEK is bound to this device's keychain key; 'none': degraded mode, password only. */
   device: z.strictObject({ binding: z.enum(['keychain', 'none']), fingerprint: z.string().regex(/^[0-9a-f]{16}$/).nullable() }),
   password: Slot,
+  /**
+   * Written as null since issue 8: the PIN slot lives only in the running app's memory. Read only
+   * so that an old file's slot can be recognised and removed (quick-unlock.ts removeDiskPin).
+   */
   pin: PinSlot.nullable(),
 });
 
