@@ -86,6 +86,10 @@ export function createCore(options: CoreOptions): Core {
   const trail = createAuditTrail({ dataDir: options.dataDir, keychain, log, retentionYears: () => policy.values.auditRetentionYears });
   const record = trail.record;
   const lifecycle = bindUnlockLifecycle({ session, closeStore: (id) => profiles.close(id), record, events, log });
+  // The session is over: its quick-unlock PIN (held in main's memory only) goes with it. A lock keeps it.
+  session.onTransition((t) => {
+    if (t.to === 'signed-out') vault.dropQuickUnlock(t.staffId);
+  });
   const limits = createSignInLimits({ dataDir: options.dataDir, keychain, clock, log, record });
   const claim = new SignInClaim(session);
   scheduleRetention({ lifecycle, profiles, policy, log, timers });
