@@ -1,20 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditIntegrityKind, MethodName, RequestOf, ResponseOf, Result } from '../../shared/contract/index.ts';
-import { createCore, type Core } from '../../electron/core/app.ts';
+import type { AuditIntegrityKind, Result } from '../../shared/contract/index.ts';
 import { createMac, hashRecord } from '../../electron/core/audit/canonical.ts';
 import { writeHeadFile } from '../../electron/core/audit/head-file.ts';
 import { deriveAuditKeys } from '../../electron/core/audit/keys.ts';
-import { createKeytarKeychain } from '../../electron/core/keychain/keychain.ts';
-import { silentLogger } from '../../electron/core/log/logger.ts';
 import { loadDeviceKey } from '../../electron/core/vault/device-key.ts';
 import { organisationServerFrom } from '../../electron/dev/workstation.ts';
 import { startProsody, type ProsodyHandle } from '../support/prosody.ts';
-import { fakeTime } from '../support/fake-time.ts';
+import { startTestCore, type TestCore } from '../support/test-core.ts';
+import { makeTempDir, removeTempDirs } from '../support/temp-dir.ts';
 
 // Attacks on the device audit trail, performed on the real encrypted file with the real keychain and
 // the real core: the trail is deleted, corrupted, cut short or swapped for an older copy. Each must
@@ -23,121 +19,96 @@ const USERS = { amara: 'amara-correct-horse-1', cara: 'cara-admin-password-9' };
 const ADMIN = 'cara@localhost';
 
 let prosody: ProsodyHandle;
-const cleanups: Array<() => Promise<void>> = [];
+const devices: Device[] = [];
 
+/** One workstation across restarts: the same folder and keychain, a new core each time. */
 interface Device {
-  readonly dataDir: string;
-  readonly service: string;
-  readonly time: ReturnType<typeof fakeTime>;
-  core: Core;
+  t: TestCore;
   ids: { amara: string; cara: string };
-  call<M extends MethodName>(method: M, request: RequestOf<M>): Promise<Result<ResponseOf<M>>>;
 }
 
-const auditFile = (d: Device) => path.join(d.dataDir, 'audit', 'audit.db');
+const auditFile = (d: Device) => path.join(d.t.dataDir, 'audit', 'audit.db');
 
 function ok<T>(result: Result<T>): T {
   if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
   return result.value;
 }
 
-async function boot(d: Pick<Device, 'dataDir' | 'service' | 'time'>): Promise<Core> {
-  const core = createCore({
-    appVersion: '0.0.0-test',
-    dataDir: d.dataDir,
-    runtime: 'bridge',
-    log: silentLogger,
-    keychain: createKeytarKeychain(d.service),
-    server: organisationServerFrom(prosody, [ADMIN]),
-    clock: d.time,
-    timers: d.time,
-    statusIntervalMs: 60_000,
-  });
-  await core.ready;
-  return core;
-}
+const boot = (dataDir: string, keychain?: TestCore['keychain']) =>
+  startTestCore({ dataDir, ...(keychain ? { keychain } : {}), server: organisationServerFrom(prosody, [ADMIN]) });
 
-/** A workstation where staff member Amara and administrator Cara both have profiles; nobody signed in. */
+/** A workstation where staff member Amara and administrator Cara may get profiles; nobody signed in. */
 async function device(name: string, before?: (dataDir: string) => Promise<void>): Promise<Device> {
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), `sealwire-audit-${name}-`));
+  const dataDir = makeTempDir(`audit-${name}`);
   await before?.(dataDir);
-  const base = { dataDir, service: `Sealwire-test-${randomUUID()}`, time: fakeTime() };
-  const d: Device = {
-    ...base,
-    core: await boot(base),
-    ids: { amara: '', cara: '' },
-    call: ((method, request) => d.core.dispatcher.call(method, request, { transport: 'bridge' })) as Device['call'],
-  };
-  cleanups.push(async () => {
-    await d.core.close();
-    await fs.rm(dataDir, { recursive: true, force: true });
-  });
+  const d: Device = { t: await boot(dataDir), ids: { amara: '', cara: '' } };
+  devices.push(d);
   return d;
 }
 
 async function enrol(d: Device): Promise<void> {
-  d.ids.cara = ok(await d.call('account.firstSignIn', { server: 'localhost', username: 'cara', password: USERS.cara, displayName: 'Cara' })).profile.id;
-  ok(await d.call('profiles.close', {}));
-  d.ids.amara = ok(await d.call('account.firstSignIn', { server: 'localhost', username: 'amara', password: USERS.amara, displayName: 'Amara' })).profile.id;
-  ok(await d.call('conversations.inbox', {}));
-  ok(await d.call('profiles.close', {}));
+  d.ids.cara = ok(await d.t.call('account.firstSignIn', { server: 'localhost', username: 'cara', password: USERS.cara, displayName: 'Cara' })).profile.id;
+  ok(await d.t.call('profiles.close', {}));
+  d.ids.amara = ok(await d.t.call('account.firstSignIn', { server: 'localhost', username: 'amara', password: USERS.amara, displayName: 'Amara' })).profile.id;
+  ok(await d.t.call('conversations.inbox', {}));
+  ok(await d.t.call('profiles.close', {}));
 }
 
 async function signIn(d: Device, who: 'amara' | 'cara'): Promise<void> {
-  ok(await d.call('profiles.close', {}));
-  ok(await d.call('profiles.open', { profileId: d.ids[who], password: USERS[who] }));
+  ok(await d.t.call('profiles.close', {}));
+  ok(await d.t.call('profiles.open', { profileId: d.ids[who], password: USERS[who] }));
 }
 
 /** Quit and start again on the same folder and keychain (the keychain copy of the head is written on quit). */
 async function restart(d: Device, between?: () => Promise<void>): Promise<void> {
-  await d.core.close();
+  await d.t.close();
   await between?.();
-  d.core = await boot(d);
+  d.t = await boot(d.t.dataDir, d.t.keychain);
 }
 
 /** Amara works a little, signs out: the head moves on and the keychain learns it. */
 async function work(d: Device, calls = 3): Promise<void> {
   await signIn(d, 'amara');
-  for (let i = 0; i < calls; i++) ok(await d.call('conversations.inbox', {}));
-  ok(await d.call('profiles.close', {}));
+  for (let i = 0; i < calls; i++) ok(await d.t.call('conversations.inbox', {}));
+  ok(await d.t.call('profiles.close', {}));
 }
 
 /** The whole answer to a detected problem, from staff refusal to the administrator's acknowledgement. */
 async function expectClosedUntilAcknowledged(d: Device, kind: AuditIntegrityKind): Promise<void> {
   await signIn(d, 'amara');
-  const refused = await d.call('conversations.inbox', {});
+  const refused = await d.t.call('conversations.inbox', {});
   expect(refused).toMatchObject({ ok: false, error: { code: 'audit_unavailable' } });
   expect(refused.ok ? '' : refused.error.message).toMatch(/administrator/);
-  expect(ok(await d.call('audit.integrity', {}))).toMatchObject({ state: 'needs_acknowledgement', problems: [{ kind }], canAcknowledge: false });
-  expect(await d.call('audit.acknowledgeIntegrity', {})).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+  expect(ok(await d.t.call('audit.integrity', {}))).toMatchObject({ state: 'needs_acknowledgement', problems: [{ kind }], canAcknowledge: false });
+  expect(await d.t.call('audit.acknowledgeIntegrity', {})).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
 
   await signIn(d, 'cara');
-  expect(ok(await d.call('audit.integrity', {}))).toMatchObject({ state: 'needs_acknowledgement', canAcknowledge: true });
-  expect(await d.call('conversations.inbox', {})).toMatchObject({ ok: false, error: { code: 'audit_unavailable' } });
-  const verified = ok(await d.call('audit.verify', {}));
+  expect(ok(await d.t.call('audit.integrity', {}))).toMatchObject({ state: 'needs_acknowledgement', canAcknowledge: true });
+  expect(await d.t.call('conversations.inbox', {})).toMatchObject({ ok: false, error: { code: 'audit_unavailable' } });
+  const verified = ok(await d.t.call('audit.verify', {}));
   expect(verified.ok).toBe(false);
   expect(verified.ok ? [] : verified.problems.map((p) => p.kind)).toContain(`trail_${kind}`);
-  const records = ok(await d.call('audit.deviceActivity', { limit: 100 })).records;
+  const records = ok(await d.t.call('audit.deviceActivity', { limit: 100 })).records;
   expect(records.some((r) => r.event === 'audit.integrity' && r.targets.includes(`kind:${kind}`))).toBe(true);
 
-  expect(ok(await d.call('audit.acknowledgeIntegrity', {}))).toEqual({ state: 'ok', problems: [], canAcknowledge: true });
-  ok(await d.call('conversations.inbox', {}));
-  const after = ok(await d.call('audit.deviceActivity', { limit: 100 })).records;
+  expect(ok(await d.t.call('audit.acknowledgeIntegrity', {}))).toEqual({ state: 'ok', problems: [], canAcknowledge: true });
+  ok(await d.t.call('conversations.inbox', {}));
+  const after = ok(await d.t.call('audit.deviceActivity', { limit: 100 })).records;
   expect(after.some((r) => r.event === 'audit.acknowledge' && r.staffId === d.ids.cara)).toBe(true);
-  expect(ok(await d.call('audit.verify', {}))).toMatchObject({ ok: true });
+  expect(ok(await d.t.call('audit.verify', {}))).toMatchObject({ ok: true });
 
   // The acknowledgement is kept outside the file too: a restart finds nothing new and stays open.
-  ok(await d.call('profiles.close', {}));
+  ok(await d.t.call('profiles.close', {}));
   await restart(d);
   await signIn(d, 'amara');
-  ok(await d.call('conversations.inbox', {}));
-  expect(ok(await d.call('audit.integrity', {}))).toEqual({ state: 'ok', problems: [], canAcknowledge: false });
-  ok(await d.call('profiles.close', {}));
+  ok(await d.t.call('conversations.inbox', {}));
+  expect(ok(await d.t.call('audit.integrity', {}))).toEqual({ state: 'ok', problems: [], canAcknowledge: false });
+  ok(await d.t.call('profiles.close', {}));
 }
 
 /** The attacker's view: the audit keys from the device key in the keychain, the file opened directly. */
 async function withRawTrail(d: Device, edit: (db: Database.Database) => void): Promise<void> {
-  const deviceKey = await loadDeviceKey(createKeytarKeychain(d.service));
+  const deviceKey = await loadDeviceKey(d.t.keychain);
   if (deviceKey === null) throw new Error('no device key');
   const keys = deriveAuditKeys(deviceKey);
   const db = new Database(auditFile(d));
@@ -157,7 +128,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const clean of cleanups.reverse()) await clean().catch(() => undefined);
+  for (const d of devices) await d.t.forget().catch(() => undefined);
+  await removeTempDirs();
   await prosody?.stop();
 });
 
@@ -167,27 +139,27 @@ describe('the audit trail never fails open', () => {
     const d = await device('unopenable', async (dataDir) => {
       await fs.mkdir(path.join(dataDir, 'audit', 'audit.db'), { recursive: true });
     });
-    ok(await d.call('account.firstSignIn', { server: 'localhost', username: 'amara', password: USERS.amara, displayName: 'Amara' }));
-    const refused = await d.call('conversations.inbox', {});
+    ok(await d.t.call('account.firstSignIn', { server: 'localhost', username: 'amara', password: USERS.amara, displayName: 'Amara' }));
+    const refused = await d.t.call('conversations.inbox', {});
     expect(refused).toMatchObject({ ok: false, error: { code: 'audit_unavailable' } });
     expect(refused.ok ? '' : refused.error.message).toMatch(/cannot be written/);
-    expect(ok(await d.call('audit.integrity', {}))).toMatchObject({ state: 'unavailable', problems: [] });
+    expect(ok(await d.t.call('audit.integrity', {}))).toMatchObject({ state: 'unavailable', problems: [] });
 
     // This device never had a trail (the keychain says so), so once the path is free one starts.
     await fs.rm(auditFile(d), { recursive: true });
-    d.time.advance(6_000);
-    ok(await d.call('conversations.inbox', {}));
-    expect(ok(await d.call('audit.integrity', {}))).toMatchObject({ state: 'ok', problems: [] });
+    d.t.time.advance(6_000);
+    ok(await d.t.call('conversations.inbox', {}));
+    expect(ok(await d.t.call('audit.integrity', {}))).toMatchObject({ state: 'ok', problems: [] });
   });
 
   it('deleted while signed in: found before the next PHI call, recorded in a new trail, closed until acknowledged', async () => {
     const d = await device('deleted');
     await enrol(d);
     await signIn(d, 'amara');
-    ok(await d.call('conversations.inbox', {}));
+    ok(await d.t.call('conversations.inbox', {}));
     for (const f of ['', '-wal', '-shm', '.head']) await fs.rm(`${auditFile(d)}${f}`, { force: true });
-    expect(await d.call('conversations.inbox', {})).toMatchObject({ ok: false, error: { code: 'audit_unavailable' } });
-    ok(await d.call('profiles.close', {}));
+    expect(await d.t.call('conversations.inbox', {})).toMatchObject({ ok: false, error: { code: 'audit_unavailable' } });
+    ok(await d.t.call('profiles.close', {}));
     await expectClosedUntilAcknowledged(d, 'deleted');
   });
 
@@ -197,12 +169,12 @@ describe('the audit trail never fails open', () => {
     await signIn(d, 'amara');
     const inode = (await fs.stat(auditFile(d))).ino;
     await fs.rm(auditFile(d));
-    d.time.advance(6_000);
+    d.t.time.advance(6_000);
     // The check re-opens at once: a new file with the finding as its first record.
     const end = Date.now() + 10_000;
     while ((await fs.stat(auditFile(d)).catch(() => null))?.ino === undefined && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
     expect((await fs.stat(auditFile(d))).ino).not.toBe(inode);
-    ok(await d.call('profiles.close', {}));
+    ok(await d.t.call('profiles.close', {}));
     await expectClosedUntilAcknowledged(d, 'deleted');
   });
 
@@ -240,7 +212,7 @@ describe('the audit trail never fails open', () => {
     const d = await device('restored');
     await enrol(d);
     const dir = path.dirname(auditFile(d));
-    const copy = path.join(d.dataDir, 'old-copy');
+    const copy = path.join(d.t.dataDir, 'old-copy');
     await restart(d, () => fs.cp(dir, copy, { recursive: true }));
     await work(d, 5);
     await restart(d, async () => {

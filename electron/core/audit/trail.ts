@@ -63,8 +63,12 @@ export interface AuditTrail {
   current(): AuditLog | null;
   /** Key for keyed-hash targets (search terms, addresses). */
   refKey(): Buffer;
+  /** The open log, or CoreError('audit_unavailable') for the audit.* calls. */
+  require(): AuditLog;
   /** Appends one record or throws CoreError('audit_unavailable'). */
   append(entry: AuditEntry): AuditRecordView;
+  /** Appends a record of something that is not a refusable call (a session transition): a failure is logged and closes PHI. */
+  record(entry: AuditEntry): void;
   /** The PHI gate: throws CoreError('audit_unavailable') unless records can be written and nothing waits for acknowledgement. */
   ensureWritable(): Promise<void>;
   /** Checks the file now (so a deletion is seen at once), then says where the trail stands. */
@@ -312,6 +316,17 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
       if (timer === null && !closed) timer = timers.setTimeout(tick, checkMs);
     },
     current: () => audit,
+    require() {
+      if (audit === null) throw unavailableError();
+      return audit;
+    },
+    record(entry) {
+      try {
+        append(entry);
+      } catch (err) {
+        log.error('audit.append_failed', { event: entry.event, error: err });
+      }
+    },
     refKey: () => keys?.refKey ?? Buffer.alloc(32),
     append,
     async ensureWritable() {

@@ -87,7 +87,7 @@ export const en = {
     save: 'Set PIN',
     replace: 'Replace PIN',
     saving: 'Saving…',
-    saved: 'PIN saved. It works until {{when}}; after that, sign in with your password.',
+    saved: 'PIN saved. It works until {{when}} or until you sign out or quit Sealwire; after that, sign in with your password.',
   },
   presence: {
     available: 'Available',
@@ -311,6 +311,7 @@ export const en = {
     admin_command: 'Command from your organisation',
     audit_integrity: 'Activity record found changed outside Sealwire',
     audit_acknowledge: 'Administrator acknowledged a change to the activity record',
+    store_migrate: 'Messages updated to the current storage format',
   },
   messaging: {
     state: {

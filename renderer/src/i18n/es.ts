@@ -85,7 +85,7 @@ export const es: Strings = {
     save: 'Establecer PIN',
     replace: 'Sustituir PIN',
     saving: 'Guardando…',
-    saved: 'PIN guardado. Funciona hasta el {{when}}; después, inicie sesión con su contraseña.',
+    saved: 'PIN guardado. Funciona hasta el {{when}} o hasta que cierre la sesión o salga de Sealwire; después, inicie sesión con su contraseña.',
   },
   presence: {
     available: 'Disponible',
@@ -309,6 +309,7 @@ export const es: Strings = {
     admin_command: 'Orden de su organización',
     audit_integrity: 'Se encontró el registro de actividad modificado fuera de Sealwire',
     audit_acknowledge: 'El administrador confirmó un cambio en el registro de actividad',
+    store_migrate: 'Mensajes actualizados al formato de almacenamiento actual',
   },
   messaging: {
     state: {
