@@ -7,58 +7,15 @@ import { makeCertificates, type TestCertificates } from './certs.ts';
 import { renderGroupsFile, renderProsodyConfig } from './config.ts';
 import { freeLoopbackPorts } from './ports.ts';
 import { readStreamFeatures, registerInBand } from './xmpp-wire.ts';
+import type { XmppServerHandle, XmppServerOptions } from '../xmpp-server.ts';
 
-export interface ProsodyOptions {
-  /** Accounts registered before startProsody resolves. */
-  users?: Array<{ username: string; password: string }>;
-  /** A MUC component with room archives (default true). */
-  mucDomain?: boolean;
-  /** XEP-0363 upload (mod_http_file_share) over HTTPS (default true). */
-  httpUpload?: boolean;
-  /** Bare JIDs that Prosody treats as admins. */
-  admins?: string[];
+export interface ProsodyOptions extends XmppServerOptions {
   /** Lua appended to the global section, after every fixture setting, so it can override any of them. */
   extraConfig?: string;
-  /** A staff directory: these accounts share one roster group (mod_groups), as a clinic provisions it. */
-  staffDirectory?: { group: string; members: Array<{ username: string; name: string }> };
-  /** Readiness timeout in ms (default 20 s, or SEALWIRE_PROSODY_READY_MS). */
-  readyTimeoutMs?: number;
 }
 
-export interface ProsodyHandle {
-  readonly domain: string;
-  readonly host: '127.0.0.1';
-  /** STARTTLS port. */
-  readonly c2sPort: number;
-  /** XEP-0368 direct TLS port. */
-  readonly directTlsPort: number;
-  /** HTTPS (HTTP upload); served for Host `domain`. */
-  readonly httpsPort: number;
-  /** Empty string when the MUC component is disabled. */
-  readonly mucDomain: string;
-  /** Empty string when HTTP upload is disabled. */
-  readonly uploadDomain: string;
-  /** The throwaway CA that signed the server certificate; trust it only through an explicit `ca`. */
-  readonly caCertPem: string;
-  readonly caCertPath: string;
-  /** The fixture's temp folder (config, pidfile, certs, logs); Prosody's data lives in `dataDir/data`. */
-  readonly dataDir: string;
-  readonly configPath: string;
-  readonly logPath: string;
-  /** Running Prosody's pid, or null while stopped. */
-  readonly pid: number | null;
-  /** In-band registration over direct TLS (loopback only). */
-  register(username: string, password: string): Promise<void>;
-  /** Stops Prosody and removes the temp folder. */
-  stop(): Promise<void>;
-  /** Stops Prosody (if running) and starts it again on the same ports with the same data. */
-  restart(): Promise<void>;
-  /** Graceful stop that keeps ports and data, for "server down for a while"; restart() brings it back. */
-  halt(): Promise<void>;
-  /** SIGKILL, for crash tests; restart() brings it back. */
-  kill(): Promise<void>;
-  /** The last lines of Prosody's log and console output, for failure messages. */
-  logTail(lines?: number): string;
+export interface ProsodyHandle extends XmppServerHandle {
+  readonly kind: 'prosody';
 }
 
 const HOST = '127.0.0.1';
@@ -271,6 +228,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     registerInBand({ host: HOST, port: ports.directTls, domain: DOMAIN, ca: certs.caCertPem }, username, password);
 
   const handle: ProsodyHandle = {
+    kind: 'prosody',
     domain: DOMAIN,
     host: HOST,
     c2sPort: ports.c2s,
