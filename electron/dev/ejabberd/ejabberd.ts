@@ -41,7 +41,7 @@ export interface EjabberdHandle extends XmppServerHandle {
 
 const HOST = '127.0.0.1';
 const DOMAIN = 'localhost';
-const INSTALL_HINT = 'apt-get install -y ejabberd erlang-p1-pgsql (or: npm run setup)';
+const INSTALL_HINT = 'apt-get install -y ejabberd erlang-p1-sqlite3 erlang-p1-pgsql (or: npm run setup)';
 const ERL_LIBS = '/usr/lib/x86_64-linux-gnu';
 const PORT_ATTEMPTS = 5;
 
@@ -223,7 +223,7 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
         admins: options.admins ?? [],
         offlineLimit: options.offlineLimit ?? 100,
         logLevel: process.env.SEALWIRE_PROSODY_LOG === 'debug' ? 'debug' : 'info',
-        sql: options.sql ?? null,
+        storage: options.sql ? { pgsql: options.sql } : { sqliteFile: path.join(dir, 'ejabberd.sqlite') },
         extra: options.extraConfig ?? {},
       }),
       { mode: 0o600 },
