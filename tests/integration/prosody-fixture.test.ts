@@ -17,6 +17,7 @@ import {
   writeDevXmppServer,
   type ProsodyHandle,
 } from '../support/prosody.ts';
+import { SERVERS } from '../support/servers.ts';
 
 const USERS = [
   { username: 'alice', password: 'alice-Pw-1' },
@@ -239,8 +240,8 @@ describe('Prosody fixture', () => {
 });
 
 describe('npm run demo (electron/dev/demo.ts)', () => {
-  it('prints SEALWIRE_DEMO_READY, serves both workstations, and leaves nothing behind on SIGTERM', async () => {
-    const demo = spawn(process.execPath, ['electron/dev/demo.ts'], {
+  it.each(SERVERS)('--server $kind: prints SEALWIRE_DEMO_READY, serves both workstations, and leaves nothing behind on SIGTERM', async ({ kind }) => {
+    const demo = spawn(process.execPath, ['electron/dev/demo.ts', '--server', kind], {
       cwd: path.resolve(import.meta.dirname, '../..'),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -263,8 +264,9 @@ describe('npm run demo (electron/dev/demo.ts)', () => {
       });
       const ready = JSON.parse(line) as {
         urls: string[];
-        xmpp: { host: string; directTlsPort: number; domain: string; caCertPath: string; accounts: Array<{ username: string; password: string }> };
+        xmpp: { kind: string; host: string; directTlsPort: number; domain: string; caCertPath: string; accounts: Array<{ username: string; password: string }> };
       };
+      expect(ready.xmpp.kind).toBe(kind);
       expect(ready.urls).toHaveLength(2);
       expect(new Set(ready.urls.map((u) => new URL(u).hash)).size).toBe(2);
       for (const url of ready.urls) {
