@@ -27,6 +27,8 @@ export interface EjabberdOptions extends XmppServerOptions {
    * own distribution port and no epmd at all.
    */
   cluster?: { epmdPort: number; distPort: number; cookie: string; nodeName: string };
+  /** One certificate for every node of a cluster (clients trust one CA); default: a fresh throwaway CA. */
+  certificates?: TestCertificates;
 }
 
 export interface EjabberdHandle extends XmppServerHandle {
@@ -100,7 +102,7 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
 
   let certs: TestCertificates;
   try {
-    certs = await makeCertificates(path.join(dir, 'certs'), [DOMAIN, mucDomain, uploadDomain].filter((n) => n !== ''));
+    certs = options.certificates ?? (await makeCertificates(path.join(dir, 'certs'), [DOMAIN, mucDomain, uploadDomain].filter((n) => n !== '')));
     await fsp.mkdir(path.join(dir, 'upload'), { mode: 0o700 });
     await fsp.writeFile(path.join(dir, '.erlang.cookie'), cookie, { mode: 0o400 });
   } catch (err) {
