@@ -15,7 +15,13 @@ const PURGE_BATCH = 2000;
 
 export function openSqliteStore(options: OpenStoreOptions): Store {
   return buildStore(
-    connect({ file: options.file, key: options.key, create: options.create ?? false, keyVerified: options.keyVerified ?? false }),
+    connect({
+      file: options.file,
+      key: options.key,
+      create: options.create ?? false,
+      keyVerified: options.keyVerified ?? false,
+      ...(options.onFormatMigration ? { onMigration: options.onFormatMigration } : {}),
+    }),
     options,
   );
 }

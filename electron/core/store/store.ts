@@ -10,6 +10,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { Logger } from '../log/logger.ts';
+import type { FormatMigrationEvent } from '../sqlite/encrypted-db.ts';
 import { openSqliteStore } from './open.ts';
 
 export type ConversationKind = 'direct' | 'room';
@@ -35,6 +36,11 @@ export interface OpenStoreOptions {
   readonly log?: Logger;
   /** Clock for received_at defaults and retention; tests inject one. */
   readonly now?: () => number;
+  /**
+   * Told before and after an older page format is converted in place (first open after an
+   * update): the composition audits it and tells the person "updating your messages".
+   */
+  readonly onFormatMigration?: (event: FormatMigrationEvent) => void;
 }
 
 export interface Conversation {
@@ -238,7 +244,9 @@ export interface Store {
   messagesPage(conversationId: number, query?: PageQuery): MessagePage;
   /**
    * Every word must match (the last as a prefix when it has 4+ characters); results ranked by
-   * bm25 among the 1,000 most recently stored matches (SEARCH_WINDOW), best first.
+   * BM25's term-frequency and length formula among the 1,000 most recently stored matches
+   * (SEARCH_WINDOW), best first; a patient tag typed as written (from 4 characters) finds the
+   * messages carrying it, first.
    * 1..100 hits, default 20.
    */
   search(query: string, limit?: number): SearchHit[];

@@ -296,6 +296,7 @@ export const en = {
     audit_export: 'Exported the activity record',
     audit_checkpoint: 'Activity record checkpoint sent',
     admin_command: 'Command from your organisation',
+    store_migrate: 'Messages updated to the current storage format',
   },
   messaging: {
     state: {

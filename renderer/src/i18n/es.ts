@@ -294,6 +294,7 @@ export const es: Strings = {
     audit_export: 'Exportó el registro de actividad',
     audit_checkpoint: 'Punto de control del registro enviado',
     admin_command: 'Orden de su organización',
+    store_migrate: 'Mensajes actualizados al formato de almacenamiento actual',
   },
   messaging: {
     state: {
