@@ -1,36 +1,16 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEjabberd, type EjabberdHandle } from '../../electron/dev/ejabberd/index.ts';
 import { checkPasswordOverTls, readFeaturesAroundStartTls } from '../support/prosody.ts';
 import { until } from './messaging-support.ts';
+import { alive, refused } from '../support/processes.ts';
 
 const USERS = [
   { username: 'alice', password: 'alice-Pw-1' },
   { username: 'bob', password: 'bob-Pw-2' },
 ];
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function refused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(true));
-  });
-}
 
 describe('ejabberd fixture', () => {
   let server: EjabberdHandle;

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
-import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,20 +17,12 @@ import {
   type ProsodyHandle,
 } from '../support/prosody.ts';
 import { SERVERS } from '../support/servers.ts';
+import { alive, refused } from '../support/processes.ts';
 
 const USERS = [
   { username: 'alice', password: 'alice-Pw-1' },
   { username: 'bob', password: 'bob-Pw-2' },
 ];
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function tlsError(options: tls.ConnectionOptions): Promise<NodeJS.ErrnoException | null> {
   return new Promise((resolve) => {
@@ -41,17 +32,6 @@ function tlsError(options: tls.ConnectionOptions): Promise<NodeJS.ErrnoException
       resolve(null);
     });
     socket.once('error', (err) => resolve(err));
-  });
-}
-
-function refused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(true));
   });
 }
 

@@ -1,14 +1,14 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import https from 'node:https';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { makeCertificates, type TestCertificates } from '../prosody/certs.ts';
 import { freeLoopbackPorts } from '../prosody/ports.ts';
 import { readStreamFeatures } from '../prosody/xmpp-wire.ts';
+import { createServerHost, PortTakenError, registerAll, type ServerProcess } from '../server-process.ts';
 import type { XmppServerHandle, XmppServerOptions } from '../xmpp-server.ts';
 import { renderEjabberdConfig, type EjabberdSql } from './config.ts';
 
@@ -47,58 +47,22 @@ const INSTALL_HINT = 'apt-get install -y ejabberd erlang-p1-sqlite3 erlang-p1-pg
 const ERL_LIBS = '/usr/lib/x86_64-linux-gnu';
 const PORT_ATTEMPTS = 5;
 
-const live = new Set<ChildProcess>();
-const liveDirs = new Set<string>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const child of live) child.kill('SIGKILL');
-    if (process.env.SEALWIRE_KEEP_PROSODY === '1') return;
-    for (const dir of liveDirs) fs.rmSync(dir, { recursive: true, force: true });
-  });
-}
-
-class PortTakenError extends Error {}
-
 /**
  * A foreground ejabberd node from a config in a temp folder, on free loopback ports, with a
  * throwaway CA. Boots in under a second here. When this process dies, the node notices (it polls
  * our pid) and halts, so no server outlives a crashed test run.
  */
 export async function startEjabberd(options: EjabberdOptions = {}): Promise<EjabberdHandle> {
-  installExitHook();
   const readyTimeoutMs = options.readyTimeoutMs ?? (Number(process.env.SEALWIRE_PROSODY_READY_MS) || 20_000);
-  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'sealwire-ejabberd-'));
-  liveDirs.add(dir);
+  const host = await createServerHost({ prefix: 'sealwire-ejabberd-', logFile: 'ejabberd.log', label: 'ejabberd' });
+  const { dir, logPath, logTail, fail } = host;
   const mucDomain = options.mucDomain === false ? '' : `rooms.${DOMAIN}`;
   const uploadDomain = options.httpUpload === false ? '' : `upload.${DOMAIN}`;
   const nodeName = options.cluster?.nodeName ?? `sealwire${process.pid}x${randomBytes(4).toString('hex')}`;
   const node = `${nodeName}@${HOST}`;
   const cookie = options.cluster?.cookie ?? randomBytes(16).toString('hex');
   const configPath = path.join(dir, 'ejabberd.yml');
-  const logPath = path.join(dir, 'ejabberd.log');
-  const consoleTail: string[] = [];
   let ports = { c2s: 0, directTls: 0, https: 0, dist: 0 };
-  let child: ChildProcess | null = null;
-  let exited: Promise<void> = Promise.resolve();
-
-  const cleanupDir = async () => {
-    liveDirs.delete(dir);
-    if (process.env.SEALWIRE_KEEP_PROSODY !== '1') await fsp.rm(dir, { recursive: true, force: true });
-  };
-  const logTail = (lines = 40): string => {
-    let log = '';
-    try {
-      log = fs.readFileSync(logPath, 'utf8');
-    } catch {
-      // no log yet
-    }
-    return [...log.split('\n').filter(Boolean).slice(-lines), ...consoleTail.slice(-10)].join('\n');
-  };
-  const fail = (message: string): Error => new Error(`${message}\n--- ejabberd output (${logPath}) ---\n${logTail()}\n---`);
 
   let certs: TestCertificates;
   try {
@@ -106,7 +70,7 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
     await fsp.mkdir(path.join(dir, 'upload'), { mode: 0o700 });
     await fsp.writeFile(path.join(dir, '.erlang.cookie'), cookie, { mode: 0o400 });
   } catch (err) {
-    await cleanupDir();
+    await host.removeDir();
     throw err;
   }
 
@@ -125,7 +89,7 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
     ...(options.cluster ? { ERL_EPMD_PORT: String(options.cluster.epmdPort) } : {}),
   });
 
-  const spawnNode = (): void => {
+  const spawnNode = () => {
     // Halts the node when the process that started it is gone (a crashed or killed test run).
     const watchdog =
       `spawn(fun() -> W = fun Loop() -> timer:sleep(1000), case os:cmd("kill -0 ${process.pid} 2>/dev/null && echo up") of ` +
@@ -134,51 +98,21 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
       '-name', node, ...distArgs(true), '-kernel', 'inet_dist_use_interface', '{127,0,0,1}',
       '-noinput', '-mnesia', 'dir', JSON.stringify(path.join(dir, 'mnesia')), '-s', 'ejabberd', '-eval', watchdog,
     ];
-    const proc = spawn('erl', args, { cwd: dir, env: erlEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    const record = (chunk: Buffer) => {
-      consoleTail.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      consoleTail.splice(0, Math.max(0, consoleTail.length - 50));
-    };
-    proc.stdout?.on('data', record);
-    proc.stderr?.on('data', record);
-    live.add(proc);
-    child = proc;
-    exited = new Promise<void>((resolve) => {
-      proc.once('exit', () => {
-        live.delete(proc);
-        resolve();
-      });
-      proc.once('error', (err: NodeJS.ErrnoException) => {
-        consoleTail.push(err.code === 'ENOENT' ? `ejabberd (erl) is not installed. Install it with: ${INSTALL_HINT}` : `spawn failed: ${err.message}`);
-        live.delete(proc);
-        resolve();
-      });
-    });
+    return host.spawn('erl', args, erlEnv());
   };
 
-  const halt = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<void> => {
-    const proc = child;
-    child = null;
-    if (proc === null) return;
-    if (proc.exitCode === null && proc.signalCode === null) {
-      proc.kill(signal);
-      const timer = setTimeout(() => proc.kill('SIGKILL'), 5_000);
-      await exited;
-      clearTimeout(timer);
-    }
-  };
+  const halt = (signal: NodeJS.Signals = 'SIGTERM') => host.halt(signal);
 
-  const waitReady = async (): Promise<void> => {
+  const waitReady = async (state: ServerProcess): Promise<void> => {
     const deadline = Date.now() + readyTimeoutMs;
     let gone = false;
-    void exited.then(() => (gone = true));
+    void state.exited.then(() => (gone = true));
     for (;;) {
       const log = logTail(400);
       if (/eaddrinuse|address already in use/i.test(log)) throw new PortTakenError(fail('Another process took one of the fixture ports.').message);
       if (/\[critical\]/.test(log)) throw fail('ejabberd refused to start.');
       if (gone) {
-        if (consoleTail.some((l) => l.includes('is not installed'))) throw new Error(`ejabberd is not installed. Install it with: ${INSTALL_HINT}`);
-        if (!fs.existsSync(path.join(ERL_LIBS, 'ejabberd-23.01')) && !fs.readdirSync(ERL_LIBS).some((d) => d.startsWith('ejabberd-'))) {
+        if (state.notInstalled || !fs.readdirSync(ERL_LIBS).some((d) => d.startsWith('ejabberd-'))) {
           throw new Error(`ejabberd is not installed. Install it with: ${INSTALL_HINT}`);
         }
         throw fail('ejabberd exited during startup.');
@@ -199,9 +133,9 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
 
   const launch = async (): Promise<void> => {
     await fsp.rm(logPath, { force: true });
-    spawnNode();
+    const state = spawnNode();
     try {
-      await waitReady();
+      await waitReady(state);
     } catch (err) {
       await halt('SIGKILL');
       throw err;
@@ -245,7 +179,7 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
     }
   } catch (err) {
     await halt('SIGKILL');
-    await cleanupDir();
+    await host.removeDir();
     throw err;
   }
 
@@ -311,14 +245,14 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
     configPath,
     logPath,
     get pid() {
-      return child?.pid ?? null;
+      return host.running?.child.pid ?? null;
     },
     register,
     api,
     rpc,
     async stop() {
       await halt();
-      await cleanupDir();
+      await host.removeDir();
     },
     async restart() {
       await halt();
@@ -330,7 +264,7 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
   };
 
   try {
-    for (const u of options.users ?? []) await register(u.username, u.password);
+    await registerAll(register, options.users ?? []);
     if (options.staffDirectory !== undefined) await provisionDirectory(handle, options.staffDirectory);
   } catch (err) {
     await handle.stop();
