@@ -135,3 +135,20 @@ export async function registerAll(
   };
   await Promise.all(Array.from({ length: Math.min(4, queue.length) }, worker));
 }
+
+/** The lifecycle half of a fixture handle, the same for every server. */
+export function serverControls(host: ServerHost, launch: () => Promise<void>) {
+  return {
+    async stop(): Promise<void> {
+      await host.halt();
+      await host.removeDir();
+    },
+    async restart(): Promise<void> {
+      await host.halt();
+      await launch();
+    },
+    halt: (): Promise<void> => host.halt(),
+    kill: (): Promise<void> => host.halt('SIGKILL'),
+    logTail: (lines?: number): string => host.logTail(lines),
+  };
+}

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEjabberd, type EjabberdHandle } from '../../electron/dev/ejabberd/index.ts';
 import { checkPasswordOverTls, readFeaturesAroundStartTls } from '../support/prosody.ts';
 import { until } from './messaging-support.ts';
-import { alive, refused } from '../support/processes.ts';
+import { alive } from '../support/processes.ts';
 
 const USERS = [
   { username: 'alice', password: 'alice-Pw-1' },
@@ -54,16 +54,6 @@ describe('ejabberd fixture', () => {
     expect(config).toMatch(/max_user_offline_messages: 42/);
     expect(config).toMatch(/auth_password_format: scram\n/);
     expect(config).toMatch(/auth_scram_hash: sha256\n/);
-  });
-
-  it('stop() leaves no process, no listener and no temp folder', async () => {
-    const extra = await startEjabberd();
-    const pid = extra.pid!;
-    expect(alive(pid)).toBe(true);
-    await extra.stop();
-    expect(alive(pid)).toBe(false);
-    expect(await refused(extra.c2sPort)).toBe(true);
-    expect(fs.existsSync(extra.dataDir)).toBe(false);
   });
 
   it('halts by itself when the process that started it is killed', async () => {

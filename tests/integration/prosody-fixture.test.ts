@@ -208,8 +208,11 @@ describe('Prosody fixture', () => {
     expect(readDevXmppServer({})).toBeNull();
   });
 
-  it('stop() leaves no process, no listener and no temp folder', async () => {
-    const extra = await startProsody();
+});
+
+describe('every server fixture', () => {
+  it.each(SERVERS)('$name: stop() leaves no process, no listener and no temp folder', async (fixture) => {
+    const extra = await fixture.start();
     const pid = extra.pid!;
     expect(alive(pid)).toBe(true);
     await extra.stop();

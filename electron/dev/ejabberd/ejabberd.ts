@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { makeCertificates, type TestCertificates } from '../prosody/certs.ts';
 import { freeLoopbackPorts } from '../prosody/ports.ts';
 import { readStreamFeatures } from '../prosody/xmpp-wire.ts';
-import { createServerHost, PortTakenError, registerAll, type ServerProcess } from '../server-process.ts';
+import { createServerHost, PortTakenError, registerAll, serverControls, type ServerProcess } from '../server-process.ts';
 import type { XmppServerHandle, XmppServerOptions } from '../xmpp-server.ts';
 import { renderEjabberdConfig, type EjabberdSql } from './config.ts';
 
@@ -250,17 +250,7 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
     register,
     api,
     rpc,
-    async stop() {
-      await halt();
-      await host.removeDir();
-    },
-    async restart() {
-      await halt();
-      await launch();
-    },
-    halt: () => halt(),
-    kill: () => halt('SIGKILL'),
-    logTail,
+    ...serverControls(host, launch),
   };
 
   try {

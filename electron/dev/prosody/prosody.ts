@@ -4,7 +4,7 @@ import { makeCertificates, type TestCertificates } from './certs.ts';
 import { renderGroupsFile, renderProsodyConfig } from './config.ts';
 import { freeLoopbackPorts } from './ports.ts';
 import { readStreamFeatures, registerInBand } from './xmpp-wire.ts';
-import { createServerHost, PortTakenError, registerAll, type ServerProcess } from '../server-process.ts';
+import { createServerHost, PortTakenError, registerAll, serverControls, type ServerProcess } from '../server-process.ts';
 import type { XmppServerHandle, XmppServerOptions } from '../xmpp-server.ts';
 
 export interface ProsodyOptions extends XmppServerOptions {
@@ -153,17 +153,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
       return host.running?.child.pid ?? null;
     },
     register,
-    async stop() {
-      await halt();
-      await host.removeDir();
-    },
-    async restart() {
-      await halt();
-      await launch();
-    },
-    halt: () => halt(),
-    kill: () => halt('SIGKILL'),
-    logTail,
+    ...serverControls(host, launch),
   };
 
   try {
