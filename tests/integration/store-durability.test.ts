@@ -71,7 +71,8 @@ describe('store durability under kill -9', () => {
         // committed just before the kill without being reported, and acks go oldest first.
         const acked = new Set(all.acked);
         const expected = all.outbound.filter((id) => !acked.has(id));
-        const considered = queued.length === limit ? expected.slice(0, limit) : expected;
+        // A truncated page may also hold up to one committed-but-unreported enqueue per round.
+        const considered = queued.length === limit ? expected.slice(0, limit - (round + 1)) : expected;
         const missing = considered.filter((id) => !queued.includes(id));
         expect(store.outboxSize()).toBeGreaterThanOrEqual(expected.length - (round + 1));
         expect(missing.length).toBeLessThanOrEqual(round + 1);
