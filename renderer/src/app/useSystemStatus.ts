@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { SystemStatus } from '../../../shared/contract/index.ts';
-import type { Client } from '../api/client.ts';
+import { useClient } from '../api/ClientProvider.tsx';
 
 export type SystemState =
   | { phase: 'loading' }
@@ -14,7 +14,8 @@ export type SystemState =
 export const FIRST_ANSWER_TIMEOUT_MS = 10_000;
 
 /** The real system.status: asked once, then kept current by the status event stream. */
-export function useSystemStatus(client: Client, timeoutMs = FIRST_ANSWER_TIMEOUT_MS) {
+export function useSystemStatus(timeoutMs = FIRST_ANSWER_TIMEOUT_MS) {
+  const client = useClient();
   const [state, setState] = useState<SystemState>({ phase: 'loading' });
   const [refreshing, setRefreshing] = useState(false);
 

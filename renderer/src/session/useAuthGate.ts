@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ProfileSummary, SessionState, SignInConfig, VaultProtection } from '../../../shared/contract/index.ts';
-import type { Client } from '../api/client.ts';
+import { useClient } from '../api/ClientProvider.tsx';
 import { discardPhi, hasShownPhi } from './discard.ts';
 
 export interface GateState {
@@ -18,7 +18,8 @@ const TYPED_SERVER: SignInConfig = { server: null, serverManaged: false };
  * Who is at the workstation, as main says: the session state, the profiles (names only) and the
  * sign-in configuration. Leaving "unlocked" after PHI was shown reloads the page (discardPhi).
  */
-export function useAuthGate(client: Client) {
+export function useAuthGate() {
+  const client = useClient();
   const [gate, setGate] = useState<Gate>({ phase: 'loading' });
 
   const load = useCallback(async (): Promise<Gate> => {
