@@ -59,7 +59,7 @@ export function FirstSignIn({ config, starting, done, failed, cancel }: Props) {
         <h1 id={`${id}-heading`}>{t('firstSignIn.heading')}</h1>
         <p className="auth-screen__intro">{t('firstSignIn.intro')}</p>
       </div>
-      <form className="auth-form" onSubmit={(e) => void submit(e)} aria-busy={busy}>
+      <form className="auth-form auth-form--pairs" onSubmit={(e) => void submit(e)} aria-busy={busy}>
         <Field
           id={`${id}-server`}
           label={t('firstSignIn.server')}

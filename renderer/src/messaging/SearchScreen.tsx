@@ -6,7 +6,7 @@ import { Button } from '../components/Button.tsx';
 import { FormError } from '../components/FormError.tsx';
 import { When } from '../components/When.tsx';
 import type { UiError } from '../session/errors.ts';
-import { attachmentNameFromUrl } from './attachment-file.ts';
+import { fileNameOfSnippet, unmarked } from './attachment-file.ts';
 import { nameFor } from './useMessaging.ts';
 import './search.css';
 
@@ -26,14 +26,6 @@ function highlighted(snippet: string): ReactNode[] {
   }
   parts.push(unmarked(rest));
   return parts;
-}
-
-const unmarked = (snippet: string) => snippet.split('\u0002').join('').split('\u0003').join('');
-
-/** A hit on a file message matches its upload address: show the file's name, never the address. */
-export function fileNameOfSnippet(snippet: string): string | null {
-  const plain = unmarked(snippet).trim();
-  return /^(https?|aesgcm):\/\/\S+$/i.test(plain) ? attachmentNameFromUrl(plain) : null;
 }
 
 /** Full-text search over this staff member's own store (recorded in the audit trail, terms never in clear). */

@@ -49,6 +49,18 @@ export function attachmentNameFromUrl(body: string): string | null {
   }
 }
 
+/** A search snippet without its highlight marks (U+0002 … U+0003). */
+export const unmarked = (snippet: string): string => snippet.split('\u0002').join('').split('\u0003').join('');
+
+/**
+ * A search hit on a file message matches its upload address (its body); the hit then shows the
+ * file's name, never the address (which would put a download capability on screen).
+ */
+export function fileNameOfSnippet(snippet: string): string | null {
+  const plain = unmarked(snippet).trim();
+  return /^(https?|aesgcm):\/\/\S+$/i.test(plain) ? attachmentNameFromUrl(plain) : null;
+}
+
 /** A renderer-chosen id to match upload progress events to one call. */
 export function newUploadId(): string {
   return globalThis.crypto.randomUUID();
