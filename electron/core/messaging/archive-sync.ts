@@ -1,0 +1,112 @@
+import type { EngineContext } from './context.ts';
+import { ArchiveCursors, pageArchive, type ArchivePages } from './archive.ts';
+import type { Markers } from './markers.ts';
+import type { MamResult } from './stanzas.ts';
+
+/** Sync-state key for our own account's archive. */
+export const MAM_SELF = 'mam:self';
+
+/**
+ * History sync (XEP-0313) into the store: our own archive on every new session, a room's archive
+ * when we join it. Results are held per page and stored with the page's cursor in one commit.
+ */
+export class ArchiveSync {
+  readonly cursors: ArchiveCursors;
+  private readonly ctx: EngineContext;
+  private readonly markers: Markers;
+  private readonly pageSize: number;
+  /** Stores one archived message (the inbound boundary decides what it may be). */
+  private readonly storeResult: (mam: MamResult) => void;
+  /** Archive results held per query until their page ends (see ArchivePages). */
+  private readonly held = new Map<string, MamResult[]>();
+  private run = 0;
+  private syncedPromise: Promise<void> = Promise.resolve();
+  /** Our archive has been read up to now: live messages may move its cursor. */
+  private caughtUpSelf = false;
+
+  constructor(ctx: EngineContext, markers: Markers, pageSize: number, storeResult: (mam: MamResult) => void) {
+    this.ctx = ctx;
+    this.markers = markers;
+    this.pageSize = pageSize;
+    this.storeResult = storeResult;
+    this.cursors = new ArchiveCursors(ctx.store, ctx.log);
+  }
+
+  get caughtUp(): boolean {
+    return this.caughtUpSelf;
+  }
+
+  whenSynced(): Promise<void> {
+    return this.syncedPromise;
+  }
+
+  /** A result for a page we are reading: held until the page ends. False when no such page is open. */
+  hold(mam: MamResult): boolean {
+    const page = this.held.get(mam.queryId);
+    if (page === undefined) return false;
+    page.push(mam);
+    return true;
+  }
+
+  /** A new session: read our own archive from the stored cursor. */
+  startSelf(): void {
+    this.caughtUpSelf = false;
+    const run = ++this.run;
+    this.syncedPromise = this.syncSelf(run).catch((err: unknown) => {
+      this.ctx.log.warn('messaging.mam_sync_failed', { error: err });
+    });
+  }
+
+  /** Read a room's archive from its stored cursor while `current()` holds. */
+  syncRoom(key: string, room: string, current: () => boolean): Promise<void> {
+    return this.page(key, room, current);
+  }
+
+  private async syncSelf(run: number): Promise<void> {
+    const receipts = this.markers.holdArchiveReceipts();
+    let finished = false;
+    try {
+      await this.page(MAM_SELF, undefined, () => run === this.run);
+      finished = run === this.run;
+    } finally {
+      this.markers.releaseArchiveReceipts(receipts, finished);
+    }
+    if (finished) this.caughtUpSelf = true;
+  }
+
+  private page(key: string, to: string | undefined, current: () => boolean): Promise<void> {
+    const { ctx } = this;
+    const pages: ArchivePages = {
+      open: (queryId) => void this.held.set(queryId, []),
+      drop: (queryId) => void this.held.delete(queryId),
+      store: (queryId, andThen) => {
+        const held = this.held.get(queryId) ?? [];
+        this.held.delete(queryId);
+        ctx.commit.run(() => {
+          for (const mam of held) {
+            try {
+              this.storeResult(mam);
+            } catch (err) {
+              // One unreadable result must not cost the page; a failed commit still throws below.
+              ctx.log.error('messaging.stanza_failed', { kind: 'archive', error: err });
+            }
+          }
+          andThen();
+        });
+      },
+    };
+    return pageArchive(
+      {
+        cursors: this.cursors,
+        pages,
+        log: ctx.log,
+        newId: ctx.newId,
+        pageSize: this.pageSize,
+        request: (stanza) => ctx.request(stanza),
+        current: () => current() && ctx.manager.state === 'online',
+      },
+      key,
+      to,
+    );
+  }
+}

@@ -1,0 +1,78 @@
+import type { AttachmentTransfer } from './attachment-transfer.ts';
+import type { EngineContext } from './context.ts';
+import type { Source } from './engine-types.ts';
+import type { Markers } from './markers.ts';
+import type { OutboxSender } from './outbox-sender.ts';
+import { bareJid, type ParsedChat } from './stanzas.ts';
+
+/**
+ * 1:1 messages into the store, whichever path they came by. Callers (the inbound boundary) have
+ * already decided that the stanza may speak for `parsed.from`.
+ */
+export class DirectMessages {
+  private readonly ctx: EngineContext;
+  private readonly outbox: OutboxSender;
+  private readonly markers: Markers;
+  private readonly attachments: AttachmentTransfer;
+
+  constructor(ctx: EngineContext, outbox: OutboxSender, markers: Markers, attachments: AttachmentTransfer) {
+    this.ctx = ctx;
+    this.outbox = outbox;
+    this.markers = markers;
+    this.attachments = attachments;
+  }
+
+  ingest(parsed: ParsedChat, source: Source, archiveId: string | null, stamp: number | null): void {
+    const { store, now, ownBare } = this.ctx;
+    const fromBare = bareJid(parsed.from || ownBare);
+    const outgoing = fromBare === ownBare;
+    const peer = outgoing ? bareJid(parsed.to) : fromBare;
+    if (peer === '' || peer === ownBare) return;
+    const serverId = archiveId ?? parsed.serverId;
+
+    this.markers.apply(parsed, peer, outgoing, source);
+    if (parsed.body === null || (parsed.type !== 'chat' && parsed.type !== 'normal')) return;
+    const clientId = parsed.clientId ?? (serverId !== null ? `srv:${peer}:${serverId}` : this.ctx.newId());
+    const conversation = this.ctx.conversationFor('direct', peer);
+    const sentAt = parsed.sentAt ?? stamp ?? now();
+    if (outgoing) {
+      const result = store.insertMessage({
+        clientId,
+        serverId,
+        conversationId: conversation.id,
+        senderJid: ownBare,
+        body: parsed.body,
+        sentAt,
+        direction: 'out',
+        state: 'sent',
+        priority: parsed.priority,
+        patientTag: parsed.patientTag,
+      });
+      // The archive holding our message proves the server took it, even if the SM ack was lost.
+      if (!result.inserted) this.outbox.ack(clientId, serverId);
+      else if (source === 'carbon') this.ctx.emitState(store.getMessage(result.id));
+      return;
+    }
+    const result = store.insertMessage({
+      clientId,
+      serverId,
+      conversationId: conversation.id,
+      senderJid: fromBare,
+      body: parsed.body,
+      sentAt,
+      receivedAt: now(),
+      direction: 'in',
+      state: 'delivered',
+      priority: parsed.priority,
+      patientTag: parsed.patientTag,
+    });
+    if (!result.inserted && serverId !== null) store.setServerId(clientId, serverId);
+    if (result.inserted) {
+      const stored = store.getMessage(result.id);
+      if (stored !== null) this.ctx.emitIncoming(stored);
+      const attachment = parsed.attachment;
+      if (attachment !== null && attachment.url === parsed.body) this.ctx.commit.later(() => this.attachments.fetch(result.id, attachment));
+    }
+    this.markers.answer(parsed, peer, source, result.inserted);
+  }
+}

@@ -1,0 +1,84 @@
+import type { MessageState, StoredMessage } from '../store/store.ts';
+import type { ConnectionManager, ConnectionState } from './manager.ts';
+import type { AdminAction, Priority } from './stanzas.ts';
+import type { Logger } from '../log/logger.ts';
+import type { Store } from '../store/store.ts';
+
+/** The engine's public types, in a leaf module so the feature modules can share them. */
+export interface MessageStateChange {
+  readonly messageId: number;
+  readonly clientId: string;
+  readonly conversationId: number;
+  readonly state: MessageState;
+}
+
+export interface AdminCommandEvent {
+  readonly action: AdminAction;
+  readonly commandId: string;
+  readonly from: string;
+}
+
+export interface MessagingEngineOptions {
+  readonly manager: ConnectionManager;
+  readonly store: Store;
+  readonly log: Logger;
+  /** Bare JIDs whose admin commands are obeyed; anything else is ignored and logged. */
+  readonly adminJids?: readonly string[];
+  /** Runs an accepted admin command; its outcome is acknowledged to the sender. */
+  readonly onAdminCommand?: (command: AdminCommandEvent) => void | Promise<void>;
+  readonly mamPageSize?: number;
+  readonly now?: () => number;
+  readonly newId?: () => string;
+}
+
+export interface SendInput {
+  readonly to: string;
+  readonly body: string;
+  readonly priority?: Priority;
+  readonly patientTag?: string | null;
+}
+
+/** How an inbound message reached us: live on the stream, as a carbon, or from an archive page. */
+export type Source = 'live' | 'carbon' | 'archive';
+
+export interface AttachmentInput {
+  readonly to: string;
+  readonly fileName: string;
+  readonly mime: string;
+  readonly data: Buffer;
+  readonly priority?: Priority;
+  readonly patientTag?: string | null;
+  readonly onProgress?: (sent: number, total: number) => void;
+}
+
+export interface RoomMember {
+  readonly nick: string;
+  /** The member's real bare JID when the room shows it (non-anonymous rooms). */
+  readonly jid: string | null;
+  readonly role: string | null;
+}
+
+export interface MessagingEngine {
+  readonly connectionState: ConnectionState;
+  /** Write to the store (outbox) first, then send if online. Returns the stored message (state queued). */
+  send(input: SendInput): StoredMessage;
+  /**
+   * Upload a file (XEP-0363, same CA rules as the connection), then send it. The local copy is
+   * kept encrypted in the store. Needs a connection: refuses while offline.
+   */
+  sendAttachment(input: AttachmentInput): Promise<StoredMessage>;
+  /** Join (creating if needed) a team room; resolves once the room has let us in. Remembered across restarts. */
+  joinRoom(roomJid: string, nick: string, timeoutMs?: number): Promise<void>;
+  leaveRoom(roomJid: string): void;
+  rooms(): Array<{ jid: string; nick: string; joined: boolean }>;
+  members(roomJid: string): RoomMember[];
+  /** Mark incoming messages read up to a message and send a read marker for it. */
+  markRead(conversationId: number, upToMessageId: number): { newlyRead: number; unreadCount: number };
+  /** Resolves when the archive sync started by the latest (re)connect has finished. */
+  whenSynced(): Promise<void>;
+  onIncoming(listener: (message: StoredMessage) => void): () => void;
+  onMessageState(listener: (change: MessageStateChange) => void): () => void;
+  onConnection(listener: (state: ConnectionState) => void): () => void;
+  /** Stop listening (the manager's lifetime belongs to the caller). */
+  dispose(): void;
+}

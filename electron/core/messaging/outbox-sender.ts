@@ -1,0 +1,177 @@
+import type { Conversation, MessageState, StoredMessage } from '../store/store.ts';
+import type { EngineContext } from './context.ts';
+import type { SendInput } from './engine-types.ts';
+import { bareJid, buildChat } from './stanzas.ts';
+import type { XmlElement } from './xml.ts';
+
+/** Most messages on the wire unacknowledged at once (also the store's largest outbox page). */
+export const OUTBOX_WINDOW = 1000;
+
+/**
+ * The outbox flow: a message is written to the store first, then sent; it leaves the outbox only
+ * when the server has it (SM ack, its archive, a receipt) and keeps its id throughout, so a crash
+ * or a dropped connection neither loses nor duplicates it.
+ */
+export class OutboxSender {
+  /** Client ids sent on the current SM session and not yet acknowledged. */
+  readonly inFlight = new Set<string>();
+  /** Client ids whose attachment is still being written to the store: not sent yet. */
+  readonly uploading = new Set<string>();
+  private readonly ctx: EngineContext;
+  /** Whether a conversation can take a message now (a room only once joined). */
+  private readonly ready: (conversation: Conversation) => boolean;
+  private drainComplete = true;
+  private drainScheduled = false;
+  // Strictly increasing send times: the store orders by (sentAt, id) and a burst within one
+  // millisecond must keep its order on the receiving side too, whatever path each copy took.
+  private lastSentAt = 0;
+
+  constructor(ctx: EngineContext, ready: (conversation: Conversation) => boolean) {
+    this.ctx = ctx;
+    this.ready = ready;
+  }
+
+  nextSentAt(): number {
+    this.lastSentAt = Math.max(this.ctx.now(), this.lastSentAt + 1);
+    return this.lastSentAt;
+  }
+
+  /** Store a new outgoing message (outbox first), then put it on the wire when order allows. */
+  enqueue(input: SendInput, conversation: Conversation): StoredMessage {
+    const { store } = this.ctx;
+    const clientId = this.ctx.newId();
+    store.enqueueOutgoing({
+      clientId,
+      conversationId: conversation.id,
+      senderJid: this.ctx.ownBare,
+      body: input.body,
+      sentAt: this.nextSentAt(),
+      priority: input.priority ?? 'normal',
+      patientTag: input.patientTag ?? null,
+    });
+    const stored = store.getMessageByClientId(clientId)!;
+    // Inside a caller's batch the outbox row is not durable yet: it goes out (drain) after the commit.
+    // Otherwise order is kept: straight onto the wire only when nothing older is still waiting.
+    if (store.inBatch) {
+      this.drainComplete = false;
+      this.scheduleDrain();
+    } else if (this.drainComplete && this.inFlight.size < OUTBOX_WINDOW && this.ctx.manager.state === 'online') {
+      if (!this.transmit(stored)) this.drainComplete = false;
+    } else {
+      this.drainComplete = false;
+      this.scheduleDrain();
+    }
+    return stored;
+  }
+
+  /** Something new is in the outbox out of order (an attachment finished): send what is due now. */
+  kick(): void {
+    this.drainComplete = false;
+    this.drain();
+  }
+
+  advance(clientId: string, state: MessageState): void {
+    if (this.ctx.store.advanceState(clientId, state)) this.ctx.emitState(this.ctx.store.getMessageByClientId(clientId));
+  }
+
+  /** The server has the message: out of the outbox, state 'sent' (forward only). */
+  ack(clientId: string, serverId?: string | null, known?: StoredMessage | null): void {
+    const { store } = this.ctx;
+    this.inFlight.delete(clientId);
+    this.scheduleDrain();
+    const before = known === undefined ? store.getMessageByClientId(clientId) : known;
+    if (before !== null && before.state !== 'queued' && !serverId) {
+      // Already past 'sent': only the outbox row may remain (removing it is cheap and idempotent).
+      store.outboxAck(clientId, null);
+      return;
+    }
+    store.outboxAck(clientId, serverId ?? null);
+    const after = store.getMessageByClientId(clientId);
+    if (after !== null && before?.state !== after.state) this.ctx.emitState(after);
+  }
+
+  /** A final error from the server: the message failed (the person may resend). */
+  giveUp(message: StoredMessage): void {
+    this.inFlight.delete(message.clientId);
+    this.ctx.store.outboxGiveUp(message.clientId);
+    this.ctx.emitState(this.ctx.store.getMessageByClientId(message.clientId));
+  }
+
+  /** Stream management acknowledged these stanzas. */
+  acked(stanzas: readonly XmlElement[]): void {
+    for (const stanza of stanzas) {
+      const id = stanza.attrs.id;
+      if (stanza.name === 'message' && id !== undefined && this.inFlight.has(id)) this.ack(id);
+    }
+  }
+
+  /** A new session: whatever was in flight was not acknowledged and is sent again (same ids). */
+  newSession(): void {
+    this.inFlight.clear();
+  }
+
+  /** Our own queued message with this id in the conversation with `peer`, else null. */
+  ownQueuedOrSent(clientId: string, peer: string): StoredMessage | null {
+    const message = this.ctx.store.getMessageByClientId(clientId);
+    if (message === null || message.direction !== 'out') return null;
+    const conversation = this.ctx.store.getConversation(message.conversationId);
+    return conversation !== null && conversation.jid === bareJid(peer) ? message : null;
+  }
+
+  private transmit(message: StoredMessage): boolean {
+    const { store, manager } = this.ctx;
+    const conversation = store.getConversation(message.conversationId);
+    if (conversation === null) return false;
+    if (this.uploading.has(message.clientId)) return false;
+    const file = message.attachmentCount > 0 ? store.attachments.list(message.id)[0] : undefined;
+    const stanza = buildChat({
+      to: conversation.jid,
+      id: message.clientId,
+      body: message.body,
+      sentAt: message.sentAt,
+      priority: message.priority,
+      patientTag: message.patientTag,
+      type: conversation.kind === 'room' ? 'groupchat' : 'chat',
+      attachment: file === undefined ? null : { url: message.body, fileName: file.fileName, mime: file.mime, size: file.size },
+    });
+    if (!this.ready(conversation)) return false;
+    if (!manager.send(stanza)) return false;
+    this.inFlight.add(message.clientId);
+    return true;
+  }
+
+  /**
+   * Send everything still in the outbox, oldest first, that is not already on the wire. The store
+   * hands out at most OUTBOX_WINDOW entries at a time, which doubles as flow control: once that
+   * many are unacknowledged, the rest go out as acknowledgements free the window.
+   */
+  drain(): void {
+    const { store, manager } = this.ctx;
+    if (manager.state !== 'online') {
+      this.drainComplete = false;
+      return;
+    }
+    const due = store.outboxDue(this.ctx.now(), OUTBOX_WINDOW);
+    for (const entry of due) {
+      if (this.inFlight.has(entry.message.clientId)) continue;
+      if (!this.transmit(entry.message) && manager.state !== 'online') {
+        this.drainComplete = false;
+        return;
+      }
+    }
+    this.drainComplete = due.length < OUTBOX_WINDOW;
+  }
+
+  private scheduleDrain(): void {
+    if (this.drainComplete || this.drainScheduled) return;
+    this.drainScheduled = true;
+    setImmediate(() => {
+      this.drainScheduled = false;
+      try {
+        this.drain();
+      } catch (err) {
+        this.ctx.log.error('messaging.outbox_drain_failed', { error: err });
+      }
+    });
+  }
+}

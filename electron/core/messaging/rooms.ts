@@ -1,0 +1,191 @@
+import type { EngineContext } from './context.ts';
+import type { RoomMember } from './engine-types.ts';
+import type { OutboxSender } from './outbox-sender.ts';
+import { bareJid, buildInstantRoomConfig, buildJoin, buildLeave, parseChat, parseOccupant } from './stanzas.ts';
+import type { XmlElement } from './xml.ts';
+
+const ROOMS_SETTING = 'messaging.rooms';
+
+export interface RoomState {
+  nick: string;
+  joined: boolean;
+  /** The room's archive has been read up to now: live messages may move its cursor. */
+  caughtUp: boolean;
+  occupants: Map<string, RoomMember>;
+  waiters: Array<{ resolve(): void; reject(err: Error): void }>;
+}
+
+export const roomArchiveKey = (room: string): string => `mam:room:${room}`;
+
+export interface RoomHooks {
+  /** The room let us in (and is configured): sync its archive while `current()` holds. */
+  joined(room: string, current: () => boolean): Promise<void>;
+  /** A live room message carried the room archive's id. */
+  noteCursor(key: string, serverId: string): void;
+}
+
+/** Team rooms (XEP-0045): membership remembered across restarts, occupants, and room messages. */
+export class Rooms {
+  private readonly ctx: EngineContext;
+  private readonly outbox: OutboxSender;
+  private readonly hooks: RoomHooks;
+  private readonly rooms = new Map<string, RoomState>();
+
+  constructor(ctx: EngineContext, outbox: OutboxSender, hooks: RoomHooks) {
+    this.ctx = ctx;
+    this.outbox = outbox;
+    this.hooks = hooks;
+    try {
+      const saved = JSON.parse(ctx.store.getSetting(ROOMS_SETTING) ?? '[]') as Array<{ jid: string; nick: string }>;
+      for (const r of saved) if (typeof r.jid === 'string' && typeof r.nick === 'string') this.rooms.set(bareJid(r.jid), newRoom(r.nick));
+    } catch {
+      ctx.log.warn('messaging.rooms_setting_invalid', {});
+    }
+  }
+
+  jids(): ReadonlySet<string> {
+    return new Set(this.rooms.keys());
+  }
+
+  has(jid: string): boolean {
+    return this.rooms.has(jid);
+  }
+
+  get(jid: string): RoomState | undefined {
+    return this.rooms.get(jid);
+  }
+
+  isJoined(jid: string): boolean {
+    return this.rooms.get(jid)?.joined === true;
+  }
+
+  list(): Array<{ jid: string; nick: string; joined: boolean }> {
+    return [...this.rooms].map(([jid, r]) => ({ jid, nick: r.nick, joined: r.joined }));
+  }
+
+  members(roomJid: string): RoomMember[] {
+    return [...(this.rooms.get(bareJid(roomJid))?.occupants.values() ?? [])];
+  }
+
+  join(roomJid: string, nick: string, timeoutMs: number): Promise<void> {
+    const jid = bareJid(roomJid);
+    let room = this.rooms.get(jid);
+    if (room === undefined || room.nick !== nick) {
+      room = newRoom(nick);
+      this.rooms.set(jid, room);
+      this.save();
+    }
+    this.ctx.store.ensureConversation({ kind: 'room', jid });
+    if (room.joined) return Promise.resolve();
+    const state = room;
+    const joined = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('room-join-timeout')), timeoutMs);
+      timer.unref();
+      state.waiters.push({
+        resolve: () => (clearTimeout(timer), resolve()),
+        reject: (err) => (clearTimeout(timer), reject(err)),
+      });
+    });
+    this.ctx.manager.send(buildJoin(jid, nick));
+    return joined;
+  }
+
+  leave(roomJid: string): void {
+    const jid = bareJid(roomJid);
+    const room = this.rooms.get(jid);
+    if (room === undefined) return;
+    this.rooms.delete(jid);
+    this.save();
+    this.ctx.manager.send(buildLeave(jid, room.nick));
+  }
+
+  /** A new session: join every remembered room again. */
+  rejoinAll(): void {
+    for (const [jid, room] of this.rooms) {
+      room.joined = false;
+      room.occupants.clear();
+      this.ctx.manager.send(buildJoin(jid, room.nick));
+    }
+  }
+
+  /** Returns true when the presence came from one of our rooms (handled here). */
+  presence(presence: XmlElement): boolean {
+    const room = this.rooms.get(bareJid(presence.attrs.from ?? ''));
+    if (room === undefined) return false;
+    if (presence.attrs.type === 'error') {
+      for (const w of room.waiters.splice(0)) w.reject(new Error('room-join-refused'));
+      this.ctx.log.warn('messaging.room_join_refused', {});
+      return true;
+    }
+    const occupant = parseOccupant(presence);
+    if (occupant === null) return true;
+    if (occupant.available) {
+      const isMe = occupant.self || occupant.nick === room.nick;
+      room.occupants.set(occupant.nick, { nick: occupant.nick, jid: occupant.realJid ?? (isMe ? this.ctx.ownBare : null), role: occupant.role });
+    } else {
+      room.occupants.delete(occupant.nick);
+    }
+    if (occupant.self && occupant.available && !room.joined) {
+      room.joined = true;
+      const jid = occupant.room;
+      const configure = occupant.created
+        ? this.ctx.request(buildInstantRoomConfig(jid, this.ctx.newId())).then(() => undefined)
+        : Promise.resolve();
+      void configure
+        .catch((err: unknown) => this.ctx.log.warn('messaging.room_config_failed', { error: err }))
+        .then(async () => {
+          for (const w of room.waiters.splice(0)) w.resolve();
+          this.outbox.drain();
+          room.caughtUp = false;
+          await this.hooks.joined(jid, () => this.rooms.get(jid) === room && room.joined);
+          room.caughtUp = true;
+        })
+        .catch((err: unknown) => this.ctx.log.warn('messaging.room_sync_failed', { error: err }));
+    }
+    if (occupant.self && !occupant.available) room.joined = false;
+    return true;
+  }
+
+  /** A room message (live, or from that room's archive with its archive id and server stamp). */
+  message(message: XmlElement, archiveId: string | null, stamp: number | null): void {
+    const { store, now } = this.ctx;
+    const from = message.attrs.from ?? '';
+    const room = bareJid(from);
+    const state = this.rooms.get(room);
+    const nick = from.slice(from.indexOf('/') + 1);
+    if (state === undefined || from.indexOf('/') === -1) return;
+    const parsed = parseChat(message, room);
+    if (parsed.body === null) return;
+    const serverId = archiveId ?? parsed.serverId;
+    const conversation = this.ctx.conversationFor('room', room);
+    const mine = parsed.clientId !== null ? store.getMessageByClientId(parsed.clientId) : null;
+    const outgoing = nick === state.nick || (mine !== null && mine.direction === 'out');
+    const clientId = parsed.clientId ?? (serverId !== null ? `srv:${room}:${serverId}` : this.ctx.newId());
+    const result = store.insertMessage({
+      clientId,
+      serverId,
+      conversationId: conversation.id,
+      senderJid: outgoing ? this.ctx.ownBare : `${room}/${nick}`.slice(0, 3000),
+      body: parsed.body,
+      sentAt: parsed.sentAt ?? stamp ?? now(),
+      direction: outgoing ? 'out' : 'in',
+      state: outgoing ? 'sent' : 'delivered',
+      ...(outgoing ? {} : { receivedAt: now() }),
+      priority: parsed.priority,
+      patientTag: parsed.patientTag,
+    });
+    // The room reflecting our message back is its acknowledgement.
+    if (outgoing && !result.inserted) this.outbox.ack(clientId, serverId);
+    if (!outgoing && result.inserted) {
+      const stored = store.getMessage(result.id);
+      if (stored !== null) this.ctx.emitIncoming(stored);
+    }
+    if (archiveId === null && state.caughtUp && serverId !== null) this.hooks.noteCursor(roomArchiveKey(room), serverId);
+  }
+
+  private save(): void {
+    this.ctx.store.setSetting(ROOMS_SETTING, JSON.stringify([...this.rooms].map(([jid, r]) => ({ jid, nick: r.nick }))));
+  }
+}
+
+const newRoom = (nick: string): RoomState => ({ nick, joined: false, caughtUp: false, occupants: new Map(), waiters: [] });
