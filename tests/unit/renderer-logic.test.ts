@@ -3,7 +3,7 @@ import { initials } from '../../renderer/src/auth/initials.ts';
 import { navigate, screenKey, START } from '../../renderer/src/app/navigation.ts';
 import { en } from '../../renderer/src/i18n/en.ts';
 import { errorText } from '../../renderer/src/i18n/error-text.ts';
-import { fileNameOfSnippet } from '../../renderer/src/messaging/attachment-file.ts';
+import { fileNameOfSnippet } from '../../renderer/src/messaging/attachment-name.ts';
 import { bodyLength, COUNTER_FROM, MAX_BODY } from '../../renderer/src/messaging/body-limit.ts';
 import { dateOf, formatFull, formatWhen, isoOf } from '../../renderer/src/messaging/format.ts';
 import { isTrivialPin } from '../../shared/pin-rules.ts';

@@ -4,7 +4,7 @@ import { useRenderFault } from '../app/render-fault.ts';
 import { Button } from '../components/Button.tsx';
 import { Icon, type IconName } from '../components/Icon.tsx';
 import { When } from '../components/When.tsx';
-import { attachmentNameFromUrl } from './attachment-file.ts';
+import { attachmentNameFromUrl } from './attachment-name.ts';
 import { formatSize } from './format.ts';
 import { nameFor } from './useMessaging.ts';
 

@@ -6,7 +6,7 @@ import { Button } from '../components/Button.tsx';
 import { FormError } from '../components/FormError.tsx';
 import { When } from '../components/When.tsx';
 import type { UiError } from '../session/errors.ts';
-import { fileNameOfSnippet, unmarked } from './attachment-file.ts';
+import { fileNameOfSnippet, unmarked } from './attachment-name.ts';
 import { nameFor } from './useMessaging.ts';
 import './search.css';
 
