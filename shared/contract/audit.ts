@@ -32,6 +32,8 @@ export const AuditEventType = z.enum([
   'attachment.send',
   'room.join',
   'room.leave',
+  /** An encrypted file (a profile's store or the audit trail) converted in place to the current page format. */
+  'store.migrate',
 ]);
 export type AuditEventType = z.infer<typeof AuditEventType>;
 

@@ -89,7 +89,7 @@ export const en = {
     save: 'Set PIN',
     replace: 'Replace PIN',
     saving: 'Saving…',
-    saved: 'PIN saved. It works until {{when}}; after that, sign in with your password.',
+    saved: 'PIN saved. It works until {{when}} or until you sign out or quit Sealwire; after that, sign in with your password.',
   },
   presence: {
     available: 'Available',
@@ -339,6 +339,7 @@ export const en = {
     attachment_send: 'Sent an attachment',
     room_join: 'Joined a team room',
     room_leave: 'Left a team room',
+    store_migrate: 'Messages updated to the current storage format',
   },
   messaging: {
     state: {

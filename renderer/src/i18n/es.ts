@@ -87,7 +87,7 @@ export const es: Strings = {
     save: 'Establecer PIN',
     replace: 'Sustituir PIN',
     saving: 'Guardando…',
-    saved: 'PIN guardado. Funciona hasta el {{when}}; después, inicie sesión con su contraseña.',
+    saved: 'PIN guardado. Funciona hasta el {{when}} o hasta que cierre la sesión o salga de Sealwire; después, inicie sesión con su contraseña.',
   },
   presence: {
     available: 'Disponible',
@@ -337,6 +337,7 @@ export const es: Strings = {
     attachment_send: 'Envió un archivo adjunto',
     room_join: 'Entró en una sala de equipo',
     room_leave: 'Salió de una sala de equipo',
+    store_migrate: 'Mensajes actualizados al formato de almacenamiento actual',
   },
   messaging: {
     state: {

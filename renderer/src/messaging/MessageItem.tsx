@@ -35,7 +35,9 @@ export function MessageItem({ message, directory, retry }: Props) {
   return (
     <li className={`message message--${message.direction}`} data-testid="message" data-state={message.state} data-direction={message.direction}>
       <div className="message__meta">
-        <span className="message__sender">{sender}</span>
+        <span className="message__sender" dir="auto">
+          {sender}
+        </span>
         <When time={message.sentAt} />
         {message.priority === 'urgent' ? (
           <span className="message__urgent" data-testid="message-urgent">

@@ -175,7 +175,7 @@ export function ThreadView({ conversationId, jid, title, directory, started }: P
   return (
     <section className="thread" aria-labelledby="thread-heading" data-testid="thread">
       <header className="thread__header">
-        <h1 id="thread-heading" className="thread__title">
+        <h1 id="thread-heading" className="thread__title" dir="auto">
           {title}
         </h1>
         <p className="thread__jid">{jid}</p>
