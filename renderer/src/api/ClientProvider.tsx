@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { createContext, use, useEffect, useState, type ReactNode } from 'react';
+import { createContext, use, useLayoutEffect, useState, type ReactNode } from 'react';
 import type { Client } from './client.ts';
 import { invalidateOnEvents } from './invalidation.ts';
 
@@ -21,7 +21,8 @@ function newQueryClient(): QueryClient {
 /** The one place the contract client enters the React tree; screens take it with useClient(). */
 export function ClientProvider({ client, children }: { client: Client; children: ReactNode }) {
   const [queries] = useState(newQueryClient);
-  useEffect(() => invalidateOnEvents(client, queries), [client, queries]);
+  // A layout effect: subscribed before any screen's first ask (passive effects), so no event is missed.
+  useLayoutEffect(() => invalidateOnEvents(client, queries), [client, queries]);
   return (
     <ClientContext value={client}>
       <QueryClientProvider client={queries}>{children}</QueryClientProvider>
