@@ -145,6 +145,7 @@ describe('the rough edges a new user hit (issue 11)', () => {
     const page = a.page;
     await page.getByTestId('inbox-item').first().click();
     const input = page.getByTestId('composer-input');
+    await expect.poll(() => page.getByTestId('message').count(), { timeout: 10_000 }).toBeGreaterThan(0);
     const before = await page.getByTestId('message').count();
     await input.fill('word '.repeat(4_000));
     const count = page.getByTestId('composer-count');
