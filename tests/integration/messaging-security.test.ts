@@ -74,7 +74,7 @@ describe('connection security against a real Prosody', () => {
   });
 
   it('gives the session layer three distinct errors: wrong password, unknown server, untrusted certificate', async () => {
-    const codeOf = async (p: Promise<void>) => {
+    const codeOf = async (p: Promise<unknown>) => {
       try {
         await p;
         return 'ok';

@@ -1,3 +1,4 @@
+import type { Policy } from '../../../shared/contract/policy.ts';
 import type { ServerConfig } from '../messaging/server-config.ts';
 
 /**
@@ -30,7 +31,7 @@ export function serverFromUserInput(input: string): OrganisationServer | null {
   return { domain: match[1], port, mode: port === 5223 ? 'directtls' : 'starttls' };
 }
 
-export function connectionConfig(server: OrganisationServer, allowPlain: boolean): ServerConfig {
+export function connectionConfig(server: OrganisationServer, policy: Pick<Policy, 'allowPlainAuth' | 'scramMinIterations'>): ServerConfig {
   return {
     domain: server.domain,
     ...(server.host === undefined ? {} : { host: server.host }),
@@ -38,6 +39,7 @@ export function connectionConfig(server: OrganisationServer, allowPlain: boolean
     mode: server.mode,
     ...(server.ca === undefined ? {} : { ca: server.ca }),
     ...(server.pinSha256 === undefined ? {} : { pinSha256: server.pinSha256 }),
-    allowPlain,
+    allowPlain: policy.allowPlainAuth,
+    scramMinIterations: policy.scramMinIterations,
   };
 }

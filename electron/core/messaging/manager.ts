@@ -1,5 +1,6 @@
 import type { Logger } from '../log/logger.ts';
 import { backoffDelay } from './backoff.ts';
+import type { ScramKeys } from './scram.ts';
 import type { Credentials, ServerConfig } from './server-config.ts';
 import { XmppFailure } from './xmpp-failure.ts';
 import { XmppStream } from './xmpp-stream.ts';
@@ -23,6 +24,11 @@ export interface OnlineInfo {
 export interface ConnectionManagerOptions {
   readonly server: ServerConfig;
   readonly credentials: Credentials;
+  /**
+   * The first password sign-in produced SCRAM keys: from then on the manager signs in with them
+   * and forgets the password; the owner stores them in place of the password.
+   */
+  readonly onSecrets?: (keys: ScramKeys) => void;
   readonly log: Logger;
   readonly backoffBaseMs?: number;
   readonly backoffMaxMs?: number;
@@ -66,6 +72,7 @@ function terminalStateFor(failure: XmppFailure): ConnectionState | null {
       return 'cert_failed';
     case 'plain_refused':
     case 'no_mechanism':
+    case 'weak_auth':
     case 'tls_required':
       return 'insecure_server';
     default:
@@ -89,6 +96,7 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
   let retryTimer: NodeJS.Timeout | undefined;
   let jid = '';
   let readBatch: ((handle: () => void) => void) | null = null;
+  let credentials = options.credentials;
 
   const setState = (next: ConnectionState) => {
     if (next === state) return;
@@ -112,7 +120,7 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
 
   const connect = async () => {
     if (!running) return;
-    const s = new XmppStream(options.server, options.credentials, sm, {
+    const s = new XmppStream(options.server, credentials, sm, {
       stanza: (e) => stanzaListeners.emit(e, listenerError),
       acked: (e) => ackListeners.emit(e, listenerError),
       read: (handle) => (readBatch === null ? handle() : readBatch(handle)),
@@ -136,6 +144,14 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
       if (!s.isOnline) throw new XmppFailure('network', 'closed');
       established = true;
       attempt = 0;
+      if (result.keys !== undefined) {
+        credentials = { username: credentials.username, scram: result.keys, ...(credentials.resource ? { resource: credentials.resource } : {}) };
+        try {
+          options.onSecrets?.(result.keys);
+        } catch (err) {
+          listenerError(err);
+        }
+      }
       jid = result.jid || jid;
       log.info('messaging.online', { resumed: result.resumed, sm: result.sm, mechanism: result.mechanism });
       setState('online');

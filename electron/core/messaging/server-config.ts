@@ -1,3 +1,5 @@
+import type { ScramKeys } from './scram.ts';
+
 /** Where and how to reach the organisation's XMPP server, and who signs in. Types only (a leaf). */
 export interface ServerConfig {
   /** The XMPP domain (also the TLS server name checked against the certificate). */
@@ -13,11 +15,15 @@ export interface ServerConfig {
   readonly pinSha256?: readonly string[];
   /** SASL PLAIN is refused unless policy allows it (and then only inside TLS, which is always on). */
   readonly allowPlain?: boolean;
+  /** SCRAM iteration counts below this are refused (never below 4096; policy may raise it). */
+  readonly scramMinIterations?: number;
   readonly timeoutMs?: number;
 }
 
-export interface Credentials {
-  readonly username: string;
-  readonly password: string;
-  readonly resource?: string;
-}
+/**
+ * Who signs in: with the password (first sign-in, or an account stored before SCRAM keys were
+ * kept), or with the SCRAM keys a password sign-in produced, so the password need not be kept.
+ */
+export type Credentials =
+  | { readonly username: string; readonly password: string; readonly resource?: string }
+  | { readonly username: string; readonly scram: ScramKeys; readonly resource?: string };

@@ -15,6 +15,7 @@
 import { Framing } from './framing.ts';
 import { KeepAlive } from './keep-alive.ts';
 import { negotiate } from './negotiation.ts';
+import type { ScramKeys } from './scram.ts';
 import type { Credentials, ServerConfig } from './server-config.ts';
 import { isStanza, NS_SM, type SmState } from './stream-management.ts';
 import { Transport } from './transport.ts';
@@ -41,6 +42,8 @@ export interface OpenResult {
   readonly mechanism: string;
   readonly resumed: boolean;
   readonly sm: boolean;
+  /** After a password sign-in with SCRAM: what later sign-ins use instead of the password. */
+  readonly keys?: ScramKeys;
 }
 
 /**
@@ -99,7 +102,7 @@ export class XmppStream {
           write: (e) => this.write(e),
           next: () => this.framing.next(),
           restart: () => this.framing.restart(this.server.domain),
-          secure: () => this.transport.secure,
+          tlsSocket: () => this.transport.tlsSocket,
           startTls: () => this.transport.startTls(),
           ack: (h) => this.handleAck(h),
         },
@@ -115,7 +118,8 @@ export class XmppStream {
       // Anything that arrived during negotiation after the session began is delivered now.
       const held = [...result.held, ...this.framing.goOnline((e) => this.handleOnline(e))];
       for (const e of held) this.handleOnline(e);
-      return { jid: result.jid, mechanism: result.mechanism, resumed: result.resumed, sm: result.sm };
+      const opened = { jid: result.jid, mechanism: result.mechanism, resumed: result.resumed, sm: result.sm };
+      return result.keys === undefined ? opened : { ...opened, keys: result.keys };
     } catch (err) {
       const failure = err instanceof XmppFailure ? err : new XmppFailure('protocol', 'unexpected');
       this.fail(failure);

@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readAccount, withScramKeys, writeAccount } from '../../electron/core/account/stored-account.ts';
+import { createCore, type Core } from '../../electron/core/app.ts';
+import { createKeytarKeychain, type Keychain } from '../../electron/core/keychain/keychain.ts';
+import { silentLogger } from '../../electron/core/log/logger.ts';
+import { connect } from '../../electron/core/store/connection.ts';
+import { createVault } from '../../electron/core/vault/vault.ts';
+import { startProsody, type ProsodyHandle } from '../../electron/dev/prosody/index.ts';
+import { organisationServerFrom } from '../../electron/dev/workstation.ts';
+import type { MethodName, RequestOf, ResponseOf, Result } from '../../shared/contract/index.ts';
+import { makeTempDir, removeTempDirs } from '../support/temp-dir.ts';
+
+// Issue 8 item 6: the store keeps what SCRAM needs, never the server password (which is also the
+// vault password). Real core, real keychain, real encrypted store, real Prosody.
+
+const CANARY = `canary-pw-${randomUUID().slice(0, 8)}`;
+const USER = { username: 'rosa', password: CANARY };
+let prosody: ProsodyHandle;
+const cores: Core[] = [];
+const keychains: Keychain[] = [];
+
+beforeAll(async () => {
+  prosody = await startProsody({ users: [USER], mucDomain: false, httpUpload: false });
+});
+
+afterAll(async () => {
+  for (const core of cores) await core.close().catch(() => undefined);
+  for (const k of keychains) for (const a of await k.accounts().catch(() => [])) await k.delete(a).catch(() => false);
+  await removeTempDirs();
+  await prosody?.stop();
+});
+
+interface Station {
+  readonly core: Core;
+  call<M extends MethodName>(method: M, request: RequestOf<M>): Promise<Result<ResponseOf<M>>>;
+  /** Resolves at the next 'online' connection event. */
+  online(timeoutMs?: number): Promise<void>;
+}
+
+async function station(dataDir: string, keychain: Keychain): Promise<Station> {
+  const core = createCore({ appVersion: '0.0.0-test', dataDir, runtime: 'bridge', log: silentLogger, keychain, server: organisationServerFrom(prosody) });
+  cores.push(core);
+  await core.ready;
+  const call = (<M extends MethodName>(method: M, request: RequestOf<M>) => core.dispatcher.call(method, request, { transport: 'bridge' })) as Station['call'];
+  const online = (timeoutMs = 15_000) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('not online')), timeoutMs);
+      const off = core.events.subscribe((name, payload) => {
+        if (name === 'messaging.connection' && (payload as { state: string }).state === 'online') {
+          clearTimeout(timer);
+          off();
+          resolve();
+        }
+      });
+    });
+  return { core, call, online };
+}
+
+function ok<T>(result: Result<T>): T {
+  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
+  return result.value;
+}
+
+/** Every cell of every table of the decrypted store, as text (blobs as latin1). */
+async function decryptedText(dataDir: string, keychain: Keychain, profileId: string): Promise<string> {
+  const vault = createVault({ dataDir, keychain, log: silentLogger });
+  const { key, paths } = await vault.openProfile(profileId, CANARY);
+  const db = connect({ file: paths.storeFile, key, create: false, keyVerified: false });
+  key.fill(0);
+  try {
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>;
+    let out = '';
+    for (const { name } of tables) {
+      for (const row of db.prepare(`SELECT * FROM "${name.replace(/"/g, '""')}"`).all() as Array<Record<string, unknown>>) {
+        for (const v of Object.values(row)) out += `${Buffer.isBuffer(v) ? v.toString('latin1') : String(v)}\n`;
+      }
+    }
+    return out;
+  } finally {
+    db.close();
+  }
+}
+
+describe('the store keeps SCRAM keys, not the server password', () => {
+  it('first sign-in stores no password; messaging reconnects after a dropped socket and after a restart', async () => {
+    const dataDir = makeTempDir('security-scram-secrets');
+    const keychain = createKeytarKeychain(`Sealwire-test-${randomUUID()}`);
+    keychains.push(keychain);
+    const s = await station(dataDir, keychain);
+    const online = s.online();
+    const { profile } = ok(await s.call('account.firstSignIn', { server: prosody.domain, username: USER.username, password: CANARY, displayName: 'Rosa' }));
+    await online;
+    // Dropped connection: the server dies and comes back; signing in again needs SASL (new session).
+    const back = s.online(30_000);
+    await prosody.kill();
+    await prosody.restart();
+    await back;
+    ok(await s.call('profiles.close', {}));
+    const text = await decryptedText(dataDir, keychain, profile.id);
+    expect(text).toContain('"scram"');
+    expect(text).not.toContain(CANARY);
+    // Restart of the app: a new core over the same folder and keychain signs in from the stored keys.
+    await s.core.close();
+    const again = await station(dataDir, keychain);
+    const reconnected = again.online();
+    ok(await again.call('profiles.open', { profileId: profile.id, password: CANARY }));
+    await reconnected;
+    ok(await again.call('profiles.close', {}));
+    expect(await decryptedText(dataDir, keychain, profile.id)).not.toContain(CANARY);
+  });
+
+  it('an account stored with its password (before this change) is migrated to SCRAM keys on its first unlock', async () => {
+    const dataDir = makeTempDir('security-scram-migrate');
+    const keychain = createKeytarKeychain(`Sealwire-test-${randomUUID()}`);
+    keychains.push(keychain);
+    const s = await station(dataDir, keychain);
+    const first = s.online();
+    const { profile } = ok(await s.call('account.firstSignIn', { server: prosody.domain, username: USER.username, password: CANARY, displayName: 'Rosa' }));
+    await first;
+    // Write the account as the previous version did: the password in clear inside the store.
+    const store = s.core.profiles.require().store;
+    const account = readAccount(store)!;
+    writeAccount(store, { username: account.username, server: account.server, password: CANARY });
+    ok(await s.call('profiles.close', {}));
+    expect(await decryptedText(dataDir, keychain, profile.id)).toContain(CANARY);
+    const migrated = s.online();
+    ok(await s.call('profiles.open', { profileId: profile.id, password: CANARY }));
+    await migrated;
+    const after = readAccount(s.core.profiles.require().store)!;
+    expect(after).not.toHaveProperty('password');
+    expect(after).toEqual(withScramKeys(account, after.scram!));
+    ok(await s.call('profiles.close', {}));
+    expect(await decryptedText(dataDir, keychain, profile.id)).not.toContain(CANARY);
+  });
+});
