@@ -124,6 +124,7 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
       stanza: (e) => stanzaListeners.emit(e, listenerError),
       acked: (e) => ackListeners.emit(e, listenerError),
       read: (handle) => (readBatch === null ? handle() : readBatch(handle)),
+      refused: (reason) => log.warn('messaging.stanza_refused', { reason }),
       closed: (failure) => {
         // Failures while negotiating are handled where open() rejects, once.
         if (stream !== s || !established) return;
