@@ -1,5 +1,5 @@
 import type { Policy } from '../../../shared/contract/policy.ts';
-import type { ServerConfig } from '../messaging/server-config.ts';
+import type { ServerAddress, ServerConfig } from '../messaging/server-config.ts';
 
 /**
  * The organisation's XMPP server as IT configures it (managed configuration, or the demo's
@@ -10,6 +10,8 @@ export interface OrganisationServer {
   readonly host?: string;
   readonly port: number;
   readonly mode: ServerConfig['mode'];
+  /** Further nodes of the same service (an ejabberd cluster), tried in order when one is down. */
+  readonly alternatives?: readonly ServerAddress[];
   /** The organisation CA (PEM); replaces the system roots when given. */
   readonly ca?: string;
   readonly pinSha256?: readonly string[];
@@ -37,6 +39,7 @@ export function connectionConfig(server: OrganisationServer, policy: Pick<Policy
     ...(server.host === undefined ? {} : { host: server.host }),
     port: server.port,
     mode: server.mode,
+    ...(server.alternatives === undefined ? {} : { alternatives: server.alternatives }),
     ...(server.ca === undefined ? {} : { ca: server.ca }),
     ...(server.pinSha256 === undefined ? {} : { pinSha256: server.pinSha256 }),
     allowPlain: policy.allowPlainAuth,

@@ -1,6 +1,6 @@
 import { CoreError } from '../errors.ts';
 import type { ScramKeys } from './scram.ts';
-import type { Credentials, ServerConfig } from './server-config.ts';
+import { addressesOf, atAddress, type Credentials, type ServerConfig } from './server-config.ts';
 import { XmppFailure } from './xmpp-failure.ts';
 import { XmppStream } from './xmpp-stream.ts';
 import { SmState } from './stream-management.ts';
@@ -12,6 +12,21 @@ export type VerifyOutcome = 'ok' | 'wrong_password' | 'unknown_server' | 'untrus
  * polite close. Wrong password, unreachable server and untrusted certificate stay distinct.
  */
 export async function checkCredentials(
+  server: ServerConfig,
+  credentials: Credentials,
+  onMechanism?: (mechanism: string) => void,
+  onKeys?: (keys: ScramKeys) => void,
+): Promise<VerifyOutcome> {
+  // Cluster nodes: an unreachable one says nothing about the credentials, so try the next.
+  let outcome: VerifyOutcome = 'unknown_server';
+  for (const address of addressesOf(server)) {
+    outcome = await checkAt(atAddress(server, address), credentials, onMechanism, onKeys);
+    if (outcome !== 'unknown_server') return outcome;
+  }
+  return outcome;
+}
+
+async function checkAt(
   server: ServerConfig,
   credentials: Credentials,
   onMechanism?: (mechanism: string) => void,

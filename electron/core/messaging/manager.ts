@@ -1,7 +1,7 @@
 import type { Logger } from '../log/logger.ts';
 import { backoffDelay } from './backoff.ts';
 import type { ScramKeys } from './scram.ts';
-import type { Credentials, ServerConfig } from './server-config.ts';
+import { addressesOf, atAddress, type Credentials, type ServerConfig } from './server-config.ts';
 import { XmppFailure } from './xmpp-failure.ts';
 import { XmppStream } from './xmpp-stream.ts';
 import { Listeners } from './listeners.ts';
@@ -97,6 +97,11 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
   let jid = '';
   let readBatch: ((handle: () => void) => void) | null = null;
   let credentials = options.credentials;
+  // Several addresses (cluster nodes): a failed attempt moves on to the next one at once; only a
+  // whole round of failures waits for the backoff. After a loss we start at the one that worked.
+  const addresses = addressesOf(options.server);
+  let current = 0;
+  let failedInRound = 0;
 
   const setState = (next: ConnectionState) => {
     if (next === state) return;
@@ -120,7 +125,7 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
 
   const connect = async () => {
     if (!running) return;
-    const s = new XmppStream(options.server, credentials, sm, {
+    const s = new XmppStream(atAddress(options.server, addresses[current]!), credentials, sm, {
       stanza: (e) => stanzaListeners.emit(e, listenerError),
       acked: (e) => ackListeners.emit(e, listenerError),
       read: (handle) => (readBatch === null ? handle() : readBatch(handle)),
@@ -145,6 +150,7 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
       if (!s.isOnline) throw new XmppFailure('network', 'closed');
       established = true;
       attempt = 0;
+      failedInRound = 0;
       if (result.keys !== undefined) {
         credentials = { username: credentials.username, scram: result.keys, ...(credentials.resource ? { resource: credentials.resource } : {}) };
         try {
@@ -154,7 +160,7 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
         }
       }
       jid = result.jid || jid;
-      log.info('messaging.online', { resumed: result.resumed, sm: result.sm, mechanism: result.mechanism });
+      log.info('messaging.online', { resumed: result.resumed, sm: result.sm, mechanism: result.mechanism, address: current });
       setState('online');
       onlineListeners.emit({ jid, resumed: result.resumed }, listenerError);
     } catch (err) {
@@ -168,6 +174,13 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
         setState(terminal);
         return;
       }
+      current = (current + 1) % addresses.length;
+      if (++failedInRound < addresses.length) {
+        clearTimeout(retryTimer);
+        retryTimer = setTimeout(() => void connect(), 0);
+        return;
+      }
+      failedInRound = 0;
       scheduleRetry();
     }
   };
@@ -185,6 +198,7 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
       if (running) return;
       running = true;
       attempt = 0;
+      failedInRound = 0;
       setState(state === 'offline' || TERMINAL.has(state) ? 'connecting' : 'reconnecting');
       void connect();
     },
