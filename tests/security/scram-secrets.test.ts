@@ -82,15 +82,21 @@ async function decryptedText(dataDir: string, keychain: Keychain, profileId: str
   }
 }
 
+/** A new workstation where Rosa has just completed her first sign-in and messaging is online. */
+async function signedIn(name: string) {
+  const dataDir = makeTempDir(name);
+  const keychain = createKeytarKeychain(`Sealwire-test-${randomUUID()}`);
+  keychains.push(keychain);
+  const s = await station(dataDir, keychain);
+  const online = s.online();
+  const { profile } = ok(await s.call('account.firstSignIn', { server: prosody.domain, username: USER.username, password: CANARY, displayName: 'Rosa' }));
+  await online;
+  return { s, profile, dataDir, keychain };
+}
+
 describe('the store keeps SCRAM keys, not the server password', () => {
   it('first sign-in stores no password; messaging reconnects after a dropped socket and after a restart', async () => {
-    const dataDir = makeTempDir('security-scram-secrets');
-    const keychain = createKeytarKeychain(`Sealwire-test-${randomUUID()}`);
-    keychains.push(keychain);
-    const s = await station(dataDir, keychain);
-    const online = s.online();
-    const { profile } = ok(await s.call('account.firstSignIn', { server: prosody.domain, username: USER.username, password: CANARY, displayName: 'Rosa' }));
-    await online;
+    const { s, profile, dataDir, keychain } = await signedIn('security-scram-secrets');
     // Dropped connection: the server dies and comes back; signing in again needs SASL (new session).
     const back = s.online(30_000);
     await prosody.kill();
@@ -111,13 +117,7 @@ describe('the store keeps SCRAM keys, not the server password', () => {
   });
 
   it('an account stored with its password (before this change) is migrated to SCRAM keys on its first unlock', async () => {
-    const dataDir = makeTempDir('security-scram-migrate');
-    const keychain = createKeytarKeychain(`Sealwire-test-${randomUUID()}`);
-    keychains.push(keychain);
-    const s = await station(dataDir, keychain);
-    const first = s.online();
-    const { profile } = ok(await s.call('account.firstSignIn', { server: prosody.domain, username: USER.username, password: CANARY, displayName: 'Rosa' }));
-    await first;
+    const { s, profile, dataDir, keychain } = await signedIn('security-scram-migrate');
     // Write the account as the previous version did: the password in clear inside the store.
     const store = s.core.profiles.require().store;
     const account = readAccount(store)!;
