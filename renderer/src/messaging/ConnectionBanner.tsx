@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConnectionState } from '../../../shared/contract/index.ts';
 import type { Client } from '../api/client.ts';
@@ -43,8 +43,14 @@ export function ConnectionBanner({ client, state, fixed }: { client: Client; sta
 function PasswordChanged({ client, fixed }: { client: Client; fixed: () => void }) {
   const { t } = useTranslation();
   const id = useId();
+  // Optional: with it, the password that unlocks Sealwire changes to the new one too.
+  const [current, setCurrent] = useState('');
   const { password, setPassword, busy, error, wait, submit } = usePasswordSubmit(
-    (secret) => client.call('account.updatePassword', { newPassword: secret }),
+    (secret) => {
+      const request = current === '' ? { newPassword: secret } : { newPassword: secret, currentPassword: current };
+      setCurrent('');
+      return client.call('account.updatePassword', request);
+    },
     (ok) => ok && fixed(),
   );
   return (
@@ -60,8 +66,20 @@ function PasswordChanged({ client, fixed }: { client: Client; fixed: () => void 
             value={password}
             onChange={(e) => setPassword(e.target.value)}
             maxLength={1024}
-            autoComplete="current-password"
+            autoComplete="new-password"
             data-testid="update-password-field"
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-current`}>{t('messaging.banner.auth_failed.current')}</label>
+          <input
+            id={`${id}-current`}
+            type="password"
+            value={current}
+            onChange={(e) => setCurrent(e.target.value)}
+            maxLength={1024}
+            autoComplete="current-password"
+            data-testid="update-password-current"
           />
         </div>
         <Button type="submit" variant="primary" disabled={busy || wait > 0} data-testid="update-password-submit">

@@ -72,7 +72,8 @@ export function accountHandlers(deps: AccountHandlerDeps): HandlersFor<typeof ac
       // The vault follows the new server password when the old one is known: still stored (an
       // account from before SCRAM keys were kept) or typed by the staff member.
       const oldPassword = req.currentPassword ?? account.password;
-      if (oldPassword !== undefined) await deps.vault.changePassword(open.profileId, oldPassword, req.newPassword);
+      // A typed current password tests the vault's secret: limited like any other attempt.
+      if (oldPassword !== undefined) await deps.limits.guard(open.profileId, () => deps.vault.changePassword(open.profileId, oldPassword, req.newPassword));
       writeAccount(open.store, { username: account.username, server: account.server, ...(keys === null ? { password: req.newPassword } : { scram: keys }) });
       await deps.messaging.stop();
       deps.messaging.start(open.profileId);
