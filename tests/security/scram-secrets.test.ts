@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAccount, withScramKeys, writeAccount } from '../../electron/core/account/stored-account.ts';
-import { createCore, type Core } from '../../electron/core/app.ts';
 import { createKeytarKeychain, type Keychain } from '../../electron/core/keychain/keychain.ts';
 import { silentLogger } from '../../electron/core/log/logger.ts';
 import { connect } from '../../electron/core/store/connection.ts';
 import { createVault } from '../../electron/core/vault/vault.ts';
 import { startProsody, type ProsodyHandle } from '../../electron/dev/prosody/index.ts';
 import { organisationServerFrom } from '../../electron/dev/workstation.ts';
-import type { MethodName, RequestOf, ResponseOf, Result } from '../../shared/contract/index.ts';
+import type { Result } from '../../shared/contract/index.ts';
+import { startTestCore, type TestCore } from '../support/test-core.ts';
 import { makeTempDir, removeTempDirs } from '../support/temp-dir.ts';
 
 // Issue 8 item 6: the store keeps what SCRAM needs, never the server password (which is also the
@@ -17,7 +17,7 @@ import { makeTempDir, removeTempDirs } from '../support/temp-dir.ts';
 const CANARY = `canary-pw-${randomUUID().slice(0, 8)}`;
 const USER = { username: 'rosa', password: CANARY };
 let prosody: ProsodyHandle;
-const cores: Core[] = [];
+const cores: TestCore[] = [];
 const keychains: Keychain[] = [];
 
 beforeAll(async () => {
@@ -25,28 +25,24 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const core of cores) await core.close().catch(() => undefined);
+  for (const t of cores) await t.close().catch(() => undefined);
   for (const k of keychains) for (const a of await k.accounts().catch(() => [])) await k.delete(a).catch(() => false);
   await removeTempDirs();
   await prosody?.stop();
 });
 
-interface Station {
-  readonly core: Core;
-  call<M extends MethodName>(method: M, request: RequestOf<M>): Promise<Result<ResponseOf<M>>>;
+interface Station extends TestCore {
   /** Resolves at the next 'online' connection event. */
   online(timeoutMs?: number): Promise<void>;
 }
 
 async function station(dataDir: string, keychain: Keychain): Promise<Station> {
-  const core = createCore({ appVersion: '0.0.0-test', dataDir, runtime: 'bridge', log: silentLogger, keychain, server: organisationServerFrom(prosody) });
-  cores.push(core);
-  await core.ready;
-  const call = (<M extends MethodName>(method: M, request: RequestOf<M>) => core.dispatcher.call(method, request, { transport: 'bridge' })) as Station['call'];
+  const t = await startTestCore({ dataDir, keychain, server: organisationServerFrom(prosody) });
+  cores.push(t);
   const online = (timeoutMs = 15_000) =>
     new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('not online')), timeoutMs);
-      const off = core.events.subscribe((name, payload) => {
+      const off = t.core.events.subscribe((name, payload) => {
         if (name === 'messaging.connection' && (payload as { state: string }).state === 'online') {
           clearTimeout(timer);
           off();
@@ -54,7 +50,7 @@ async function station(dataDir: string, keychain: Keychain): Promise<Station> {
         }
       });
     });
-  return { core, call, online };
+  return { ...t, online };
 }
 
 function ok<T>(result: Result<T>): T {
@@ -107,7 +103,7 @@ describe('the store keeps SCRAM keys, not the server password', () => {
     expect(text).toContain('"scram"');
     expect(text).not.toContain(CANARY);
     // Restart of the app: a new core over the same folder and keychain signs in from the stored keys.
-    await s.core.close();
+    await s.close();
     const again = await station(dataDir, keychain);
     const reconnected = again.online();
     ok(await again.call('profiles.open', { profileId: profile.id, password: CANARY }));

@@ -8,8 +8,9 @@ export const NS_SASL_CB = 'urn:xmpp:sasl-cb:0';
 /**
  * Channel-binding data for one TLS connection: proof, inside SCRAM-*-PLUS, that the TLS session
  * we authenticate over is the one the server terminates (no relay in between).
- * tls-exporter (RFC 9266) for TLS 1.3, tls-unique (RFC 5929) for TLS 1.2, tls-server-end-point
- * (RFC 5929) for either. Returns undefined when this connection cannot produce the type.
+ * tls-exporter (RFC 9266, TLS 1.3), tls-unique (RFC 5929: our Finished message; see bindingTypesFor
+ * for TLS 1.3), tls-server-end-point (RFC 5929). Returns undefined when this connection cannot
+ * produce the type.
  */
 export function channelBindingData(socket: tls.TLSSocket, type: string): Buffer | undefined {
   const version = socket.getProtocol();
@@ -18,7 +19,7 @@ export function channelBindingData(socket: tls.TLSSocket, type: string): Buffer 
       return version === 'TLSv1.3' ? socket.exportKeyingMaterial(32, 'EXPORTER-Channel-Binding', Buffer.alloc(0)) : undefined;
     case 'tls-unique':
       // Our Finished message is the first one of a full handshake (we never resume TLS sessions).
-      return version === 'TLSv1.2' ? socket.getFinished() : undefined;
+      return version === 'TLSv1.2' || version === 'TLSv1.3' ? socket.getFinished() : undefined;
     case 'tls-server-end-point': {
       const raw = socket.getPeerCertificate().raw as Buffer | undefined;
       return raw === undefined ? undefined : createHash(endPointHash(raw)).update(raw).digest();
@@ -28,15 +29,20 @@ export function channelBindingData(socket: tls.TLSSocket, type: string): Buffer 
   }
 }
 
-/** The types to try, best first: what the server announces (XEP-0440), else the RFC default for the TLS version. */
-export function bindingTypesFor(features: XmlElement, socket: tls.TLSSocket): string[] {
+/**
+ * The type to bind with, best first: what the server announces (XEP-0440); else tls-unique, the
+ * RFC 5802 default and the only type the servers clinics run implement (Prosody 0.12 over TLS 1.2;
+ * ejabberd 23.01 over 1.2 and 1.3, where it takes the client's Finished message, as we do).
+ * RFC 9266 would default to tls-exporter on TLS 1.3, which those servers refuse.
+ */
+export function bindingTypesFor(features: XmlElement): string[] {
   const announced = child(features, 'sasl-channel-binding', NS_SASL_CB);
   const preference = ['tls-exporter', 'tls-server-end-point', 'tls-unique'];
   if (announced !== undefined) {
     const offered = new Set(children(announced, 'channel-binding').map((c) => c.attrs.type ?? ''));
     return preference.filter((t) => offered.has(t));
   }
-  return [socket.getProtocol() === 'TLSv1.3' ? 'tls-exporter' : 'tls-unique'];
+  return ['tls-unique'];
 }
 
 // RFC 5929 §4.1: the certificate's own signature hash, with MD5 and SHA-1 replaced by SHA-256.

@@ -51,7 +51,7 @@ function choose(mechanisms: ReadonlySet<string>, features: XmlElement, options: 
   for (const [name, hash] of SCRAM) {
     if ('scram' in credentials && credentials.scram.hash !== hash) continue;
     if (socket !== undefined && mechanisms.has(`${name}-PLUS`)) {
-      for (const type of bindingTypesFor(features, socket)) {
+      for (const type of bindingTypesFor(features)) {
         const data = channelBindingData(socket, type);
         if (data !== undefined) return { mechanism: `${name}-PLUS`, hash, binding: { flag: 'p', type, data } };
       }
