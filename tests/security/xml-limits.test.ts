@@ -54,6 +54,7 @@ describe('XML input limits', () => {
     const certs = await makeCertificates(makeTempDir('xml-limits-certs'), ['localhost']);
     const seen: string[] = [];
     let connections = 0;
+    let endless = false;
     const header = "<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' id='s' from='localhost' version='1.0'>";
     const server = tls.createServer({ cert: fs.readFileSync(certs.certPath), key: fs.readFileSync(certs.keyPath) }, (socket) => {
       connections++;
@@ -76,7 +77,7 @@ describe('XML input limits', () => {
           step = 4;
           const id = /<iq[^>]* id="([^"]+)"/.exec(received)?.[1] ?? 'x';
           socket.write(`<iq type='result' id='${id}'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>u@localhost/r</jid></bind></iq>`);
-          if (connections > 1) return; // the second session is left alone
+          if (connections > 1 && !endless) return; // the second session is left alone
           socket.write(`<message from='x@localhost'><body>`);
           const chunk = 'A'.repeat(64 * 1024);
           let sent = 0;
@@ -97,7 +98,7 @@ describe('XML input limits', () => {
       credentials: { username: 'u', password: 'p' },
       log: silentLogger,
       backoffBaseMs: 50,
-      backoffMaxMs: 200,
+      backoffMaxMs: 5_000,
     });
     global.gc?.();
     const before = process.memoryUsage().heapUsed;
@@ -107,6 +108,14 @@ describe('XML input limits', () => {
       expect(seen[0]).toContain("<stream:error><policy-violation xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>");
       // 40 MB were offered; at most the 1 MiB limit (plus socket buffers) was ever held.
       expect(process.memoryUsage().heapUsed - before).toBeLessThan(16 * 1024 * 1024);
+      // A server that does it after every reconnect meets a growing backoff, not a loop
+      // (base 50 ms: a loop would reconnect dozens of times in 1.5 s).
+      endless = true;
+      const start = connections;
+      m.dropSocket();
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(connections - start).toBeLessThanOrEqual(5);
+      expect(connections - start).toBeGreaterThanOrEqual(2);
     } finally {
       await m.stop();
       server.close();

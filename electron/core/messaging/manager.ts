@@ -93,6 +93,9 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
   let running = false;
   let stream: XmppStream | undefined;
   let attempt = 0;
+  // Streams in a row that the server ended by breaking an input limit: a server that sends the
+  // same oversized stanza after every reconnect gets a growing backoff, not a reconnect loop.
+  let violations = 0;
   let retryTimer: NodeJS.Timeout | undefined;
   let jid = '';
   let readBatch: ((handle: () => void) => void) | null = null;
@@ -136,6 +139,8 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
         stream = undefined;
         if (!running) return;
         log.warn('messaging.connection_lost', { kind: failure?.kind ?? 'closed', detail: failure?.detail ?? '' });
+        if (failure?.detail.startsWith('limit-') === true) attempt = ++violations;
+        else violations = 0;
         scheduleRetry();
       },
     });
