@@ -45,7 +45,7 @@ export function ActivityScreen() {
         <h1 id="activity-heading">{t('activity.heading')}</h1>
         <p className="activity__intro">{t('activity.intro')}</p>
       </div>
-      <TrailIntegrityNotice client={client} />
+      <TrailIntegrityNotice />
       <FormError error={error} secondsLeft={0} testId="activity-error" />
       {records === null ? (
         error ? null : <p className="activity__empty">{t('common.loading')}</p>

@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AuditIntegrity } from '../../../shared/contract/index.ts';
-import type { Client } from '../api/client.ts';
+import { useClient } from '../api/ClientProvider.tsx';
+import { useContractQuery } from '../api/useContractQuery.ts';
 import { Button } from '../components/Button.tsx';
 import { FormError } from '../components/FormError.tsx';
 import type { UiError } from '../session/errors.ts';
@@ -10,21 +11,14 @@ import type { UiError } from '../session/errors.ts';
  * When the activity record cannot be written, or was found removed, replaced or cut short, patient
  * information is closed. Staff read why; an administrator reads what was found and acknowledges it.
  */
-export function TrailIntegrityNotice({ client }: { client: Client }) {
+export function TrailIntegrityNotice() {
+  const client = useClient();
   const { t, i18n } = useTranslation();
-  const [integrity, setIntegrity] = useState<AuditIntegrity | null>(null);
+  const asked = useContractQuery('audit.integrity', {}, { askOnOpen: true });
+  const [acknowledged, setAcknowledged] = useState<AuditIntegrity | null>(null);
   const [error, setError] = useState<UiError>(null);
   const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    let active = true;
-    void client.call('audit.integrity', {}).then((result) => {
-      if (active && result.ok) setIntegrity(result.value);
-    });
-    return () => {
-      active = false;
-    };
-  }, [client]);
+  const integrity = acknowledged ?? asked.data;
 
   if (integrity === null || integrity.state === 'ok') return null;
 
@@ -32,7 +26,7 @@ export function TrailIntegrityNotice({ client }: { client: Client }) {
     setBusy(true);
     const result = await client.call('audit.acknowledgeIntegrity', {});
     setBusy(false);
-    if (result.ok) setIntegrity(result.value);
+    if (result.ok) setAcknowledged(result.value);
     else setError(result.error);
   };
 
