@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeytarKeychain } from '../../electron/core/keychain/keychain.ts';
@@ -10,6 +9,7 @@ import { silentLogger } from '../../electron/core/log/logger.ts';
 import { createVault } from '../../electron/core/vault/vault.ts';
 import { organisationServerFrom } from '../../electron/dev/workstation.ts';
 import { startProsody, type ProsodyHandle } from '../../electron/dev/prosody/index.ts';
+import { makeTempDir, removeTempDirs } from '../support/temp-dir.ts';
 
 /**
  * Issue 8 item 6 (memory): after lock and after sign-out the core keeps no store key and no
@@ -32,12 +32,12 @@ let work: string;
 
 beforeAll(async () => {
   prosody = await startProsody({ users: [{ username: 'amara', password: PASSWORD }, { username: 'ben', password: 'ben-password-12345' }], mucDomain: false, httpUpload: false });
-  work = await fs.mkdtemp(path.join(os.tmpdir(), 'sealwire-heap-'));
+  work = makeTempDir('heap');
 });
 
 afterAll(async () => {
   await prosody?.stop();
-  await fs.rm(work, { recursive: true, force: true });
+  await removeTempDirs();
 });
 
 /**
