@@ -30,12 +30,18 @@ describe('the audit trail records what a person does, not each screen refresh', 
       ok(await call('conversations.inbox', {}));
       ok(await call('messages.page', { conversationId: conversation.id }));
     }
+    // The open thread marks each new message read as it arrives: one record for the conversation.
+    for (let i = 0; i < 5; i++) {
+      const m = store.insertMessage({ clientId: randomUUID(), conversationId: conversation.id, senderJid: 'ben@clinic.example', body: `more ${i}`, sentAt: time.now(), direction: 'in' });
+      ok(await call('conversations.markRead', { conversationId: conversation.id, upToMessageId: m.id }));
+    }
     ok(await call('messages.search', { query: 'hello' }));
     ok(await call('messages.search', { query: 'hello' }));
     const events = async () => ok(await call('audit.myActivity', { limit: 100 })).records.map((r) => r.event);
     const count = async (event: string) => (await events()).filter((e) => e === event).length;
     expect(await count('conversation.list')).toBe(1);
     expect(await count('conversation.open')).toBe(1);
+    expect(await count('conversation.read')).toBe(1);
     expect(await count('search')).toBe(2);
 
     // Another conversation is another record; the window passing records the same one again.

@@ -22,10 +22,11 @@ export interface ProfilesHandlerDeps<S extends VaultStore> {
 }
 
 const PIN_ONLY_OWN = 'A PIN only unlocks your own locked session. Sign in with your password.';
+
 /**
  * profiles.*: creating, opening, unlocking and wiping staff profiles, and the session each one
  * starts or ends. Most audit records come from the dispatcher's hooks (the contract's `audit`
- * name); profile creation is recorded here because only here is the new profile's id known.
+ * entry); profile creation is recorded here because only here is the new profile's id known.
  * Nothing here returns key material.
  */
 export function profilesHandlers<S extends VaultStore>(deps: ProfilesHandlerDeps<S>): HandlersFor<typeof profilesMethods> {
