@@ -32,6 +32,7 @@ export const AuditEventType = z.enum([
   'attachment.send',
   'room.join',
   'room.leave',
+  'messaging.rejected',
 ]);
 export type AuditEventType = z.infer<typeof AuditEventType>;
 

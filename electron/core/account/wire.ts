@@ -11,6 +11,7 @@ import {
   createAuditHeadPublisher,
   createMessagingSession,
   messagingHandlers,
+  rejectionTargets,
   verifyCredentials,
   type MessagingSession,
 } from '../messaging/index.ts';
@@ -189,6 +190,8 @@ export function createAccountDomain(deps: AccountDomainDeps): AccountDomain {
       log,
       ...(account.server.adminJids ? { adminJids: account.server.adminJids } : {}),
       onAdminCommand,
+      onRejected: (event) =>
+        session.record({ event: 'messaging.rejected', staffId: session.session.state().staffId, targets: rejectionTargets(event), outcome: 'denied' }),
     });
     const unbind = bindMessagingEvents(messaging.engine, (name, payload) => events.emit(name, payload));
     active = { profileId, messaging, unbind, store: open.store };

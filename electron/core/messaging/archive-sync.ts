@@ -17,8 +17,11 @@ export class ArchiveSync {
   private readonly pageSize: number;
   /** Stores one archived message (the inbound boundary decides what it may be). */
   private readonly storeResult: (mam: MamResult) => void;
-  /** Archive results held per query until their page ends (see ArchivePages). */
-  private readonly held = new Map<string, MamResult[]>();
+  /**
+   * The queries this client has open, by query id: which archive each asked (null: our own
+   * account's; else the room's bare JID), and its results held until the page ends.
+   */
+  private readonly held = new Map<string, { room: string | null; results: MamResult[] }>();
   private run = 0;
   private syncedPromise: Promise<void> = Promise.resolve();
   /** Our archive has been read up to now: live messages may move its cursor. */
@@ -40,12 +43,15 @@ export class ArchiveSync {
     return this.syncedPromise;
   }
 
-  /** A result for a page we are reading: held until the page ends. False when no such page is open. */
-  hold(mam: MamResult): boolean {
-    const page = this.held.get(mam.queryId);
-    if (page === undefined) return false;
-    page.push(mam);
-    return true;
+  /** The archive an open query of ours asked (null: our own), or undefined when we opened no such query. */
+  queried(queryId: string): { room: string | null } | undefined {
+    const page = this.held.get(queryId);
+    return page === undefined ? undefined : { room: page.room };
+  }
+
+  /** Hold a result (already checked by the inbound boundary) until its page ends. */
+  hold(mam: MamResult): void {
+    this.held.get(mam.queryId)?.results.push(mam);
   }
 
   /** A new session: read our own archive from the stored cursor. */
@@ -77,10 +83,10 @@ export class ArchiveSync {
   private page(key: string, to: string | undefined, current: () => boolean): Promise<void> {
     const { ctx } = this;
     const pages: ArchivePages = {
-      open: (queryId) => void this.held.set(queryId, []),
+      open: (queryId) => void this.held.set(queryId, { room: to ?? null, results: [] }),
       drop: (queryId) => void this.held.delete(queryId),
       store: (queryId, andThen) => {
-        const held = this.held.get(queryId) ?? [];
+        const held = this.held.get(queryId)?.results ?? [];
         this.held.delete(queryId);
         ctx.commit.run(() => {
           for (const mam of held) {

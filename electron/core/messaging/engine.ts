@@ -22,6 +22,8 @@ export type {
   MessageStateChange,
   MessagingEngine,
   MessagingEngineOptions,
+  RejectedStanza,
+  RejectReason,
   RoomMember,
   SendInput,
 } from './engine-types.ts';
@@ -35,7 +37,14 @@ export { AttachmentError };
  */
 export function createMessagingEngine(options: MessagingEngineOptions): MessagingEngine {
   const { manager, log } = options;
-  const ctx = new EngineContext({ manager, store: options.store, log, now: options.now ?? Date.now, newId: options.newId ?? randomUUID });
+  const ctx = new EngineContext({
+    manager,
+    store: options.store,
+    log,
+    now: options.now ?? Date.now,
+    newId: options.newId ?? randomUUID,
+    onRejected: options.onRejected,
+  });
   const connection = new Listeners<ConnectionState>();
 
   // Closures below refer to modules built after them; none runs before this function returns.
@@ -101,6 +110,9 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
   return {
     get connectionState() {
       return manager.state;
+    },
+    get rejectedCount() {
+      return ctx.rejectedCount;
     },
     send(input) {
       const to = bareJid(input.to);

@@ -1,13 +1,14 @@
 import type { Logger } from '../log/logger.ts';
 import type { Store } from '../store/store.ts';
 import type { Credentials, ServerConfig } from './connection.ts';
-import { createMessagingEngine, type AdminCommandEvent, type MessagingEngine } from './engine.ts';
+import { createMessagingEngine, type AdminCommandEvent, type MessagingEngine, type RejectedStanza } from './engine.ts';
 import { createConnectionManager, type ConnectionManager } from './manager.ts';
 
 export type { Credentials, ServerConfig } from './connection.ts';
 export type { ConnectionManager, ConnectionState } from './manager.ts';
-export type { MessagingEngine, AdminCommandEvent, MessageStateChange } from './engine.ts';
+export type { MessagingEngine, AdminCommandEvent, MessageStateChange, RejectedStanza } from './engine.ts';
 export { checkCredentials, verifyCredentials } from './verify.ts';
+export { rejectionTargets } from './inbound.ts';
 export { messagingHandlers, bindMessagingEvents, type MessagingHandlerDeps } from './handlers.ts';
 export { buildAuditHead, createAuditHeadPublisher, NS_AUDIT } from './audit-head.ts';
 
@@ -18,6 +19,8 @@ export interface MessagingSessionOptions {
   readonly log: Logger;
   readonly adminJids?: readonly string[];
   readonly onAdminCommand?: (command: AdminCommandEvent) => void | Promise<void>;
+  /** A stanza the inbound boundary refused (audit it; ids only). */
+  readonly onRejected?: (event: RejectedStanza) => void;
 }
 
 export interface MessagingSession {
@@ -37,6 +40,7 @@ export function createMessagingSession(options: MessagingSessionOptions): Messag
     log: options.log,
     ...(options.adminJids ? { adminJids: options.adminJids } : {}),
     ...(options.onAdminCommand ? { onAdminCommand: options.onAdminCommand } : {}),
+    ...(options.onRejected ? { onRejected: options.onRejected } : {}),
   });
   return {
     manager,

@@ -110,12 +110,13 @@ export class OutboxSender {
     this.inFlight.clear();
   }
 
-  /** Our own queued message with this id in the conversation with `peer`, else null. */
-  ownQueuedOrSent(clientId: string, peer: string): StoredMessage | null {
+  /** Our own message with this id in the conversation with `peer` (of that kind when given), else null. */
+  ownMessage(clientId: string, peer: string, kind?: Conversation['kind']): StoredMessage | null {
     const message = this.ctx.store.getMessageByClientId(clientId);
     if (message === null || message.direction !== 'out') return null;
     const conversation = this.ctx.store.getConversation(message.conversationId);
-    return conversation !== null && conversation.jid === bareJid(peer) ? message : null;
+    if (conversation === null || conversation.jid !== bareJid(peer)) return null;
+    return kind === undefined || conversation.kind === kind ? message : null;
   }
 
   private transmit(message: StoredMessage): boolean {

@@ -1,6 +1,7 @@
 import type { EngineContext } from './context.ts';
 import type { RoomMember } from './engine-types.ts';
 import type { OutboxSender } from './outbox-sender.ts';
+import { incomingClientId } from './peer-ids.ts';
 import { bareJid, buildInstantRoomConfig, buildJoin, buildLeave, parseChat, parseOccupant } from './stanzas.ts';
 import type { XmlElement } from './xml.ts';
 
@@ -158,14 +159,19 @@ export class Rooms {
     if (parsed.body === null) return;
     const serverId = archiveId ?? parsed.serverId;
     const conversation = this.ctx.conversationFor('room', room);
-    const mine = parsed.clientId !== null ? store.getMessageByClientId(parsed.clientId) : null;
-    const outgoing = nick === state.nick || (mine !== null && mine.direction === 'out');
-    const clientId = parsed.clientId ?? (serverId !== null ? `srv:${room}:${serverId}` : this.ctx.newId());
+    // Ours: reflected under our nick, or one of our messages to THIS room (an earlier nick). A
+    // member reusing the id of one of our messages elsewhere gets their own row, never ours.
+    const known = parsed.clientId !== null ? store.getMessageByClientId(parsed.clientId) : null;
+    const mine = known !== null && known.direction === 'out' && known.conversationId === conversation.id;
+    const outgoing = mine || (nick === state.nick && known === null);
+    const sender = `${room}/${nick}`.slice(0, 3000);
+    const wireId = parsed.clientId ?? (serverId !== null ? `srv:${room}:${serverId}` : this.ctx.newId());
+    const clientId = outgoing ? wireId : incomingClientId(store, conversation.id, sender, wireId);
     const result = store.insertMessage({
       clientId,
       serverId,
       conversationId: conversation.id,
-      senderJid: outgoing ? this.ctx.ownBare : `${room}/${nick}`.slice(0, 3000),
+      senderJid: outgoing ? this.ctx.ownBare : sender,
       body: parsed.body,
       sentAt: parsed.sentAt ?? stamp ?? now(),
       direction: outgoing ? 'out' : 'in',
