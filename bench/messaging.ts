@@ -20,7 +20,7 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { silentLogger, type Logger } from '../electron/core/log/logger.ts';
-import type { ServerConfig } from '../electron/core/messaging/connection.ts';
+import type { ServerConfig } from '../electron/core/messaging/server-config.ts';
 import { createMessagingEngine, type MessagingEngine } from '../electron/core/messaging/engine.ts';
 import { createConnectionManager, type ConnectionManager } from '../electron/core/messaging/manager.ts';
 import { buildMamQuery, NS_MAM, NS_RSM } from '../electron/core/messaging/stanzas.ts';

@@ -6,7 +6,7 @@ import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CoreError } from '../../electron/core/errors.ts';
 import type { Logger } from '../../electron/core/log/logger.ts';
-import { checkCredentials, verifyCredentials } from '../../electron/core/messaging/verify.ts';
+import { checkCredentials, verifyCredentials } from '../../electron/core/messaging/credential-check.ts';
 import { createConnectionManager } from '../../electron/core/messaging/manager.ts';
 import { makeCertificates } from '../../electron/dev/prosody/certs.ts';
 import { startProsody, type ProsodyHandle } from '../../electron/dev/prosody/index.ts';

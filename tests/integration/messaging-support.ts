@@ -4,7 +4,7 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { silentLogger, type Logger } from '../../electron/core/log/logger.ts';
-import type { ServerConfig } from '../../electron/core/messaging/connection.ts';
+import type { ServerConfig } from '../../electron/core/messaging/server-config.ts';
 import { createMessagingEngine, type MessagingEngine, type MessagingEngineOptions } from '../../electron/core/messaging/engine.ts';
 import { createConnectionManager, type ConnectionManager } from '../../electron/core/messaging/manager.ts';
 import { openStore, type Store, type StoredMessage } from '../../electron/core/store/store.ts';

@@ -1,10 +1,12 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../electron/core/log/logger.ts';
-import { XmppFailure, XmppStream, type ServerConfig } from '../../electron/core/messaging/connection.ts';
+import type { ServerConfig } from '../../electron/core/messaging/server-config.ts';
+import { XmppFailure } from '../../electron/core/messaging/xmpp-failure.ts';
+import { XmppStream } from '../../electron/core/messaging/xmpp-stream.ts';
 import { createConnectionManager } from '../../electron/core/messaging/manager.ts';
 import { SmState } from '../../electron/core/messaging/stream-management.ts';
-import { checkCredentials } from '../../electron/core/messaging/verify.ts';
+import { checkCredentials } from '../../electron/core/messaging/credential-check.ts';
 
 // Scripted loopback peers: each misbehaves in one way a real network or server can.
 const servers: net.Server[] = [];

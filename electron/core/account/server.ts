@@ -1,4 +1,4 @@
-import type { ServerConfig } from '../messaging/connection.ts';
+import type { ServerConfig } from '../messaging/server-config.ts';
 
 /**
  * The organisation's XMPP server as IT configures it (managed configuration, or the demo's

@@ -1,13 +1,13 @@
 import type { Logger } from '../log/logger.ts';
 import type { Store } from '../store/store.ts';
-import type { Credentials, ServerConfig } from './connection.ts';
+import type { Credentials, ServerConfig } from './server-config.ts';
 import { createMessagingEngine, type AdminCommandEvent, type MessagingEngine, type RejectedStanza } from './engine.ts';
 import { createConnectionManager, type ConnectionManager } from './manager.ts';
 
-export type { Credentials, ServerConfig } from './connection.ts';
+export type { Credentials, ServerConfig } from './server-config.ts';
 export type { ConnectionManager, ConnectionState } from './manager.ts';
 export type { MessagingEngine, AdminCommandEvent, MessageStateChange, RejectedStanza } from './engine.ts';
-export { checkCredentials, verifyCredentials } from './verify.ts';
+export { checkCredentials, verifyCredentials } from './credential-check.ts';
 export { rejectionTargets } from './inbound.ts';
 export { messagingHandlers, bindMessagingEvents, type MessagingHandlerDeps } from './handlers.ts';
 export { buildAuditHead, createAuditHeadPublisher, NS_AUDIT } from './audit-head.ts';

@@ -1,6 +1,8 @@
 import type { Logger } from '../log/logger.ts';
 import { backoffDelay } from './backoff.ts';
-import { XmppFailure, XmppStream, type Credentials, type ServerConfig } from './connection.ts';
+import type { Credentials, ServerConfig } from './server-config.ts';
+import { XmppFailure } from './xmpp-failure.ts';
+import { XmppStream } from './xmpp-stream.ts';
 import { Listeners } from './listeners.ts';
 import { SmState } from './stream-management.ts';
 import type { XmlElement } from './xml.ts';

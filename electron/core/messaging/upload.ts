@@ -1,5 +1,5 @@
 import https from 'node:https';
-import type { ServerConfig } from './connection.ts';
+import type { ServerConfig } from './server-config.ts';
 import { child, children, el, NS_CLIENT, type XmlElement } from './xml.ts';
 
 export class AttachmentError extends Error {

@@ -1,5 +1,7 @@
 import { CoreError } from '../errors.ts';
-import { XmppStream, type Credentials, type ServerConfig, XmppFailure } from './connection.ts';
+import type { Credentials, ServerConfig } from './server-config.ts';
+import { XmppFailure } from './xmpp-failure.ts';
+import { XmppStream } from './xmpp-stream.ts';
 import { SmState } from './stream-management.ts';
 
 export type VerifyOutcome = 'ok' | 'wrong_password' | 'unknown_server' | 'untrusted_certificate' | 'insecure_server';
