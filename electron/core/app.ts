@@ -82,7 +82,7 @@ export function createCore(options: CoreOptions): Core {
     ...vault.handlers,
     ...session.handlers,
     ...account.handlers,
-    ...conversationHandlers({ requireStore: () => vault.profiles.require().store }),
+    ...conversationHandlers({ requireStore: () => vault.profiles.require().store, log: options.log }),
   };
   // Profiles come and go through these calls; the status stream should not lag behind them.
   const statusAffecting = (method: string) => method.startsWith('profiles.') || method.startsWith('account.');

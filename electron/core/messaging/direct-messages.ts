@@ -5,6 +5,7 @@ import type { Markers } from './markers.ts';
 import type { OutboxSender } from './outbox-sender.ts';
 import { incomingClientId } from './peer-ids.ts';
 import { bareJid, type ParsedChat } from './stanzas.ts';
+import { messageTime, offlineStamp } from './wire-bounds.ts';
 import type { XmlElement } from './xml.ts';
 
 /**
@@ -36,9 +37,11 @@ export class DirectMessages {
     if (parsed.body === null || (parsed.type !== 'chat' && parsed.type !== 'normal')) return;
     const conversation = this.ctx.conversationFor('direct', peer);
     // Our own ids are ours to reuse; a peer's id is scoped to the peer (see peer-ids.ts).
-    const wireId = parsed.clientId ?? (serverId !== null ? `srv:${peer}:${serverId}` : this.ctx.newId());
+    const wireId = parsed.clientId ?? (serverId !== null ? `srv:${serverId}` : this.ctx.newId());
     const clientId = outgoing ? wireId : incomingClientId(store, conversation.id, fromBare, wireId);
-    const sentAt = parsed.sentAt ?? stamp ?? now();
+    const receivedAt = now();
+    const serverStamp = stamp ?? (source === 'archive' ? null : offlineStamp(parsed.delay, this.ctx.manager.server.domain.toLowerCase(), receivedAt));
+    const sentAt = messageTime(parsed.sentAt, serverStamp, receivedAt);
     if (outgoing) {
       const result = store.insertMessage({
         clientId,
@@ -64,7 +67,7 @@ export class DirectMessages {
       senderJid: fromBare,
       body: parsed.body,
       sentAt,
-      receivedAt: now(),
+      receivedAt,
       direction: 'in',
       state: 'delivered',
       priority: parsed.priority,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Store, StoredMessage } from '../store/store.ts';
 
 /**
@@ -8,7 +9,10 @@ import type { Store, StoredMessage } from '../store/store.ts';
  * folds a message into someone else's row, and a receipt or marker can only find messages of the
  * conversation it arrived in.
  */
-const scoped = (sender: string, wireId: string): string => `in:${sender}:${wireId}`;
+const scoped = (sender: string, wireId: string): string => `in:${senderTag(sender)}:${wireId}`;
+
+/** A short fixed-length stand-in for the sender, so a scoped id stays within the contract's 256. */
+const senderTag = (sender: string): string => createHash('sha256').update(sender).digest('base64url').slice(0, 16);
 
 const isSame = (row: StoredMessage, conversationId: number, sender: string): boolean =>
   row.direction === 'in' && row.conversationId === conversationId && row.senderJid === sender;

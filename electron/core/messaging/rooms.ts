@@ -2,6 +2,7 @@ import type { EngineContext } from './context.ts';
 import type { RoomMember } from './engine-types.ts';
 import type { OutboxSender } from './outbox-sender.ts';
 import { incomingClientId } from './peer-ids.ts';
+import { LIMITS, messageTime, wireText } from './wire-bounds.ts';
 import { bareJid, buildInstantRoomConfig, buildJoin, buildLeave, parseChat, parseOccupant } from './stanzas.ts';
 import type { XmlElement } from './xml.ts';
 
@@ -122,7 +123,8 @@ export class Rooms {
     if (occupant === null) return true;
     if (occupant.available) {
       const isMe = occupant.self || occupant.nick === room.nick;
-      room.occupants.set(occupant.nick, { nick: occupant.nick, jid: occupant.realJid ?? (isMe ? this.ctx.ownBare : null), role: occupant.role });
+      const shown = wireText(occupant.nick, LIMITS.nick * 10) || '?';
+      room.occupants.set(occupant.nick, { nick: shown, jid: occupant.realJid ?? (isMe ? this.ctx.ownBare : null), role: occupant.role });
     } else {
       room.occupants.delete(occupant.nick);
     }
@@ -155,6 +157,7 @@ export class Rooms {
     const state = this.rooms.get(room);
     const nick = from.slice(from.indexOf('/') + 1);
     if (state === undefined || from.indexOf('/') === -1) return;
+    const receivedAt = now();
     const parsed = parseChat(message, room);
     if (parsed.body === null) return;
     const serverId = archiveId ?? parsed.serverId;
@@ -164,8 +167,8 @@ export class Rooms {
     const known = parsed.clientId !== null ? store.getMessageByClientId(parsed.clientId) : null;
     const mine = known !== null && known.direction === 'out' && known.conversationId === conversation.id;
     const outgoing = mine || (nick === state.nick && known === null);
-    const sender = `${room}/${nick}`.slice(0, 3000);
-    const wireId = parsed.clientId ?? (serverId !== null ? `srv:${room}:${serverId}` : this.ctx.newId());
+    const sender = `${room}/${wireText(nick, LIMITS.nick * 10)}`.slice(0, LIMITS.jid);
+    const wireId = parsed.clientId ?? (serverId !== null ? `srv:${serverId}` : this.ctx.newId());
     const clientId = outgoing ? wireId : incomingClientId(store, conversation.id, sender, wireId);
     const result = store.insertMessage({
       clientId,
@@ -173,10 +176,11 @@ export class Rooms {
       conversationId: conversation.id,
       senderJid: outgoing ? this.ctx.ownBare : sender,
       body: parsed.body,
-      sentAt: parsed.sentAt ?? stamp ?? now(),
+      // The room's archive stamp, else when we received it: a member's clock never dates anything.
+      sentAt: messageTime(parsed.sentAt, stamp, receivedAt),
       direction: outgoing ? 'out' : 'in',
       state: outgoing ? 'sent' : 'delivered',
-      ...(outgoing ? {} : { receivedAt: now() }),
+      ...(outgoing ? {} : { receivedAt }),
       priority: parsed.priority,
       patientTag: parsed.patientTag,
     });

@@ -1,4 +1,5 @@
-import type { AttachmentSummary, InboxEntry } from '../../../shared/contract/index.ts';
+import { InboxEntry, Message, SearchHit, type AttachmentSummary } from '../../../shared/contract/conversations.ts';
+import type { Logger } from '../log/logger.ts';
 import type { Handlers } from '../ipc/dispatcher.ts';
 import type { Store } from './store.ts';
 
@@ -12,19 +13,27 @@ type ConversationHandlers = Pick<
  * CoreError('locked') when no profile is open; the audit trail records each call from the
  * method's `audit` name in the dispatcher hooks, with ids only (never bodies or search terms).
  */
-export function conversationHandlers(deps: { requireStore: () => Store }): ConversationHandlers {
+export function conversationHandlers(deps: { requireStore: () => Store; log?: Logger }): ConversationHandlers {
+  // One row the contract refuses (written by an older version, or damaged) must not fail the
+  // whole page: it is left out and logged (ids only).
+  const valid = <T>(schema: { safeParse(v: unknown): { success: boolean } }, kind: string) => (row: T & { id?: number; messageId?: number }) => {
+    if (schema.safeParse(row).success) return true;
+    deps.log?.warn('store.row_skipped', { kind, id: row.id ?? row.messageId ?? null });
+    return false;
+  };
   return {
     'conversations.inbox': (req) => {
       const store = deps.requireStore();
       const inbox = store.inbox(req);
-      return { ...inbox, entries: inbox.entries.map((entry) => withAttachmentPreview(store, entry)) };
+      return { ...inbox, entries: inbox.entries.map((entry) => withAttachmentPreview(store, entry)).filter(valid(InboxEntry, 'inbox')) };
     },
     'messages.page': ({ conversationId, ...page }) => {
       const store = deps.requireStore();
       const result = store.messagesPage(conversationId, page);
-      return { ...result, messages: result.messages.map((m) => (m.attachmentCount > 0 ? { ...m, attachments: summaries(store, m.id) } : m)) };
+      const messages = result.messages.map((m) => (m.attachmentCount > 0 ? { ...m, attachments: summaries(store, m.id) } : m));
+      return { ...result, messages: messages.filter(valid(Message, 'message')) };
     },
-    'messages.search': ({ query, limit }) => ({ hits: deps.requireStore().search(query, limit) }),
+    'messages.search': ({ query, limit }) => ({ hits: deps.requireStore().search(query, limit).filter(valid(SearchHit, 'search')) }),
     'conversations.markRead': ({ conversationId, upToMessageId }) => ({
       unreadCount: deps.requireStore().markRead(conversationId, upToMessageId).unreadCount,
     }),
