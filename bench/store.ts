@@ -13,7 +13,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_SCRYPT, scryptKey } from '../electron/core/vault/kdf.ts';
 import { openPlainStoreForBenchmark } from '../electron/core/store/open.ts';
+import { PAGE_FORMAT } from '../electron/core/sqlite/encrypted-db.ts';
 import { openStore, type NewMessage, type Store } from '../electron/core/store/store.ts';
+import { toLegacySqlcipher } from './store-legacy.ts';
 import { rng, sentence, SPAN, START } from './store-generate-child.ts';
 
 const here = import.meta.dirname;
@@ -115,7 +117,7 @@ async function kdfMs(): Promise<number> {
 
 function fingerprint(): string {
   const h = createHash('sha256');
-  for (const f of ['../electron/core/store/schema.ts', './store-generate-child.ts']) h.update(fs.readFileSync(path.join(here, f)));
+  for (const f of ['../electron/core/store/schema.ts', '../electron/core/sqlite/encrypted-db.ts', './store-generate-child.ts']) h.update(fs.readFileSync(path.join(here, f)));
   return h.digest('hex').slice(0, 12);
 }
 
@@ -166,8 +168,14 @@ async function main() {
     const big = await bigStore();
     log('queries in a fresh process…');
     const q = await runChild('store-query-child.ts', [big.file, big.keyHex, String(CONVERSATIONS), String(START), String(SPAN)]);
+    log('in-place migration of a copy in the previous format (SQLCipher 4, schema 1)…');
+    const legacy = path.join(work, 'legacy.db');
+    fs.copyFileSync(big.file, legacy);
+    toLegacySqlcipher(legacy, Buffer.from(big.keyHex, 'hex'), { storeSchemaV1: true });
+    const m = await runChild('store-migrate-child.ts', [legacy, big.keyHex]);
     const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
     const result = {
+      cipher: PAGE_FORMAT,
       insert_msgs_per_s_encrypted: Math.round(ins.encrypted),
       insert_msgs_per_s_plain: Math.round(ins.plain),
       encrypted_over_plain: round(ins.plain / ins.encrypted, 3),
@@ -187,6 +195,8 @@ async function main() {
       search_p95_ms: round(q.search_p95_ms as number),
       search_median_ms: round(q.search_median_ms as number),
       rss_mb: round(q.rss_mb as number),
+      migrate_1m_s: round((m.open_ms as number) / 1000),
+      migrate_1m_rss_mb: round(m.rss_mb as number),
       cpus: os.cpus().length,
       loadavg_1m: round(os.loadavg()[0] as number, 2),
     };

@@ -8,7 +8,8 @@ import { AuditRecordView } from '../../shared/contract/audit.ts';
 import { CoreError } from '../../electron/core/errors.ts';
 import { deriveAuditKeys, targetRef } from '../../electron/core/audit/keys.ts';
 import { DEFAULT_AUDIT_RETENTION_MS, openAuditLog, type AuditLog } from '../../electron/core/audit/log.ts';
-import { auditHandlers } from '../../electron/core/audit/handlers.ts';
+import { auditHandlers } from '../../electron/core/ipc/handlers/audit.ts';
+import { keyDatabase } from '../../electron/core/sqlite/encrypted-db.ts';
 
 let dir: string;
 let file: string;
@@ -50,9 +51,7 @@ describe('audit log on a real encrypted file', () => {
     const head = log.head();
     log.close();
     const db = new Database(file);
-    db.pragma(`cipher = 'sqlcipher'`);
-    db.pragma('legacy = 4');
-    db.pragma(`key = "x'${keys.dbKey.toString('hex')}'"`);
+    keyDatabase(db, keys.dbKey);
     db.exec('DROP TRIGGER audit_no_delete');
     db.prepare('DELETE FROM audit WHERE seq = 7001').run();
     db.close();
@@ -98,9 +97,7 @@ describe('audit log on a real encrypted file', () => {
     ]);
     log.close();
     const db = new Database(file);
-    db.pragma(`cipher = 'sqlcipher'`);
-    db.pragma('legacy = 4');
-    db.pragma(`key = "x'${keys.dbKey.toString('hex')}'"`);
+    keyDatabase(db, keys.dbKey);
     expect(() => db.prepare("UPDATE audit SET record = '[]' WHERE seq = 1").run()).toThrow(/append-only/);
     expect(() => db.prepare('DELETE FROM audit WHERE seq = 2').run()).toThrow(/append-only/);
     expect(() => db.prepare('INSERT INTO audit_anchor (id, seq, hash, mac) VALUES (1, 1, x\'00\', x\'00\')').run()).toThrow(/retention/);

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalRecord, hashRecord, parseRecord } from '../../electron/core/audit/canonical.ts';
 import { deriveAuditKeys } from '../../electron/core/audit/keys.ts';
 import { openAuditLog } from '../../electron/core/audit/log.ts';
+import { keyDatabase } from '../../electron/core/sqlite/encrypted-db.ts';
 
 // One genuine audit store; every test tampers with its own copy, opened directly with the key
 // the way an attacker who had it would, after dropping the append-only triggers.
@@ -29,9 +30,7 @@ function copyStore(name: string): string {
 
 function tamper(file: string, edit: (db: Database.Database) => void): void {
   const db = new Database(file);
-  db.pragma(`cipher = 'sqlcipher'`);
-  db.pragma('legacy = 4');
-  db.pragma(`key = "x'${keys.dbKey.toString('hex')}'"`);
+  keyDatabase(db, keys.dbKey);
   db.exec('DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;');
   db.transaction(() => edit(db))();
   db.close();

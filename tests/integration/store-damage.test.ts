@@ -6,6 +6,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CoreError } from '../../electron/core/errors.ts';
 import { SCHEMA_VERSION, openStore } from '../../electron/core/store/store.ts';
+import { keyDatabase } from '../../electron/core/sqlite/encrypted-db.ts';
 
 let dir: string;
 let file: string;
@@ -33,9 +34,7 @@ function seed(count = 1200) {
 
 function rawOpen() {
   const db = new Database(file);
-  db.pragma(`cipher = 'sqlcipher'`);
-  db.pragma('legacy = 4');
-  db.pragma(`key = "x'${key.toString('hex')}'"`);
+  keyDatabase(db, key);
   return db;
 }
 

@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../electron/core/store/store.ts';
+import { keyDatabase } from '../../electron/core/sqlite/encrypted-db.ts';
 
 // Unique per run so a hit can only come from this test's writes.
 const tag = randomBytes(4).toString('hex').toUpperCase();
@@ -44,9 +45,7 @@ function plaintextCopy(out: string): Buffer {
   const copy = path.join(out, 'copy.db');
   fs.copyFileSync(file, copy);
   const db = new Database(copy);
-  db.pragma(`cipher = 'sqlcipher'`);
-  db.pragma('legacy = 4');
-  db.pragma(`key = "x'${key.toString('hex')}'"`);
+  keyDatabase(db, key);
   db.pragma('journal_mode = DELETE');
   db.pragma(`rekey = ''`);
   db.close();

@@ -5,13 +5,17 @@ import path from 'node:path';
 import keytar from 'keytar';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CoreError } from '../../electron/core/errors.ts';
+import { CoreEvents } from '../../electron/core/events.ts';
 import { createDispatcher, type Handlers } from '../../electron/core/ipc/dispatcher.ts';
+import { profilesHandlers } from '../../electron/core/ipc/handlers/profiles.ts';
 import { createKeytarKeychain, type Keychain } from '../../electron/core/keychain/keychain.ts';
 import { silentLogger } from '../../electron/core/log/logger.ts';
 import { openStore, type Store } from '../../electron/core/store/store.ts';
+import { createSessionController } from '../../electron/core/session/controller.ts';
+import { createSignInLimits } from '../../electron/core/session/sign-in-limits.ts';
+import { bindUnlockLifecycle } from '../../electron/core/session/unlock-lifecycle.ts';
 import { readSystemStatus } from '../../electron/core/system/status.ts';
 import { DEVICE_KEY_ACCOUNT } from '../../electron/core/vault/device-key.ts';
-import { profileHandlers } from '../../electron/core/vault/handlers.ts';
 import { DEFAULT_SCRYPT, scryptKey, tuneKdf, type ScryptParams } from '../../electron/core/vault/kdf.ts';
 import { createProfileHolder, type ProfileHolder } from '../../electron/core/vault/open-profile.ts';
 import { createVault, MAX_PIN_ATTEMPTS, type Vault, type VaultOptions } from '../../electron/core/vault/vault.ts';
@@ -288,23 +292,24 @@ describe('vault profiles (real keychain, real files)', () => {
     expect(await codeOf(holder.unlockWithPin(id, '190273'))).toBe('unauthorized');
     expect(JSON.parse(await fs.readFile(vault.paths(id).keyFile, 'utf8')).body.pin).toBeNull();
 
-    // Moving the expiry in the file does not help: the window is authenticated with the wrapped key.
+    // The slot never reaches the key file: it lives in this vault's memory only.
     await holder.openWithPassword(id, 'ana-password-1');
     await holder.setPin('190273');
     await holder.close();
-    const file = JSON.parse(await fs.readFile(vault.paths(id).keyFile, 'utf8'));
-    file.body.pin.expiresAt += HOUR;
-    file.sha256 = crypto.createHash('sha256').update(JSON.stringify(file.body)).digest('hex');
-    await fs.writeFile(vault.paths(id).keyFile, JSON.stringify(file));
-    expect(await codeOf(holder.unlockWithPin(id, '190273'))).toBe('wrong_pin');
+    expect(JSON.parse(await fs.readFile(vault.paths(id).keyFile, 'utf8')).body.pin).toBeNull();
+    expect(await codeOf(holder.unlockWithPin(id, '190273'))).toBe('ok');
+    await holder.close();
 
     // Policy shrinking the window applies to an existing PIN at once.
-    await holder.openWithPassword(id, 'ana-password-1');
-    await holder.setPin('190273');
-    await holder.close();
+    let windowMs = 12 * HOUR;
+    const live = makeVault({ settings: () => ({ quickUnlockWindowMs: windowMs }) });
+    const liveHolder = makeHolder(live);
+    await liveHolder.openWithPassword(id, 'ana-password-1');
+    await liveHolder.setPin('190273');
+    await liveHolder.close();
     clock += 2 * HOUR;
-    const strict = makeHolder(makeVault({ quickUnlockWindowMs: HOUR }));
-    expect(await codeOf(strict.unlockWithPin(id, '190273'))).toBe('unauthorized');
+    windowMs = HOUR;
+    expect(await codeOf(liveHolder.unlockWithPin(id, '190273'))).toBe('unauthorized');
   });
 
   it('a damaged key file is a typed error and leaves the store byte-for-byte untouched', async () => {
@@ -448,7 +453,14 @@ describe('vault profiles (real keychain, real files)', () => {
   it('profiles.* over the dispatcher: typed errors, no key material in any response', async () => {
     const vault = makeVault();
     const holder = makeHolder(vault);
-    const dispatcher = createDispatcher(profileHandlers(vault, holder) as unknown as Handlers, silentLogger);
+    // The handlers as core composes them: a real session controller, sign-in limits and the
+    // lifecycle that closes the store whenever the session leaves "unlocked".
+    const session = createSessionController({ log: silentLogger });
+    const record = () => undefined;
+    const lifecycle = bindUnlockLifecycle({ session, closeStore: (id) => holder.close(id), record, events: new CoreEvents(silentLogger), log: silentLogger });
+    const limits = createSignInLimits({ dataDir, keychain, clock: { now: () => Date.now() }, log: silentLogger, record });
+    const handlers = profilesHandlers({ vault, holder, session, limits, record, closing: lifecycle.closing });
+    const dispatcher = createDispatcher(handlers as unknown as Handlers, silentLogger);
     const ctx = { transport: 'bridge' as const };
     const responses: unknown[] = [];
     const call = async (method: string, request: unknown) => {
@@ -470,6 +482,12 @@ describe('vault profiles (real keychain, real files)', () => {
     expect(await call('profiles.setPin', { pin: '284719' })).toMatchObject({ ok: false, error: { code: 'locked' } });
     expect(await call('profiles.open', { profileId: id, password: 'nope-nope-nope' })).toMatchObject({ ok: false, error: { code: 'wrong_password' } });
     expect(await call('profiles.open', { profileId: id, password: 'x'.repeat(5000) })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    // A PIN only unlocks the same staff member's locked session.
+    expect(await call('profiles.unlockWithPin', { profileId: id, pin: '284719' })).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    expect(await call('profiles.open', { profileId: id, password: 'bridge-password' })).toMatchObject({ ok: true, value: { profile: { id } } });
+    session.lock('button');
+    await lifecycle.closing();
+    expect(holder.current()).toBeNull();
     expect(await call('profiles.unlockWithPin', { profileId: id, pin: '284719' })).toMatchObject({ ok: true, value: { profile: { id, hasPin: true } } });
     expect(await call('profiles.wipe', { profileId: id, password: 'wrong-password' })).toMatchObject({ ok: false, error: { code: 'wrong_password' } });
     expect(await call('profiles.changePassword', { profileId: id, oldPassword: 'bridge-password', newPassword: 'bridge-password-2' })).toEqual({ ok: true, value: {} });

@@ -1,10 +1,11 @@
 import fsp from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversationsMethods, messagingEvents, messagingMethods, type EventName } from '../../shared/contract/index.ts';
-import { bindMessagingEvents, messagingHandlers } from '../../electron/core/messaging/index.ts';
+import { bindMessagingEvents } from '../../electron/core/account/messaging-events.ts';
+import { conversationsHandlers } from '../../electron/core/ipc/handlers/conversations.ts';
+import { messagingHandlers } from '../../electron/core/ipc/handlers/messaging.ts';
 import { NS_DELAY, NS_META, NS_SID } from '../../electron/core/messaging/stanzas.ts';
 import { el, NS_CLIENT, type XmlElement } from '../../electron/core/messaging/xml.ts';
-import { conversationHandlers } from '../../electron/core/store/handlers.ts';
 import { startProsody, type ProsodyHandle } from '../../electron/dev/prosody/index.ts';
 import { openAccount, tempDir, until, type Account } from '../integration/messaging-support.ts';
 
@@ -81,7 +82,7 @@ describe('a hostile peer at every extreme', () => {
     }, 30_000, 'the plain message after the hostile ones');
 
     // Through the core's handlers, validated by the contract as the dispatcher does.
-    const handlers = conversationHandlers({ requireStore: () => nurse.store });
+    const handlers = conversationsHandlers({ requireStore: () => nurse.store });
     const ctx = { transport: 'bridge' as const };
     const inbox = conversationsMethods['conversations.inbox'].response.parse(await handlers['conversations.inbox']({}, ctx));
     expect(inbox.entries.map((e) => e.jid)).toContain(`mallory@${d}`);

@@ -1,33 +1,25 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3-multiple-ciphers';
+import { CoreError } from '../errors.ts';
+import { openEncryptedDb as openVaultDb, type Db, type FormatMigrationEvent } from '../sqlite/encrypted-db.ts';
+
+const MESSAGES = {
+  wrongKey: 'The audit trail on this computer cannot be read with this device key.',
+  damaged: 'The audit trail on this computer is damaged and cannot be read.',
+  notFound: 'The audit trail was not found.',
+};
 
 /**
- * Opens (or creates) a SQLCipher-encrypted database with a raw 32-byte key: no KDF on open.
- * Returns null when the key does not open the file (wrong key or not a database).
+ * Opens (or creates) the audit trail through the store's encrypted opener (same page format,
+ * same in-place conversion of older files, same pragmas). Returns null when the key does not
+ * open the file (wrong key or not a database).
  */
-export function openEncryptedDb(file: string, key: Buffer): Database.Database | null {
-  if (key.length !== 32) throw new Error('database key must be 32 bytes');
+export function openEncryptedDb(file: string, key: Buffer, onMigration?: (event: FormatMigrationEvent) => void): Db | null {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const db = new Database(file);
   try {
-    db.pragma(`cipher = 'sqlcipher'`);
-    db.pragma('legacy = 4');
-    db.pragma(`key = "x'${key.toString('hex')}'"`);
-    db.prepare('SELECT count(*) FROM sqlite_master').get();
+    return openVaultDb({ file, key, create: true, keyVerified: false, messages: MESSAGES, ...(onMigration ? { onMigration } : {}) });
   } catch (err) {
-    db.close();
-    if (isNotADatabase(err)) return null;
+    if (err instanceof CoreError && err.code === 'wrong_password') return null;
     throw err;
   }
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('secure_delete = ON');
-  // Sorts and temp indexes stay in memory: no plaintext temp files.
-  db.pragma('temp_store = MEMORY');
-  db.pragma('busy_timeout = 5000');
-  return db;
 }
-
-const isNotADatabase = (err: unknown): boolean =>
-  typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'SQLITE_NOTADB';

@@ -14,6 +14,7 @@ import {
 import { CoreError } from '../errors.ts';
 import { silentLogger, type Logger } from '../log/logger.ts';
 import { canonicalRecord, createHexMac, createMac, GENESIS_HASH, hashRecord, parseRecord } from './canonical.ts';
+import type { FormatMigrationEvent } from '../sqlite/encrypted-db.ts';
 import { openEncryptedDb } from './db.ts';
 import { CSV_HEADER, formatRecord, type ExportRecord } from './export-format.ts';
 import { readHeadFile, writeHeadFile, type StoredHead } from './head-file.ts';
@@ -92,6 +93,8 @@ export interface OpenAuditLogOptions {
   /** Where the last known head is kept; default `<file>.head`. */
   readonly headFile?: string;
   readonly log?: Logger;
+  /** Told when an older page format is converted in place on open (the composition audits it). */
+  readonly onFormatMigration?: (event: FormatMigrationEvent) => void;
 }
 
 const WRONG_KEY = 'The audit trail on this computer could not be opened with this device key.';
@@ -142,7 +145,7 @@ export function openAuditLog(options: OpenAuditLogOptions): AuditLog {
   const hexMac = createHexMac(options.macKey);
   const headFile = options.headFile ?? `${options.file}.head`;
 
-  const db = openEncryptedDb(options.file, options.dbKey);
+  const db = openEncryptedDb(options.file, options.dbKey, options.onFormatMigration);
   if (db === null) throw new CoreError('damaged_store', WRONG_KEY);
   if (migrateAuditSchema(db) === 'too_new') {
     db.close();

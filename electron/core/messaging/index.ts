@@ -9,7 +9,6 @@ export type { ConnectionManager, ConnectionState } from './manager.ts';
 export type { MessagingEngine, AdminCommandEvent, MessageStateChange, RejectedStanza } from './engine.ts';
 export { checkCredentials, verifyCredentials } from './credential-check.ts';
 export { rejectionTargets } from './inbound.ts';
-export { messagingHandlers, bindMessagingEvents, type MessagingHandlerDeps } from './handlers.ts';
 export { buildAuditHead, createAuditHeadPublisher, NS_AUDIT } from './audit-head.ts';
 
 export interface MessagingSessionOptions {

@@ -1,5 +1,5 @@
 /** Pure helpers shared by the store's queries: cursors, previews, FTS query building, state order. */
-import type { MessageState } from './store.ts';
+import type { MessageState } from './types.ts';
 
 export const PREVIEW_CHARS = 120;
 /** Snippet match markers: control characters that never occur in typed text, so the UI can highlight safely. */
@@ -56,14 +56,19 @@ export const MIN_PREFIX_CHARS = 4;
  * a prefix when it is long enough (search-as-you-type). Returns null when nothing searchable remains.
  */
 export function buildFtsQuery(input: string, maxTerms = 8): string | null {
-  const words = input
+  const words = searchWords(input, maxTerms);
+  if (words.length === 0) return null;
+  const last = words.length - 1;
+  return words.map((w, i) => `"${w}"${i === last && Array.from(w).length >= MIN_PREFIX_CHARS ? ' *' : ''}`).join(' ');
+}
+
+/** The words of a search as typed, after compatibility normalisation; at most maxTerms. */
+export function searchWords(input: string, maxTerms = 8): string[] {
+  return input
     .normalize('NFKC')
     .split(/[^\p{L}\p{N}_]+/u)
     .filter((w) => w.length > 0)
     .slice(0, maxTerms);
-  if (words.length === 0) return null;
-  const last = words.length - 1;
-  return words.map((w, i) => `"${w}"${i === last && Array.from(w).length >= MIN_PREFIX_CHARS ? ' *' : ''}`).join(' ');
 }
 
 /**

@@ -1,8 +1,11 @@
 import { CoreError } from '../errors.ts';
 import type { Db } from './connection.ts';
-import { buildFtsQuery, clampLimit, decodeCursor, encodeCursor, SNIPPET_CLOSE, SNIPPET_OPEN, STATE_RANK, type Position } from './format.ts';
+import { clampLimit, decodeCursor, encodeCursor, STATE_RANK, type Position } from './format.ts';
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './rows.ts';
-import type { InsertResult, MessageState, NewMessage, Store } from './store.ts';
+import { searchOps } from './search.ts';
+import type { InsertResult, MessageState, NewMessage, Store } from './types.ts';
+
+export { SEARCH_WINDOW } from './search.ts';
 
 export type MessageOps = Pick<
   Store,
@@ -29,7 +32,6 @@ export type MessageOps = Pick<
 const NOT_FOUND = 'That message was not found.';
 const BAD_CURSOR = 'The page position is not valid.';
 const MAX_BODY = 100_000;
-export const SEARCH_WINDOW = 1000;
 
 /** SQL CASE mirroring STATE_RANK, so "forward only" is decided inside the UPDATE itself. */
 const RANK_SQL = `CASE state ${Object.entries(STATE_RANK)
@@ -63,6 +65,13 @@ export function messageOps(db: Db, now: () => number): MessageOps {
     `SELECT count(*) AS n FROM messages WHERE conversation_id = ? AND direction = 'in' AND state <> 'read'`,
   );
   const setUnread = db.prepare('UPDATE conversations SET unread_count = ? WHERE id = ?');
+  // No index of unread messages (it cost a quarter of the pages every incoming batch writes):
+  // the conversation's counter is kept exact, and read markers walk the timeline index back
+  // from their position until they have met that many unread messages.
+  const unreadOf = db.prepare<[number], number>('SELECT unread_count FROM conversations WHERE id = ?').pluck();
+  const lessUnread = db.prepare<[number, number], number>(
+    'UPDATE conversations SET unread_count = max(0, unread_count - ?) WHERE id = ? RETURNING unread_count',
+  ).pluck();
   const newest = db.prepare<[number], { id: number; sent_at: number }>(
     'SELECT id, sent_at FROM messages WHERE conversation_id = ? ORDER BY sent_at DESC, id DESC LIMIT 1',
   );
@@ -86,28 +95,10 @@ export function messageOps(db: Db, now: () => number): MessageOps {
   const hasNewer = db.prepare<[number, number, number], { x: number }>(
     'SELECT 1 AS x FROM messages WHERE conversation_id = ? AND (sent_at, id) > (?, ?) LIMIT 1',
   );
-  // Ranking every match of a common word in a million messages costs hundreds of milliseconds,
-  // so search ranks (bm25) within the SEARCH_WINDOW most recently stored matches: cheap to find
-  // (FTS5 walks the doclist newest first) and what a clinic looking for "that referral" wants.
-  const windowStart = db
-    .prepare<[string, number], bigint>('SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?')
-    .pluck()
-    .safeIntegers(true);
-  // bm25() rather than the `rank` column, and the bound as an integer: both keep FTS5 on the
-  // rowid-range plan (measured: `ORDER BY rank` with a bound parameter ignores the range).
-  const searchStmt = db.prepare<
-    [string, bigint, number],
-    { id: number; conversation_id: number; sender_jid: string; sent_at: number; snippet: string; score: number }
-  >(
-    `SELECT m.id, m.conversation_id, m.sender_jid, m.sent_at,
-       snippet(messages_fts, 0, '${SNIPPET_OPEN}', '${SNIPPET_CLOSE}', '…', 12) AS snippet, bm25(messages_fts) AS score
-     FROM messages_fts f JOIN messages m ON m.id = f.rowid
-     WHERE messages_fts MATCH ? AND f.rowid >= ? AND m.recalled_at IS NULL
-     ORDER BY score LIMIT ?`,
-  );
-  const markReadStmt = db.prepare(
-    `UPDATE messages SET state = 'read'
-     WHERE conversation_id = ? AND direction = 'in' AND state <> 'read' AND (sent_at, id) <= (?, ?)`,
+  const markReadStmt = db.prepare<[number, number, number, number]>(
+    `UPDATE messages SET state = 'read' WHERE id IN (
+       SELECT id FROM messages WHERE conversation_id = ? AND (sent_at, id) <= (?, ?) AND direction = 'in' AND state <> 'read'
+       ORDER BY sent_at DESC, id DESC LIMIT ?)`,
   );
 
   const refreshUnread = (conv: number) => {
@@ -128,8 +119,8 @@ export function messageOps(db: Db, now: () => number): MessageOps {
       if (m.serverId && existing.server_id === null && leanByServer.get(existing.conversation_id, m.serverId) === undefined) {
         fillServerId.run(m.serverId, existing.id);
       }
-      if (advance.run(state, existing.id, STATE_RANK[state]).changes > 0 && existing.direction === 'in') {
-        refreshUnread(existing.conversation_id);
+      if (advance.run(state, existing.id, STATE_RANK[state]).changes > 0 && existing.direction === 'in' && state === 'read') {
+        lessUnread.get(1, existing.conversation_id);
       }
       return { id: existing.id, inserted: false };
     }
@@ -174,6 +165,7 @@ export function messageOps(db: Db, now: () => number): MessageOps {
   };
 
   return {
+    ...searchOps(db),
     insertInTx,
     insertMessage: (m) => {
       try {
@@ -217,7 +209,8 @@ export function messageOps(db: Db, now: () => number): MessageOps {
         .transaction(() => {
           const row = mustGetByClient(clientId);
           const changed = advance.run(state, row.id, STATE_RANK[state]).changes > 0;
-          if (changed && row.direction === 'in') refreshUnread(row.conversation_id);
+          // Forward only: a change to 'read' was a change from unread.
+          if (changed && row.direction === 'in' && state === 'read') lessUnread.get(1, row.conversation_id);
           return changed;
         })
         .immediate(),
@@ -253,26 +246,14 @@ export function messageOps(db: Db, now: () => number): MessageOps {
             : null,
       };
     },
-    search(text, limit) {
-      const fts = buildFtsQuery(text);
-      if (fts === null) return [];
-      const from = windowStart.get(fts, SEARCH_WINDOW - 1) ?? 0n;
-      return searchStmt.all(fts, from, clampLimit(limit, 20, 100)).map((r) => ({
-        messageId: r.id,
-        conversationId: r.conversation_id,
-        senderJid: r.sender_jid,
-        sentAt: r.sent_at,
-        snippet: r.snippet,
-        rank: r.score,
-      }));
-    },
     markRead(conv, upTo) {
       return db
         .transaction(() => {
           const target = byId.get(upTo);
           if (target === undefined || target.conversation_id !== conv) throw new CoreError('not_found', NOT_FOUND);
-          const newlyRead = markReadStmt.run(conv, target.sent_at, target.id).changes;
-          return { newlyRead, unreadCount: refreshUnread(conv) };
+          const unread = unreadOf.get(conv) ?? 0;
+          const newlyRead = unread === 0 ? 0 : markReadStmt.run(conv, target.sent_at, target.id, unread).changes;
+          return { newlyRead, unreadCount: lessUnread.get(newlyRead, conv) ?? 0 };
         })
         .immediate();
     },

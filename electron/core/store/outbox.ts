@@ -3,7 +3,7 @@ import type { Db } from './connection.ts';
 import { clampLimit } from './format.ts';
 import type { MessageOps } from './messages.ts';
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './rows.ts';
-import type { Store } from './store.ts';
+import type { Store } from './types.ts';
 
 type OutboxOps = Pick<
   Store,
@@ -19,9 +19,11 @@ interface DueRow extends MessageRow {
 export function outboxOps(db: Db, messages: MessageOps, now: () => number): OutboxOps {
   const add = db.prepare<[string, number]>('INSERT OR IGNORE INTO outbox (client_id, next_attempt_at) VALUES (?, ?)');
   const seqOf = db.prepare<[string], { seq: number }>('SELECT seq FROM outbox WHERE client_id = ?');
+  // CROSS JOIN keeps the (small) outbox as the outer loop: once ANALYZE has counted a big
+  // messages table and an empty outbox, the planner otherwise scans every message.
   const due = db.prepare<[number, number], DueRow>(
     `SELECT o.seq, o.attempts, o.next_attempt_at, ${MESSAGE_COLUMNS}
-     FROM outbox o JOIN messages m ON m.client_id = o.client_id
+     FROM outbox o CROSS JOIN messages m ON m.client_id = o.client_id
      WHERE o.next_attempt_at <= ? ORDER BY o.seq LIMIT ?`,
   );
   const size = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM outbox');

@@ -96,6 +96,13 @@ const MIGRATIONS: readonly string[] = [
     updated_at INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 2: indexes of messages follow the queries screens make (issue 15). The unread index cost a
+  // quarter of the pages every incoming batch writes; read markers walk the timeline instead.
+  // Patient tags get a partial index: only tagged messages pay for it, and search finds them.
+  `
+  DROP INDEX messages_unread;
+  CREATE INDEX messages_patient_tag ON messages (patient_tag COLLATE NOCASE) WHERE patient_tag IS NOT NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,25 +1,10 @@
 import { CoreError } from '../errors.ts';
+import { isDamage } from '../sqlite/encrypted-db.ts';
 
 export const DAMAGED = 'The message store on this computer is damaged and cannot be read.';
 export const WRONG_KEY = 'The password is not correct.';
 export const TOO_NEW = 'This message store was written by a newer version of Sealwire. Update Sealwire to open it.';
 export const NOT_FOUND = 'The message store was not found.';
-
-/** SQLite result codes that mean the bytes on disk are not what was written. */
-const DAMAGE_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_CORRUPT_VTAB', 'SQLITE_CORRUPT_INDEX', 'SQLITE_CORRUPT_SEQUENCE']);
-
-export function sqliteCode(err: unknown): string | null {
-  if (err instanceof Error && typeof (err as { code?: unknown }).code === 'string') {
-    const code = (err as unknown as { code: string }).code;
-    return code.startsWith('SQLITE_') ? code : null;
-  }
-  return null;
-}
-
-export function isDamage(err: unknown): boolean {
-  const code = sqliteCode(err);
-  return code !== null && (DAMAGE_CODES.has(code) || code.startsWith('SQLITE_CORRUPT'));
-}
 
 /** Maps damage to the typed error; everything else passes through (and becomes 'internal' at IPC). */
 export function mapStoreError(err: unknown): unknown {

@@ -87,7 +87,7 @@ export const en = {
     save: 'Set PIN',
     replace: 'Replace PIN',
     saving: 'Saving…',
-    saved: 'PIN saved. It works until {{when}}; after that, sign in with your password.',
+    saved: 'PIN saved. It works until {{when}} or until you sign out or quit Sealwire; after that, sign in with your password.',
   },
   presence: {
     available: 'Available',
@@ -296,6 +296,7 @@ export const en = {
     audit_export: 'Exported the activity record',
     audit_checkpoint: 'Activity record checkpoint sent',
     admin_command: 'Command from your organisation',
+    store_migrate: 'Messages updated to the current storage format',
   },
   messaging: {
     state: {

@@ -85,7 +85,7 @@ export const es: Strings = {
     save: 'Establecer PIN',
     replace: 'Sustituir PIN',
     saving: 'Guardando…',
-    saved: 'PIN guardado. Funciona hasta el {{when}}; después, inicie sesión con su contraseña.',
+    saved: 'PIN guardado. Funciona hasta el {{when}} o hasta que cierre la sesión o salga de Sealwire; después, inicie sesión con su contraseña.',
   },
   presence: {
     available: 'Disponible',
@@ -294,6 +294,7 @@ export const es: Strings = {
     audit_export: 'Exportó el registro de actividad',
     audit_checkpoint: 'Punto de control del registro enviado',
     admin_command: 'Orden de su organización',
+    store_migrate: 'Mensajes actualizados al formato de almacenamiento actual',
   },
   messaging: {
     state: {

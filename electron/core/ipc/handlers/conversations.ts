@@ -1,19 +1,14 @@
-import { InboxEntry, Message, SearchHit, type AttachmentSummary } from '../../../shared/contract/conversations.ts';
-import type { Logger } from '../log/logger.ts';
-import type { Handlers } from '../ipc/dispatcher.ts';
-import type { Store } from './store.ts';
-
-type ConversationHandlers = Pick<
-  Handlers,
-  'conversations.inbox' | 'messages.page' | 'messages.search' | 'conversations.markRead'
->;
+import { InboxEntry, Message, SearchHit, type AttachmentSummary, type conversationsMethods } from '../../../../shared/contract/conversations.ts';
+import type { Logger } from '../../log/logger.ts';
+import type { Store } from '../../store/store.ts';
+import type { HandlersFor } from '../dispatcher.ts';
 
 /**
  * The conversation and message methods over the open profile's store. `requireStore` throws
  * CoreError('locked') when no profile is open; the audit trail records each call from the
  * method's `audit` name in the dispatcher hooks, with ids only (never bodies or search terms).
  */
-export function conversationHandlers(deps: { requireStore: () => Store; log?: Logger }): ConversationHandlers {
+export function conversationsHandlers(deps: { requireStore: () => Store; log?: Logger }): HandlersFor<typeof conversationsMethods> {
   // One row the contract refuses (written by an older version, or damaged) must not fail the
   // whole page: it is left out and logged (ids only).
   const valid = <T>(schema: { safeParse(v: unknown): { success: boolean } }, kind: string) => (row: T & { id?: number; messageId?: number }) => {
