@@ -43,7 +43,7 @@ const summaries = (store: Store, messageId: number): AttachmentSummary[] =>
 
 /** An attachment's message body is its upload address; the inbox shows the file name instead. */
 function withAttachmentPreview(store: Store, entry: InboxEntry): InboxEntry {
-  if (entry.preview === null || !/^https:\/\//.test(entry.preview)) return entry;
+  if (entry.preview === null || !/^(https|aesgcm):\/\//.test(entry.preview)) return entry;
   const last = store.messagesPage(entry.id, { limit: 1 }).messages.at(-1);
   const file = last !== undefined && last.attachmentCount > 0 ? store.attachments.list(last.id)[0] : undefined;
   return file === undefined ? entry : { ...entry, preview: file.fileName, previewIsAttachment: true };
