@@ -130,6 +130,7 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     onConnection: (l) => connection.add(l),
     dispose() {
       for (const off of offs) off();
+      outbox.dispose();
       archive.cursors.flush();
       ctx.iq.rejectAll();
     },

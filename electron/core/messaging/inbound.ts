@@ -171,14 +171,24 @@ export class Inbound {
     deps.direct.ingest(parseChat(inner, ctx.ownBare), 'carbon', null, null, inner);
   }
 
-  /** The server bounced one of ours (no such colleague, blocked): failed, not silently queued. */
+  /**
+   * The server bounced one of ours. RFC 6120 §8.3.2: only `cancel` and `auth` are final (no such
+   * colleague, not allowed): the message fails, whether or not the server's acknowledgement came
+   * first. `wait`, `modify`, `continue` and unknown types are temporary (ejabberd's offline limit
+   * answers `wait` although its archive kept the message): never a failure.
+   */
   private bounce(message: XmlElement, fromBare: string): void {
     const { deps, ctx } = this;
     const mine = message.attrs.id === undefined ? null : deps.outbox.ownMessage(message.attrs.id, fromBare);
-    if (mine !== null && mine.state === 'queued') {
-      deps.outbox.giveUp(mine);
-      ctx.log.warn('messaging.message_bounced', {});
+    if (mine === null) return;
+    const type = child(message, 'error', NS_CLIENT)?.attrs.type;
+    if (type === 'cancel' || type === 'auth') {
+      if (mine.state === 'queued' || mine.state === 'sent') deps.outbox.giveUp(mine);
+      ctx.log.warn('messaging.message_bounced', { type });
+      return;
     }
+    ctx.log.info('messaging.message_bounced_temporary', { type: type ?? 'unknown' });
+    if (mine.state === 'queued' || mine.state === 'sent') deps.outbox.retryLater(mine);
   }
 }
 
