@@ -1,7 +1,14 @@
 import type { EngineContext } from './context.ts';
 import { ArchiveCursors, pageArchive, type ArchivePages } from './archive.ts';
 import type { Markers } from './markers.ts';
-import type { MamResult } from './stanzas.ts';
+import type { ArchiveStatus } from './engine-types.ts';
+import { IqError } from './iq-tracker.ts';
+import { NS_MAM, type MamResult } from './stanzas.ts';
+import { buildDiscoInfo, NS_DISCO_INFO } from './upload.ts';
+import { child, children, type XmlElement } from './xml.ts';
+
+/** Answers to an archive query that mean the server has no usable archive for us. */
+const REFUSED: ReadonlySet<string> = new Set(['feature-not-implemented', 'service-unavailable', 'not-allowed', 'forbidden']);
 
 /** Sync-state key for our own account's archive. */
 export const MAM_SELF = 'mam:self';
@@ -26,6 +33,8 @@ export class ArchiveSync {
   private syncedPromise: Promise<void> = Promise.resolve();
   /** Our archive has been read up to now: live messages may move its cursor. */
   private caughtUpSelf = false;
+  /** Whether the server keeps a usable archive for us (history sync works). */
+  status: ArchiveStatus = 'unknown';
 
   constructor(ctx: EngineContext, markers: Markers, pageSize: number, storeResult: (mam: MamResult) => void) {
     this.ctx = ctx;
@@ -69,15 +78,44 @@ export class ArchiveSync {
   }
 
   private async syncSelf(run: number): Promise<void> {
+    if (!(await this.offered())) return;
     const receipts = this.markers.holdArchiveReceipts();
     let finished = false;
     try {
       await this.page(MAM_SELF, undefined, () => run === this.run);
       finished = run === this.run;
+    } catch (err) {
+      if (err instanceof IqError && REFUSED.has(err.condition)) this.missing('query_refused');
+      throw err;
     } finally {
       this.markers.releaseArchiveReceipts(receipts, finished);
     }
-    if (finished) this.caughtUpSelf = true;
+    if (finished) {
+      this.caughtUpSelf = true;
+      this.status = 'ok';
+    }
+  }
+
+  /**
+   * Whether our account's archive is advertised (XEP-0313 on our bare JID's disco#info). A server
+   * with archiving off (ejabberd's default) would otherwise sync nothing, silently.
+   */
+  private async offered(): Promise<boolean> {
+    let info: XmlElement;
+    try {
+      info = await this.ctx.request(buildDiscoInfo(this.ctx.ownBare, this.ctx.newId()));
+    } catch {
+      return true; // no answer about features: try the archive itself and judge by that
+    }
+    const features = children(child(info, 'query', NS_DISCO_INFO) ?? info, 'feature').map((f) => f.attrs.var);
+    if (features.includes(NS_MAM)) return true;
+    this.missing('not_advertised');
+    return false;
+  }
+
+  private missing(reason: string): void {
+    if (this.status !== 'missing') this.ctx.log.warn('messaging.archive_unavailable', { reason });
+    this.status = 'missing';
   }
 
   private page(key: string, to: string | undefined, current: () => boolean): Promise<void> {

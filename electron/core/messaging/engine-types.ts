@@ -58,6 +58,8 @@ export interface SendInput {
   readonly patientTag?: string | null;
 }
 
+export type ArchiveStatus = 'unknown' | 'ok' | 'missing';
+
 /** How an inbound message reached us: live on the stream, as a carbon, or from an archive page. */
 export type Source = 'live' | 'carbon' | 'archive';
 
@@ -96,6 +98,8 @@ export interface MessagingEngine {
   markRead(conversationId: number, upToMessageId: number): { newlyRead: number; unreadCount: number };
   /** Stanzas refused at the inbound boundary since the engine started. */
   readonly rejectedCount: number;
+  /** Whether the server keeps a usable message archive for us (see ArchiveSync). */
+  readonly archiveStatus: ArchiveStatus;
   /** Resolves when the archive sync started by the latest (re)connect has finished. */
   whenSynced(): Promise<void>;
   onIncoming(listener: (message: StoredMessage) => void): () => void;

@@ -114,6 +114,9 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     get rejectedCount() {
       return ctx.rejectedCount;
     },
+    get archiveStatus() {
+      return archive.status;
+    },
     send(input) {
       const to = bareJid(input.to);
       return outbox.enqueue(input, ctx.conversationFor(rooms.has(to) ? 'room' : 'direct', to));
