@@ -1,41 +1,19 @@
-import fsp from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RejectedStanza } from '../../electron/core/messaging/engine.ts';
 import { NS_CARBONS, NS_DELAY, NS_FORWARD, NS_MAM, NS_MARKERS, NS_META, NS_RECEIPTS } from '../../electron/core/messaging/stanzas.ts';
 import { el, NS_CLIENT, type XmlElement } from '../../electron/core/messaging/xml.ts';
 import type { Store, StoredMessage } from '../../electron/core/store/store.ts';
-import { startProsody, type ProsodyHandle } from '../../electron/dev/prosody/index.ts';
-import { openAccount, tempDir, until, type Account } from '../integration/messaging-support.ts';
+import { prosodyForFile, until } from '../integration/messaging-support.ts';
 
 /**
  * Issue 8 item 1: only the true sender authors a message. A room member (mallory) wraps
  * messages "from" a colleague (bob) in every envelope a client might unwrap, and forges receipts
  * and markers for someone else's messages. Real Prosody, real encrypted stores.
  */
-let prosody: ProsodyHandle;
-let dir: string;
-const open: Account[] = [];
+const file = prosodyForFile(['alice', 'bob', 'mallory'], { httpUpload: false });
 const CANARY = 'forgedcanary';
 
-beforeAll(async () => {
-  prosody = await startProsody({
-    users: ['alice', 'bob', 'mallory'].map((u) => ({ username: u, password: `pw-${u}` })),
-    httpUpload: false,
-  });
-  dir = await tempDir();
-});
-
-afterAll(async () => {
-  for (const a of open) await a.close().catch(() => {});
-  await prosody?.stop();
-  if (dir) await fsp.rm(dir, { recursive: true, force: true });
-});
-
-async function account(username: string, rejected?: RejectedStanza[]) {
-  const a = await openAccount(prosody, { dir, username, engine: rejected ? { onRejected: (e) => rejected.push(e) } : {} });
-  open.push(a);
-  return a;
-}
+const account = (username: string, rejected?: RejectedStanza[]) => file.account(username, rejected ? { engine: { onRejected: (e) => rejected.push(e) } } : {});
 
 /** Every message in a store, all conversations. */
 function everything(store: Store): StoredMessage[] {
@@ -44,8 +22,8 @@ function everything(store: Store): StoredMessage[] {
 
 describe('forged senders (a room member impersonating a colleague)', () => {
   it('no envelope, carbon, archive result, receipt or marker lets a room member speak for someone else', async () => {
-    const room = `ward@${prosody.mucDomain}`;
-    const d = prosody.domain;
+    const room = `ward@${file.prosody.mucDomain}`;
+    const d = file.prosody.domain;
     const rejected: RejectedStanza[] = [];
     const alice = await account('alice', rejected);
     const mallory = await account('mallory');
@@ -59,8 +37,7 @@ describe('forged senders (a room member impersonating a colleague)', () => {
 
     // Alice's messages that mallory will try to move: one to bob (bob goes offline first so no real
     // receipt arrives) and one to the room.
-    await bob.close();
-    open.splice(open.indexOf(bob), 1);
+    await file.close(bob);
     const toBob = alice.engine.send({ to: `bob@${d}`, body: 'lab results are back' });
     const toRoom = alice.engine.send({ to: room, body: 'room hello' });
     await until(() => alice.store.getMessageByClientId(toBob.clientId)?.state === 'sent', 10_000, 'sent to bob');

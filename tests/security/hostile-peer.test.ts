@@ -1,52 +1,32 @@
-import fsp from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { conversationsMethods, messagingEvents, messagingMethods, type EventName } from '../../shared/contract/index.ts';
 import { bindMessagingEvents } from '../../electron/core/account/messaging-events.ts';
 import { conversationsHandlers } from '../../electron/core/ipc/handlers/conversations.ts';
 import { messagingHandlers } from '../../electron/core/ipc/handlers/messaging.ts';
 import { NS_DELAY, NS_META, NS_SID } from '../../electron/core/messaging/stanzas.ts';
 import { el, NS_CLIENT, type XmlElement } from '../../electron/core/messaging/xml.ts';
-import { startProsody, type ProsodyHandle } from '../../electron/dev/prosody/index.ts';
-import { openAccount, tempDir, until, type Account } from '../integration/messaging-support.ts';
+import { prosodyForFile, until } from '../integration/messaging-support.ts';
 
 /**
  * Issue 8 item 4: a hostile peer sends every field at its extremes. The victim's inbox, thread,
  * search and notification events keep working through the real core, and every answer passes
  * the contract's response validation.
  */
-let prosody: ProsodyHandle;
-let dir: string;
-const open: Account[] = [];
+const file = prosodyForFile(['nurse', 'mallory'], { httpUpload: false });
+const account = (username: string) => file.account(username);
 const YEAR = 365.25 * 24 * 3_600_000;
 const RLO = '\u202E';
 const LRI = '\u2066';
 
-beforeAll(async () => {
-  prosody = await startProsody({ users: ['nurse', 'mallory'].map((u) => ({ username: u, password: `pw-${u}` })), httpUpload: false });
-  dir = await tempDir();
-});
-
-afterAll(async () => {
-  for (const a of open) await a.close().catch(() => {});
-  await prosody?.stop();
-  if (dir) await fsp.rm(dir, { recursive: true, force: true });
-});
-
-async function account(username: string) {
-  const a = await openAccount(prosody, { dir, username });
-  open.push(a);
-  return a;
-}
-
 describe('a hostile peer at every extreme', () => {
   it('times, lengths, control characters, bidi overrides, surrogates and huge bodies: inbox, thread, search and events still work', async () => {
-    const d = prosody.domain;
+    const d = file.prosody.domain;
     const nurse = await account('nurse');
     const mallory = await account('mallory');
     const to = `nurse@${d}`;
     const events: Array<{ name: EventName; payload: unknown }> = [];
     const unbind = bindMessagingEvents(nurse.engine, (name, payload) => events.push({ name, payload }));
-    open.push({ close: async () => unbind() } as unknown as Account);
+    file.onClose(unbind);
 
     const hostile = (n: number, body: string, meta: Record<string, string | number>, extra: XmlElement[] = [], id = `h${n}`) =>
       el('message', NS_CLIENT, { to, type: 'chat', id }, el('body', NS_CLIENT, {}, body), el('meta', NS_META, meta), ...extra);

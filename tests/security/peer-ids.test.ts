@@ -1,38 +1,18 @@
-import fsp from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildChat } from '../../electron/core/messaging/stanzas.ts';
-import { startProsody, type ProsodyHandle } from '../../electron/dev/prosody/index.ts';
-import { openAccount, tempDir, until, type Account } from '../integration/messaging-support.ts';
+import { prosodyForFile, until } from '../integration/messaging-support.ts';
 
 /**
  * Issue 8 item 6 (first bullet): message ids from peers are scoped to their conversation and
  * sender. Mallory reuses ids she has seen (ids travel in clear through rooms and receipts).
  */
-let prosody: ProsodyHandle;
-let dir: string;
-const open: Account[] = [];
-
-beforeAll(async () => {
-  prosody = await startProsody({ users: ['alice', 'bob', 'mallory'].map((u) => ({ username: u, password: `pw-${u}` })), httpUpload: false });
-  dir = await tempDir();
-});
-
-afterAll(async () => {
-  for (const a of open) await a.close().catch(() => {});
-  await prosody?.stop();
-  if (dir) await fsp.rm(dir, { recursive: true, force: true });
-});
-
-async function account(username: string) {
-  const a = await openAccount(prosody, { dir, username });
-  open.push(a);
-  return a;
-}
+const file = prosodyForFile(['alice', 'bob', 'mallory'], { httpUpload: false });
+const account = (username: string) => file.account(username);
 
 describe('peer message ids are scoped to their conversation and sender', () => {
   it('a reused id neither folds into another conversation nor acknowledges one of our queued messages', async () => {
-    const d = prosody.domain;
-    const room = `ward@${prosody.mucDomain}`;
+    const d = file.prosody.domain;
+    const room = `ward@${file.prosody.mucDomain}`;
     const [alice, bob, mallory] = [await account('alice'), await account('bob'), await account('mallory')];
     await alice.engine.joinRoom(room, 'Alice');
     await mallory.engine.joinRoom(room, 'Mal');
