@@ -110,7 +110,7 @@ describe('1:1 messaging against a real Prosody', () => {
       data,
       onProgress: (done) => progress.push(done),
     });
-    expect(sent.body.startsWith('https://')).toBe(true);
+    expect(sent.body.startsWith('aesgcm://')).toBe(true);
     expect(progress.at(-1)).toBe(data.length);
     expect(progress.length).toBeGreaterThan(1);
     expect(a.store.attachments.list(sent.id).map((f) => f.fileName)).toEqual(['scan.png']);
