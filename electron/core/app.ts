@@ -23,6 +23,7 @@ import { createAuditTrail } from './session/audit-trail.ts';
 import { createCallHooks } from './session/call-hooks.ts';
 import { systemClock, systemTimers, type Clock, type Timers } from './session/clock.ts';
 import { createSessionController, type OsIdleSource, type SessionController } from './session/controller.ts';
+import { SignInClaim } from './session/sign-in-claim.ts';
 import { createSignInLimits } from './session/sign-in-limits.ts';
 import { sessionTimingFrom } from './session/timing.ts';
 import { bindUnlockLifecycle } from './session/unlock-lifecycle.ts';
@@ -59,7 +60,7 @@ export interface Core {
   readonly profiles: ProfileVault['profiles'];
   /** Main feeds OS lock, suspend, user switch and window focus into it. */
   readonly session: SessionController;
-  /** Resolves once the audit trail is open (or known to be unavailable). */
+  /** Resolves once the audit trail is open (or known to be unavailable) and the sign-in counters are loaded. */
   readonly ready: Promise<void>;
   close(): Promise<void>;
 }
@@ -90,6 +91,7 @@ export function createCore(options: CoreOptions): Core {
     if (t.to === 'signed-out') vault.dropQuickUnlock(t.staffId);
   });
   const limits = createSignInLimits({ dataDir: options.dataDir, keychain, clock, log, record });
+  const claim = new SignInClaim(session);
   scheduleRetention({ lifecycle, profiles, policy, log, timers });
 
   // Messaging: started on unlock, stopped before the store closes; the audit head goes out over it.
@@ -101,8 +103,8 @@ export function createCore(options: CoreOptions): Core {
   const handlers: Handlers = {
     ...systemHandlers(status),
     ...policyHandlers({ policy }),
-    ...profilesHandlers({ vault, holder: profiles, session, limits, record, closing: lifecycle.closing }),
-    ...accountHandlers({ server: options.server, vault, holder: profiles, session, policy, messaging, limits, record }),
+    ...profilesHandlers({ vault, holder: profiles, session, limits, claim, record, closing: lifecycle.closing }),
+    ...accountHandlers({ server: options.server, vault, holder: profiles, session, policy, messaging, limits, claim, record }),
     ...conversationsHandlers({ requireStore: () => profiles.require().store, log }),
     ...messagingHandlers({
       current: () => {

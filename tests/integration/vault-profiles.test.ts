@@ -12,6 +12,7 @@ import { createKeytarKeychain, type Keychain } from '../../electron/core/keychai
 import { silentLogger } from '../../electron/core/log/logger.ts';
 import { openStore, type Store } from '../../electron/core/store/store.ts';
 import { createSessionController } from '../../electron/core/session/controller.ts';
+import { SignInClaim } from '../../electron/core/session/sign-in-claim.ts';
 import { createSignInLimits } from '../../electron/core/session/sign-in-limits.ts';
 import { bindUnlockLifecycle } from '../../electron/core/session/unlock-lifecycle.ts';
 import { readSystemStatus } from '../../electron/core/system/status.ts';
@@ -459,7 +460,7 @@ describe('vault profiles (real keychain, real files)', () => {
     const record = () => undefined;
     const lifecycle = bindUnlockLifecycle({ session, closeStore: (id) => holder.close(id), record, events: new CoreEvents(silentLogger), log: silentLogger });
     const limits = createSignInLimits({ dataDir, keychain, clock: { now: () => Date.now() }, log: silentLogger, record });
-    const handlers = profilesHandlers({ vault, holder, session, limits, record, closing: lifecycle.closing });
+    const handlers = profilesHandlers({ vault, holder, session, limits, claim: new SignInClaim(session), record, closing: lifecycle.closing });
     const dispatcher = createDispatcher(handlers as unknown as Handlers, silentLogger);
     const ctx = { transport: 'bridge' as const };
     const responses: unknown[] = [];
