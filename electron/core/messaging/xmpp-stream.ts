@@ -13,13 +13,17 @@
  * (STARTTLS, bind, SM enable/resume), keep-alive.ts; this file composes them for one socket.
  */
 import { Framing } from './framing.ts';
+import type { RefusedReason } from './stream-parser.ts';
 import { KeepAlive } from './keep-alive.ts';
 import { negotiate } from './negotiation.ts';
+import type { ScramKeys } from './scram.ts';
 import type { Credentials, ServerConfig } from './server-config.ts';
 import { isStanza, NS_SM, type SmState } from './stream-management.ts';
 import { Transport } from './transport.ts';
 import { el, toXml, type XmlElement } from './xml.ts';
 import { XmppFailure } from './xmpp-failure.ts';
+
+const NS_STREAMS = 'urn:ietf:params:xml:ns:xmpp-streams';
 
 export interface StreamCallbacks {
   /** A stanza from the server (already counted for SM). */
@@ -28,6 +32,8 @@ export interface StreamCallbacks {
   acked(stanzas: readonly XmlElement[]): void;
   /** The stream ended (once); `failure` says why unless we closed it ourselves. */
   closed(failure: XmppFailure | null): void;
+  /** A stanza over a structural limit (depth, attribute count) was dropped unread. */
+  refused?(reason: RefusedReason): void;
   /**
    * Runs the handling of one socket read once online (the engine: one store transaction for all
    * the stanzas it carries). Throwing means nothing of that read was stored.
@@ -41,12 +47,17 @@ export interface OpenResult {
   readonly mechanism: string;
   readonly resumed: boolean;
   readonly sm: boolean;
+  /** After a password sign-in with SCRAM: what later sign-ins use instead of the password. */
+  readonly keys?: ScramKeys;
 }
 
 /**
  * One socket's lifetime: negotiates TLS, SASL, bind or SM resume, then carries stanzas.
  * It never throws from socket callbacks; every failure ends in `closed(failure)` exactly once.
  */
+/** Reads closer together than this share one batch (one store commit). */
+const READ_GROUP_MS = 5;
+
 export class XmppStream {
   private readonly transport: Transport;
   private readonly framing: Framing;
@@ -59,6 +70,10 @@ export class XmppStream {
   private readonly creds: Credentials;
   private readonly sm: SmState;
   private readonly on: StreamCallbacks;
+  /** Socket reads waiting to join the next batch (see read). */
+  private pendingReads: string[] = [];
+  private pendingTimer: NodeJS.Timeout | undefined;
+  private lastBatchAt = -Infinity;
   jid = '';
 
   constructor(server: ServerConfig, creds: Credentials, sm: SmState, on: StreamCallbacks) {
@@ -74,6 +89,16 @@ export class XmppStream {
       write: (data) => this.transport.write(data),
       fail: (f) => this.fail(f),
       endedWith: () => (this.ended ? (this.failure ?? new XmppFailure('closed', 'local')) : undefined),
+      violation: (condition, failure) => {
+        // Say why, then end politely (the goodbye is flushed before the socket closes).
+        this.transport.end(`<stream:error><${condition} xmlns='${NS_STREAMS}'/></stream:error></stream:stream>`);
+        this.fail(failure);
+      },
+      refused: (top, reason) => {
+        // Counted like any stanza we handled, so the server forgets it instead of resending it.
+        if (this.smActive && isStanza({ ...top, attrs: {}, children: [] })) this.sm.received();
+        this.on.refused?.(reason);
+      },
     });
     this.keepAlive = new KeepAlive(server.timeoutMs ?? 15_000, {
       requestAck: () => this.write(el('r', NS_SM)),
@@ -99,7 +124,7 @@ export class XmppStream {
           write: (e) => this.write(e),
           next: () => this.framing.next(),
           restart: () => this.framing.restart(this.server.domain),
-          secure: () => this.transport.secure,
+          tlsSocket: () => this.transport.tlsSocket,
           startTls: () => this.transport.startTls(),
           ack: (h) => this.handleAck(h),
         },
@@ -115,7 +140,8 @@ export class XmppStream {
       // Anything that arrived during negotiation after the session began is delivered now.
       const held = [...result.held, ...this.framing.goOnline((e) => this.handleOnline(e))];
       for (const e of held) this.handleOnline(e);
-      return { jid: result.jid, mechanism: result.mechanism, resumed: result.resumed, sm: result.sm };
+      const opened = { jid: result.jid, mechanism: result.mechanism, resumed: result.resumed, sm: result.sm };
+      return result.keys === undefined ? opened : { ...opened, keys: result.keys };
     } catch (err) {
       const failure = err instanceof XmppFailure ? err : new XmppFailure('protocol', 'unexpected');
       this.fail(failure);
@@ -168,6 +194,9 @@ export class XmppStream {
     if (this.ended) return;
     this.ended = true;
     this.online = false;
+    clearTimeout(this.pendingTimer);
+    this.pendingTimer = undefined;
+    this.pendingReads = [];
     this.keepAlive.stop();
     this.transport.destroy();
     this.framing.abort(failure ?? new XmppFailure('closed', 'local'));
@@ -194,11 +223,32 @@ export class XmppStream {
     // (it was never acknowledged, so the server delivers it again to the next session).
     if (this.ended) return;
     this.keepAlive.heard();
-    const read = this.on.read;
-    if (!this.isOnline || read === undefined) {
+    if (!this.isOnline || this.on.read === undefined) {
       this.framing.feed(text);
       return;
     }
+    // Group by time as well as by read: a server that sends one stanza per network read (ejabberd)
+    // would otherwise cost one commit per message. A read arriving within READ_GROUP_MS of the end of the last
+    // batch waits for the rest of that window and joins the next batch; an idle stream's first read
+    // goes at once, so a single message is never delayed.
+    this.pendingReads.push(text);
+    if (this.pendingTimer !== undefined) return;
+    const wait = this.lastBatchAt + READ_GROUP_MS - performance.now();
+    if (wait <= 0) {
+      this.readBatch();
+      return;
+    }
+    this.pendingTimer = setTimeout(() => {
+      this.pendingTimer = undefined;
+      this.readBatch();
+    }, Math.ceil(wait));
+  }
+
+  private readBatch(): void {
+    const text = this.pendingReads.join('');
+    this.pendingReads = [];
+    const read = this.on.read;
+    if (this.ended || read === undefined) return;
     const mark = this.sm.mark();
     this.transport.cork();
     try {
@@ -209,6 +259,8 @@ export class XmppStream {
       return;
     }
     this.transport.uncork();
+    // The window opens when the commit is done: what arrived during it is already waiting.
+    this.lastBatchAt = performance.now();
   }
 
   private handleOnline(element: XmlElement): void {
