@@ -38,6 +38,8 @@ export const AuditEventType = z.enum([
   'audit.integrity',
   /** An administrator acknowledged an integrity problem; PHI access opens again. */
   'audit.acknowledge',
+  /** A stanza refused at the messaging inbound boundary (forged sender, foreign receipt): reason and hashed id only. */
+  'messaging.rejected',
 ]);
 export type AuditEventType = z.infer<typeof AuditEventType>;
 
