@@ -98,4 +98,26 @@ describe('a hostile peer at every extreme', () => {
     const order = page.messages.map((m) => m.body);
     expect(order.indexOf('hostile future')).toBeLessThan(order.indexOf('plain after the storm'));
   });
+
+  it('one row the contract refuses (stored before these limits) is left out and logged; the rest of the page still answers', async () => {
+    const nurse = await account('nurse');
+    const chat = nurse.store.ensureConversation({ kind: 'direct', jid: `old-peer@${file.prosody.domain}` });
+    const put = (clientId: string, sentAt: number) =>
+      nurse.store.insertMessage({ clientId, conversationId: chat.id, senderJid: chat.jid, body: `legacy ${clientId}`, sentAt, direction: 'in' });
+    put('before', Date.now() - 2_000);
+    put('poison', 1e300); // what an older version stored from a peer's clock
+    put('after', Date.now() - 1_000);
+    const skipped: unknown[] = [];
+    const handlers = conversationsHandlers({
+      requireStore: () => nurse.store,
+      log: { debug() {}, info() {}, error() {}, warn: (code, fields) => void skipped.push([code, fields]) },
+    });
+    const ctx = { transport: 'bridge' as const };
+    const page = conversationsMethods['messages.page'].response.parse(await handlers['messages.page']({ conversationId: chat.id }, ctx));
+    expect(page.messages.map((m) => m.body)).toEqual(['legacy before', 'legacy after']);
+    const inbox = conversationsMethods['conversations.inbox'].response.parse(await handlers['conversations.inbox']({}, ctx));
+    expect(inbox.entries.find((e) => e.id === chat.id)).toMatchObject({ lastActivity: null });
+    expect(skipped).toEqual([['store.row_skipped', { kind: 'message', id: expect.any(Number) }]]);
+  });
 });
+

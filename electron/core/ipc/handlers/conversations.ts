@@ -20,7 +20,10 @@ export function conversationsHandlers(deps: { requireStore: () => Store; log?: L
     'conversations.inbox': (req) => {
       const store = deps.requireStore();
       const inbox = store.inbox(req);
-      return { ...inbox, entries: inbox.entries.map((entry) => withAttachmentPreview(store, entry)).filter(valid(InboxEntry, 'inbox')) };
+      // A conversation whose newest message carries a time no Date can hold (stored before times
+      // were bounded) stays listed, without that time.
+      const entries = inbox.entries.map((entry) => withAttachmentPreview(store, entry)).map((e) => (datable(e.lastActivity) ? e : { ...e, lastActivity: null }));
+      return { ...inbox, entries: entries.filter(valid(InboxEntry, 'inbox')) };
     },
     'messages.page': ({ conversationId, ...page }) => {
       const store = deps.requireStore();
@@ -34,6 +37,8 @@ export function conversationsHandlers(deps: { requireStore: () => Store; log?: L
     }),
   };
 }
+
+const datable = (time: number | null): boolean => time === null || (Number.isInteger(time) && Math.abs(time) <= 8.64e15);
 
 const summaries = (store: Store, messageId: number): AttachmentSummary[] =>
   store.attachments
