@@ -13,6 +13,7 @@ import { scheduleRetention } from './store/retention.ts';
 import type { OsIdleSource, SessionController } from './session/controller.ts';
 import { createSessionDomain } from './session/wire.ts';
 import { readSystemStatus } from './system/status.ts';
+import { reportFormatMigration } from './sqlite/migration-report.ts';
 import { createVaultDomain, type VaultDomain } from './vault/wire.ts';
 
 export interface CoreOptions {
@@ -62,7 +63,12 @@ export function createCore(options: CoreOptions): Core {
     options.log,
     () => machinePolicyLayer(options),
   );
-  const vault = createVaultDomain({ dataDir: options.dataDir, keychain, log: options.log, policy: () => policy.values });
+  const storeMigrated = reportFormatMigration('store', {
+    updating: (updating) => events.emit('profiles.updating', { updating }),
+    record: (entry) => session.record(entry),
+    log: options.log,
+  });
+  const vault = createVaultDomain({ dataDir: options.dataDir, keychain, log: options.log, policy: () => policy.values, onStoreFormatMigration: storeMigrated });
   const session = createSessionDomain({ dataDir: options.dataDir, keychain, log: options.log, events, policy, vault, osIdle: options.osIdle, clock: options.clock, timers: options.timers });
   scheduleRetention({ session, vault, policy, log: options.log, timers: options.timers ?? systemTimers });
   const account = createAccountDomain({ server: options.server, log: options.log, events, policy, vault, session });

@@ -19,6 +19,7 @@ import { systemClock, systemTimers, type Clock, type Timers } from './clock.ts';
 import { createSessionController, type OsIdleSource, type SessionController } from './controller.ts';
 import { createSessionGate } from './gate.ts';
 import { sessionHandlers } from './handlers.ts';
+import { reportFormatMigration } from '../sqlite/migration-report.ts';
 import { SignInLimiter } from './limiter.ts';
 import { sessionTimingFrom } from './policy.ts';
 import { guardSignIn } from './sign-in-guard.ts';
@@ -218,7 +219,17 @@ export function createSessionDomain(deps: SessionDomainDeps): SessionDomain {
         const deviceKey = await loadOrCreateDeviceKey(deps.keychain);
         const keys = deriveAuditKeys(deviceKey);
         refKey = keys.refKey;
-        audit = openAuditLog({ file: path.join(deps.dataDir, 'audit', 'audit.db'), dbKey: keys.dbKey, macKey: keys.macKey, deviceId: deviceFingerprint(deviceKey), log });
+        // The trail records its own conversion to the current page format once it is open.
+        const converted: AuditEntry[] = [];
+        audit = openAuditLog({
+          file: path.join(deps.dataDir, 'audit', 'audit.db'),
+          dbKey: keys.dbKey,
+          macKey: keys.macKey,
+          deviceId: deviceFingerprint(deviceKey),
+          log,
+          onFormatMigration: reportFormatMigration('audit', { record: (entry) => converted.push(entry), log }),
+        });
+        if (converted.length > 0) audit.appendMany(converted);
         deviceKey.fill(0);
         const years = policy.values.auditRetentionYears;
         const purged = audit.purge({ retentionMs: Math.round(years * 365.25 * 24 * 60 * 60 * 1000) });

@@ -90,14 +90,8 @@ export function applyVaultPragmas(db: Db): void {
   db.pragma('busy_timeout = 5000');
 }
 
-/**
- * Conversion speed measured on the benchmark's million-message store (245 MB in 6.7 s on two
- * shared cores): enough to tell a person-visible wait from an instant one before it starts.
- */
-const MIGRATION_MS_PER_MB = 28;
-
 export type FormatMigrationEvent =
-  | { readonly phase: 'start'; readonly from: PageFormat; readonly to: PageFormat; readonly bytes: number; readonly estimatedMs: number }
+  | { readonly phase: 'start'; readonly from: PageFormat; readonly to: PageFormat; readonly bytes: number }
   | { readonly phase: 'done'; readonly from: PageFormat; readonly to: PageFormat; readonly bytes: number; readonly ms: number };
 
 export interface EncryptedDbMessages {
@@ -151,7 +145,7 @@ function tryOpen(file: string, key: Buffer | null, format: PageFormat | null, cr
  */
 function convertInPlace(db: Db, key: Buffer, from: PageFormat, options: OpenEncryptedDbOptions): void {
   const bytes = fs.statSync(options.file).size;
-  options.onMigration?.({ phase: 'start', from, to: PAGE_FORMAT, bytes, estimatedMs: Math.round((bytes / 1048576) * MIGRATION_MS_PER_MB) });
+  options.onMigration?.({ phase: 'start', from, to: PAGE_FORMAT, bytes });
   const t0 = performance.now();
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');

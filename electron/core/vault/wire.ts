@@ -1,6 +1,7 @@
 import type { Policy } from '../../../shared/contract/index.ts';
 import type { Keychain } from '../keychain/keychain.ts';
 import type { Logger } from '../log/logger.ts';
+import type { FormatMigrationEvent } from '../sqlite/encrypted-db.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { profileHandlers } from './handlers.ts';
 import { createProfileHolder, type ProfileHolder } from './open-profile.ts';
@@ -19,6 +20,8 @@ export function createVaultDomain(deps: {
   keychain: Keychain;
   log: Logger;
   policy: () => Policy;
+  /** Told when a profile's store converts to the current page format while it opens. */
+  onStoreFormatMigration?: (event: FormatMigrationEvent) => void;
 }): VaultDomain {
   const { log } = deps;
   const vault = createVault({
@@ -34,6 +37,7 @@ export function createVaultDomain(deps: {
       };
     },
   });
-  const profiles = createProfileHolder<Store>({ vault, log, openStore: (o) => openStore({ ...o, log }) });
+  const onFormatMigration = deps.onStoreFormatMigration;
+  const profiles = createProfileHolder<Store>({ vault, log, openStore: (o) => openStore({ ...o, log, ...(onFormatMigration ? { onFormatMigration } : {}) }) });
   return { vault, profiles, handlers: profileHandlers(vault, profiles) };
 }
