@@ -19,6 +19,35 @@ const noNodeLibs = {
   message: 'This layer cannot use Node-only libraries.',
 };
 
+// Inside electron/core dependencies point one way, lowest first (issue 9): a folder may import its
+// own layer and the layers before it, never a later one. Composition (compose/, app.ts) is last.
+const coreLayers = [
+  ['log', 'fs', 'keychain', 'sqlite'],
+  ['ipc/dispatcher', 'attachments', 'policy', 'system'],
+  ['store', 'shell'],
+  ['vault'],
+  ['audit'],
+  ['session'],
+  ['messaging'],
+  ['account'],
+  ['ipc/handlers'],
+  ['compose'],
+];
+const escapeRe = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const laterThan = (index) => coreLayers.slice(index + 1).flat();
+// 'ipc/dispatcher' is one file; every other entry is a folder.
+const importOf = (entry) => (entry === 'ipc/dispatcher' ? 'ipc/dispatcher\\.ts$' : `${escapeRe(entry)}/`);
+const noLaterLayer = (folder, index) => ({
+  regex: `(^|/)(${[...laterThan(index).map(importOf), 'app\\.ts$'].join('|')})`,
+  message: `electron/core/${folder} may not import ${laterThan(index).join(', ')} or app.ts: inside electron/core dependencies point one way (README, layer map).`,
+});
+const coreLayerRules = coreLayers.flatMap((folders, index) =>
+  folders.map((folder) => ({
+    files: [folder === 'ipc/dispatcher' ? 'electron/core/ipc/dispatcher.ts' : `electron/core/${folder}/**`],
+    rules: { 'no-restricted-imports': restrict(noElectron, noRenderer, noLaterLayer(folder, index)) },
+  })),
+);
+
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', '.tmp/**'] },
   js.configs.recommended,
@@ -32,6 +61,7 @@ export default tseslint.config(
   },
   { files: ['shared/**'], rules: { 'no-restricted-imports': restrict(noElectron, noNode, noElectronTree, noRenderer, noNodeLibs) } },
   { files: ['electron/core/**', 'electron/dev/**'], rules: { 'no-restricted-imports': restrict(noElectron, noRenderer) } },
+  ...coreLayerRules,
   { files: ['electron/preload/**'], rules: { 'no-restricted-imports': restrict(noNode, noRenderer, noNodeLibs) } },
   {
     files: ['renderer/**'],

@@ -1,20 +1,32 @@
 import type { SystemStatus } from '../../shared/contract/index.ts';
+import { createAuditHeadPublishing } from './account/audit-head-publishing.ts';
+import { createMessagingLifecycle } from './account/messaging-lifecycle.ts';
+import type { OrganisationServer } from './account/server.ts';
+import { createProfileVault, type ProfileVault } from './compose/profile-vault.ts';
+import { scheduleRetention } from './compose/retention-schedule.ts';
+import { startStatusStream } from './compose/status-stream.ts';
 import { CoreEvents } from './events.ts';
 import { createDispatcher, type Dispatcher, type Handlers } from './ipc/dispatcher.ts';
+import { accountHandlers } from './ipc/handlers/account.ts';
+import { auditHandlers } from './ipc/handlers/audit.ts';
+import { conversationsHandlers } from './ipc/handlers/conversations.ts';
+import { messagingHandlers } from './ipc/handlers/messaging.ts';
+import { policyHandlers } from './ipc/handlers/policy.ts';
+import { profilesHandlers } from './ipc/handlers/profiles.ts';
+import { sessionHandlers } from './ipc/handlers/session.ts';
+import { systemHandlers } from './ipc/handlers/system.ts';
 import { createKeytarKeychain, type Keychain } from './keychain/keychain.ts';
 import type { Logger } from './log/logger.ts';
 import { readPolicyFile } from './policy/machine.ts';
 import { PolicyService } from './policy/service.ts';
-import { conversationHandlers } from './store/handlers.ts';
-import type { OrganisationServer } from './account/server.ts';
-import { createAccountDomain } from './account/wire.ts';
-import { systemTimers, type Clock, type Timers } from './session/clock.ts';
-import { scheduleRetention } from './store/retention.ts';
-import type { OsIdleSource, SessionController } from './session/controller.ts';
-import { createSessionDomain } from './session/wire.ts';
-import { readSystemStatus } from './system/status.ts';
 import { reportFormatMigration } from './sqlite/migration-report.ts';
-import { createVaultDomain, type VaultDomain } from './vault/wire.ts';
+import { createAuditTrail } from './session/audit-trail.ts';
+import { createCallHooks } from './session/call-hooks.ts';
+import { systemClock, systemTimers, type Clock, type Timers } from './session/clock.ts';
+import { createSessionController, type OsIdleSource, type SessionController } from './session/controller.ts';
+import { createSignInLimits } from './session/sign-in-limits.ts';
+import { sessionTimingFrom } from './session/timing.ts';
+import { bindUnlockLifecycle } from './session/unlock-lifecycle.ts';
 
 export interface CoreOptions {
   readonly appVersion: string;
@@ -45,7 +57,7 @@ export interface Core {
   readonly events: CoreEvents;
   readonly policy: PolicyService;
   /** The open staff profile (store, attachments); `require()` throws 'locked' when none. */
-  readonly profiles: VaultDomain['profiles'];
+  readonly profiles: ProfileVault['profiles'];
   /** Main feeds OS lock, suspend, user switch and window focus into it. */
   readonly session: SessionController;
   /** Resolves once the audit trail is open (or known to be unavailable). */
@@ -53,83 +65,90 @@ export interface Core {
   close(): Promise<void>;
 }
 
-/** The composition root: everything main (or the development bridge) hosts. */
+/** The composition root: everything main (or the development bridge) hosts. It only composes. */
 export function createCore(options: CoreOptions): Core {
+  const { log } = options;
   const keychain = options.keychain ?? createKeytarKeychain();
-  const events = new CoreEvents(options.log);
+  const clock = options.clock ?? systemClock;
+  const timers = options.timers ?? systemTimers;
+  const events = new CoreEvents(log);
   const policy = new PolicyService(
     { machine: machinePolicyLayer(options), user: options.kiosk ? { kiosk: true } : undefined },
     events,
-    options.log,
+    log,
     () => machinePolicyLayer(options),
   );
   const storeMigrated = reportFormatMigration('store', {
     updating: (updating) => events.emit('profiles.updating', { updating }),
-    record: (entry) => session.record(entry),
-    log: options.log,
+    record: (entry) => trail.record(entry),
+    log,
   });
-  const vault = createVaultDomain({ dataDir: options.dataDir, keychain, log: options.log, policy: () => policy.values, onStoreFormatMigration: storeMigrated });
-  const session = createSessionDomain({ dataDir: options.dataDir, keychain, log: options.log, events, policy, vault, osIdle: options.osIdle, clock: options.clock, timers: options.timers });
-  scheduleRetention({ session, vault, policy, log: options.log, timers: options.timers ?? systemTimers });
-  const account = createAccountDomain({ server: options.server, log: options.log, events, policy, vault, session });
-  session.useTrustedHeads(() => account.trustedAuditHeads());
-  session.useAdminCheck(() => account.isAdmin());
-  const statusDeps = {
-    appVersion: options.appVersion,
-    dataDir: options.dataDir,
-    keychain,
-    runtime: options.runtime,
+  const { vault, profiles } = createProfileVault({ dataDir: options.dataDir, keychain, log, policy: () => policy.values, onStoreFormatMigration: storeMigrated });
+
+  // Session: one controller (idle, OS lock, max session), the audit trail, sign-in limits.
+  const session = createSessionController({ timing: () => sessionTimingFrom(policy.values), osIdle: options.osIdle, clock, timers, log });
+  const unwatchPolicy = policy.watch(() => session.refresh());
+  const trail = createAuditTrail({ dataDir: options.dataDir, keychain, log, retentionYears: () => policy.values.auditRetentionYears });
+  const record = trail.record;
+  const lifecycle = bindUnlockLifecycle({ session, closeStore: (id) => profiles.close(id), record, events, log });
+  const limits = createSignInLimits({ dataDir: options.dataDir, keychain, clock, log, record });
+  scheduleRetention({ lifecycle, profiles, policy, log, timers });
+
+  // Messaging: started on unlock, stopped before the store closes; the audit head goes out over it.
+  const headPublishing = createAuditHeadPublishing({ log, audit: () => trail.current() });
+  const messaging = createMessagingLifecycle({ server: options.server, holder: profiles, session, lifecycle, policy, events, log, record, headPublishing });
+
+  const status = { appVersion: options.appVersion, dataDir: options.dataDir, keychain, runtime: options.runtime };
+  const unlockedStaff = () => (session.state().state === 'unlocked' ? session.state().staffId : null);
+  const handlers: Handlers = {
+    ...systemHandlers(status),
+    ...policyHandlers({ policy }),
+    ...profilesHandlers({ vault, holder: profiles, session, limits, record, closing: lifecycle.closing }),
+    ...accountHandlers({ server: options.server, vault, holder: profiles, session, policy, messaging, limits, record }),
+    ...conversationsHandlers({ requireStore: () => profiles.require().store }),
+    ...messagingHandlers({
+      current: () => {
+        const active = messaging.current();
+        return active === null ? null : { engine: active.messaging.engine, manager: active.messaging.manager, store: active.store };
+      },
+      emit: (name, payload) => events.emit(name, payload),
+    }),
+    ...sessionHandlers({ session }),
+    ...auditHandlers({
+      audit: () => trail.require(),
+      currentStaffId: unlockedStaff,
+      isAdmin: () => session.state().state === 'unlocked' && messaging.isAdmin(),
+      trustedHeads: () => headPublishing.trustedHeads(),
+    }),
   };
 
-  // One spread per domain; each domain exports a function returning its handlers.
-  const handlers: Handlers = {
-    'system.status': () => readSystemStatus(statusDeps),
-    'policy.effective': () => policy.current,
-    ...vault.handlers,
-    ...session.handlers,
-    ...account.handlers,
-    ...conversationHandlers({ requireStore: () => vault.profiles.require().store }),
-  };
+  const statusStream = startStatusStream({ status, events, log, intervalMs: options.statusIntervalMs ?? 10_000 });
   // Profiles come and go through these calls; the status stream should not lag behind them.
   const statusAffecting = (method: string) => method.startsWith('profiles.') || method.startsWith('account.');
-  const dispatcher = createDispatcher(handlers, options.log, {
-    before: session.hooks.before,
+  const hooks = createCallHooks({ session, record, refKey: () => trail.refKey(), now: () => clock.now() });
+  const dispatcher = createDispatcher(handlers, log, {
+    before: hooks.before,
     after: async (method, ctx, outcome, request) => {
-      await session.hooks.after?.(method, ctx, outcome, request);
-      if (outcome === 'ok' && statusAffecting(method)) void pushStatus();
+      await hooks.after?.(method, ctx, outcome, request);
+      if (outcome === 'ok' && statusAffecting(method)) void statusStream.refresh();
     },
   });
-
-  // The status stream: push a fresh status whenever it changes (keychain lost, first profile created).
-  let last = '';
-  const pushStatus = async () => {
-    try {
-      const status = await readSystemStatus(statusDeps);
-      const { checkedAt: _ignored, ...comparable } = status;
-      const key = JSON.stringify(comparable);
-      if (key !== last) {
-        last = key;
-        events.emit('system.status', status);
-      }
-    } catch (err) {
-      options.log.error('status.refresh_failed', { error: err });
-    }
-  };
-  const timer = setInterval(() => void pushStatus(), options.statusIntervalMs ?? 10_000);
-  timer.unref();
-  void pushStatus();
 
   return {
     dispatcher,
     events,
     policy,
-    profiles: vault.profiles,
-    session: session.session,
-    ready: session.start(),
+    profiles,
+    session,
+    // The counters' integrity key derives from the device key, which opening the trail creates.
+    ready: trail.open().then(() => limits.load()),
     async close() {
-      clearInterval(timer);
-      await account.close();
-      await session.close();
+      statusStream.stop();
+      await messaging.stop();
+      unwatchPolicy();
+      session.dispose();
+      await profiles.close();
+      trail.close();
     },
   };
 }

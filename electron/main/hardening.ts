@@ -1,6 +1,6 @@
 import { app, session, type Session, type WebContents } from 'electron';
 import type { Logger } from '../core/log/logger.ts';
-import { mayGrantPermission, mayNavigate, mayRequestUrl, windowOpenDecision } from '../core/shell/policy.ts';
+import { mayGrantPermission, mayNavigate, mayRequestUrl, windowOpenDecision } from '../core/shell/hardening-rules.ts';
 
 /**
  * Session-wide walls: every permission refused, and only app:// (plus inline images) may be fetched.

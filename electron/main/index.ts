@@ -4,7 +4,7 @@ import log from 'electron-log/main';
 import { createCore, type Core } from '../core/app.ts';
 import { osIdleFromSeconds } from '../core/session/controller.ts';
 import { createLogger } from '../core/log/logger.ts';
-import { parseShellArgs } from '../core/shell/policy.ts';
+import { parseShellArgs } from '../core/shell/hardening-rules.ts';
 import { APP_ID } from '../core/shell/window.ts';
 import { hardenContents, hardenDefaultSession } from './hardening.ts';
 import { bindIpc, forwardEventsTo } from './ipc.ts';

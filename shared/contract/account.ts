@@ -33,7 +33,7 @@ export const accountMethods = {
     }),
     response: z.strictObject({ profile: ProfileSummary }),
     access: 'public',
-    audit: 'profile.create',
+    audit: { event: 'profile.create', secret: true, selfRecorded: true },
   }),
   /**
    * The password was changed on the server (connection state auth_failed): the new one is checked
@@ -43,7 +43,7 @@ export const accountMethods = {
     request: z.strictObject({ newPassword: Password }),
     response: z.strictObject({}),
     access: 'phi',
-    audit: 'auth.password_change',
+    audit: { event: 'auth.password_change', secret: true },
   }),
 };
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineMethod } from './define.ts';
+import { AUDIT_REFRESH_MS, defineMethod } from './define.ts';
 
 const Id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 /** Opaque keyset position produced by main; the renderer only hands it back. */
@@ -79,7 +79,7 @@ export const conversationsMethods = {
     }),
     response: z.strictObject({ entries: z.array(InboxEntry).max(200), nextCursor: Cursor.nullable() }),
     access: 'phi',
-    audit: 'conversation.list',
+    audit: { event: 'conversation.list', refreshMs: AUDIT_REFRESH_MS },
   }),
   'messages.page': defineMethod({
     request: z.strictObject({
@@ -94,19 +94,19 @@ export const conversationsMethods = {
       newerCursor: Cursor.nullable(),
     }),
     access: 'phi',
-    audit: 'conversation.open',
+    audit: { event: 'conversation.open', refreshMs: AUDIT_REFRESH_MS },
   }),
   'messages.search': defineMethod({
     request: z.strictObject({ query: z.string().min(1).max(200), limit: z.number().int().min(1).max(100).optional() }),
     response: z.strictObject({ hits: z.array(SearchHit).max(100) }),
     access: 'phi',
-    audit: 'search',
+    audit: { event: 'search' },
   }),
   'conversations.markRead': defineMethod({
     request: z.strictObject({ conversationId: Id, upToMessageId: Id }),
     response: z.strictObject({ unreadCount: z.number().int().nonnegative() }),
     access: 'phi',
-    audit: 'conversation.read',
+    audit: { event: 'conversation.read' },
   }),
 };
 

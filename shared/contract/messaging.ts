@@ -54,7 +54,7 @@ export const messagingMethods = {
     }),
     response: z.strictObject({ message: Message }),
     access: 'phi',
-    audit: 'message.send',
+    audit: { event: 'message.send' },
   }),
   'messaging.directory': defineMethod({
     request: z.strictObject({ limit: z.number().int().min(1).max(1000).optional() }),
@@ -75,7 +75,7 @@ export const messagingMethods = {
     }),
     response: z.strictObject({ message: Message }),
     access: 'phi',
-    audit: 'attachment.send',
+    audit: { event: 'attachment.send' },
   }),
   'messaging.rooms': defineMethod({
     request: z.strictObject({}),
@@ -87,13 +87,13 @@ export const messagingMethods = {
     request: z.strictObject({ room: Jid, nick: z.string().min(1).max(100) }),
     response: z.strictObject({ room: RoomInfo }),
     access: 'phi',
-    audit: 'room.join',
+    audit: { event: 'room.join' },
   }),
   'messaging.leaveRoom': defineMethod({
     request: z.strictObject({ room: Jid }),
     response: z.strictObject({}),
     access: 'phi',
-    audit: 'room.leave',
+    audit: { event: 'room.leave' },
   }),
   'messaging.roomMembers': defineMethod({
     request: z.strictObject({ room: Jid }),
@@ -105,7 +105,7 @@ export const messagingMethods = {
     request: z.strictObject({ conversationId: Id, upToMessageId: Id }),
     response: z.strictObject({ newlyRead: z.number().int().nonnegative(), unreadCount: z.number().int().nonnegative() }),
     access: 'phi',
-    audit: 'conversation.read',
+    audit: { event: 'conversation.read' },
   }),
 };
 

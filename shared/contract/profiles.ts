@@ -45,45 +45,45 @@ export const profilesMethods = {
     request: z.strictObject({ displayName: z.string().min(1).max(64), password: Password }),
     response: Opened,
     access: 'public',
-    audit: 'profile.create',
+    audit: { event: 'profile.create', selfRecorded: true },
   }),
   'profiles.open': defineMethod({
     request: z.strictObject({ profileId: ProfileId, password: Password }),
     response: Opened,
     access: 'public',
-    audit: 'auth.sign_in',
+    audit: { event: 'auth.sign_in', secret: true, selfRecorded: true },
   }),
   'profiles.unlockWithPin': defineMethod({
     request: z.strictObject({ profileId: ProfileId, pin: Pin }),
     response: Opened,
     access: 'public',
-    audit: 'session.unlock',
+    audit: { event: 'session.unlock', secret: true, selfRecorded: true },
   }),
   'profiles.close': defineMethod({
     request: Empty,
     response: Empty,
     access: 'public',
-    audit: 'auth.sign_out',
+    audit: { event: 'auth.sign_out', selfRecorded: true },
   }),
   /** Sets the quick-unlock PIN of the open profile. */
   'profiles.setPin': defineMethod({
     request: z.strictObject({ pin: Pin }),
     response: z.strictObject({ expiresAt: z.number().int() }),
     access: 'phi',
-    audit: 'auth.pin_set',
+    audit: { event: 'auth.pin_set' },
   }),
   'profiles.changePassword': defineMethod({
     request: z.strictObject({ profileId: ProfileId, oldPassword: Password, newPassword: Password }),
     response: Empty,
     access: 'public',
-    audit: 'auth.password_change',
+    audit: { event: 'auth.password_change', secret: true },
   }),
   /** Wipes one profile (store, attachments, key file). The password proves it is the owner's choice. */
   'profiles.wipe': defineMethod({
     request: z.strictObject({ profileId: ProfileId, password: Password }),
     response: Empty,
     access: 'public',
-    audit: 'wipe.profile',
+    audit: { event: 'wipe.profile', secret: true },
   }),
 };
 

@@ -1,29 +1,26 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProsodyHandle } from '../../electron/dev/prosody/index.ts';
 import { MAX_ATTACHMENT_IPC_BYTES } from '../../shared/contract/index.ts';
-import { inPage, launchChromium, type PageProblems } from '../support/chromium.ts';
+import { inPage, type PageProblems } from '../support/chromium.ts';
 import { CONTRAST_SCRIPT } from './helpers/contrast.ts';
 import {
   SHOTS,
   nextLoad,
   openApp,
-  requireBuiltRenderer,
-  startServer,
-  startStation,
   tapPin,
   waitForWorkspace,
   type Staff,
   type TestWorkstation,
   signInAndSkipPin,
 } from './helpers/sealwire.ts';
+import { startStations, type Stations } from './helpers/stations.ts';
 
 const CARA: Staff = { username: 'cara', password: 'cara-pass-5172', displayName: 'Cara Lindqvist' };
 const DEV: Staff = { username: 'dev', password: 'dev-pass-6630', displayName: 'Dev Raman' };
 const PIN = '482916';
 
-let prosody: ProsodyHandle;
+let fixture: Stations | undefined;
 let wsA: TestWorkstation;
 let wsB: TestWorkstation;
 let browser: Browser;
@@ -31,10 +28,9 @@ let a: { page: Page; problems: PageProblems };
 let b: { page: Page; problems: PageProblems };
 
 beforeAll(async () => {
-  await requireBuiltRenderer();
-  prosody = await startServer([CARA, DEV].map(({ username, password }) => ({ username, password })), { httpUpload: true });
-  [wsA, wsB] = await Promise.all([startStation('e2e-extras-a', prosody), startStation('e2e-extras-b', prosody)]);
-  browser = await launchChromium();
+  fixture = await startStations(['e2e-extras-a', 'e2e-extras-b'], [CARA, DEV], { httpUpload: true });
+  ({ browser } = fixture);
+  [wsA, wsB] = fixture.stations as [TestWorkstation, TestWorkstation];
   [a, b] = await Promise.all([openApp(browser, wsA), openApp(browser, wsB)]);
   await Promise.all([signInAndSkipPin(a.page, CARA), signInAndSkipPin(b.page, DEV)]);
   // A opens a chat with B, which the remaining tests write into.
@@ -45,9 +41,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await Promise.all([wsA?.close(), wsB?.close()]);
-  await prosody?.stop();
+  await fixture?.close();
 });
 
 describe('composer extras and the quick-unlock PIN, two workstations and a real Prosody', () => {

@@ -2,7 +2,6 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProsodyHandle } from '../../electron/dev/prosody/index.ts';
-import { launchChromium } from '../support/chromium.ts';
 import {
   SHOTS,
   expectNone,
@@ -10,13 +9,11 @@ import {
   nextLoad,
   openApp,
   pageSurfaces,
-  requireBuiltRenderer,
-  startServer,
-  startStation,
   waitForWorkspace,
   type Staff,
   type TestWorkstation,
 } from './helpers/sealwire.ts';
+import { startStations, type Stations } from './helpers/stations.ts';
 
 // A (carla) reads the canaries; C (erin) sends them from another workstation; B (dev) uses A's
 // workstation afterwards and must never see any of them.
@@ -30,22 +27,20 @@ const PHONE = '555-0199-4821';
 const TAG = 'PT-CANARY-6620';
 const CANARIES = [NAME, MRN, PHONE, TAG];
 
+let fixture: Stations | undefined;
 let prosody: ProsodyHandle;
 let ws1: TestWorkstation;
 let ws2: TestWorkstation;
 let browser: Browser;
 
 beforeAll(async () => {
-  await requireBuiltRenderer();
-  prosody = await startServer([A, B, C].map(({ username, password }) => ({ username, password })));
-  [ws1, ws2] = await Promise.all([startStation('e2e-canary-1', prosody), startStation('e2e-canary-2', prosody)]);
-  browser = await launchChromium();
+  fixture = await startStations(['e2e-canary-1', 'e2e-canary-2'], [A, B, C]);
+  ({ prosody, browser } = fixture);
+  [ws1, ws2] = fixture.stations as [TestWorkstation, TestWorkstation];
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await Promise.all([ws1?.close(), ws2?.close()]);
-  await prosody?.stop();
+  await fixture?.close();
 });
 
 describe('nothing of a patient stays in the renderer after lock or user switch', () => {

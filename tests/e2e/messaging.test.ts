@@ -4,23 +4,22 @@ import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProsodyHandle } from '../../electron/dev/prosody/index.ts';
-import { inPage, launchChromium, type PageProblems } from '../support/chromium.ts';
+import { inPage, type PageProblems } from '../support/chromium.ts';
 import { CONTRAST_SCRIPT } from './helpers/contrast.ts';
 import {
   SHOTS,
   openApp,
-  requireBuiltRenderer,
-  startServer,
-  startStation,
   waitForWorkspace,
   type Staff,
   type TestWorkstation,
   signInAndSkipPin,
 } from './helpers/sealwire.ts';
+import { startStations, type Stations } from './helpers/stations.ts';
 
 const ALICE: Staff = { username: 'alice', password: 'alice-pass-4821', displayName: 'Alice Moreno' };
 const BOB: Staff = { username: 'bob', password: 'bob-pass-7310', displayName: 'Bob Okafor' };
 
+let fixture: Stations | undefined;
 let prosody: ProsodyHandle;
 let wsA: TestWorkstation;
 let wsB: TestWorkstation;
@@ -29,19 +28,16 @@ let a: { page: Page; problems: PageProblems };
 let b: { page: Page; problems: PageProblems };
 
 beforeAll(async () => {
-  await requireBuiltRenderer();
-  prosody = await startServer([ALICE, BOB].map(({ username, password }) => ({ username, password })));
   // Two workstations = two devices, each with its own core, store and keychain service.
-  [wsA, wsB] = await Promise.all([startStation('e2e-msg-a', prosody), startStation('e2e-msg-b', prosody)]);
-  browser = await launchChromium();
+  fixture = await startStations(['e2e-msg-a', 'e2e-msg-b'], [ALICE, BOB]);
+  ({ prosody, browser } = fixture);
+  [wsA, wsB] = fixture.stations as [TestWorkstation, TestWorkstation];
   [a, b] = await Promise.all([openApp(browser, wsA), openApp(browser, wsB)]);
   await Promise.all([signInAndSkipPin(a.page, ALICE), signInAndSkipPin(b.page, BOB)]);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await Promise.all([wsA?.close(), wsB?.close()]);
-  await prosody?.stop();
+  await fixture?.close();
 });
 
 describe('two staff members messaging through two workstations and a real Prosody', () => {

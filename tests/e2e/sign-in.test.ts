@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCertificates } from '../../electron/dev/prosody/certs.ts';
 import type { ProsodyHandle } from '../../electron/dev/prosody/index.ts';
 import { freeLoopbackPorts } from '../../electron/dev/prosody/ports.ts';
-import { inPage, launchChromium } from '../support/chromium.ts';
+import { inPage } from '../support/chromium.ts';
 import { CONTRAST_SCRIPT } from './helpers/contrast.ts';
 import {
   SHOTS,
@@ -14,34 +14,30 @@ import {
   firstSignIn,
   nextLoad,
   openApp,
-  requireBuiltRenderer,
-  startServer,
-  startStation,
   tapPin,
   waitForWorkspace,
   type Staff,
   type TestWorkstation,
 } from './helpers/sealwire.ts';
+import { startStations, type Stations } from './helpers/stations.ts';
 import { startTestWorkstation } from '../support/workstation.ts';
 
 const ANA: Staff = { username: 'ana', password: 'ana-correct-horse-1', displayName: 'Ana Rivera' };
 const PIN = '480261';
 
+let fixture: Stations | undefined;
 let prosody: ProsodyHandle;
 let ws: TestWorkstation;
 let browser: Browser;
 
 beforeAll(async () => {
-  await requireBuiltRenderer();
-  prosody = await startServer([{ username: ANA.username, password: ANA.password }]);
-  ws = await startStation('e2e-sign-in', prosody);
-  browser = await launchChromium();
+  fixture = await startStations(['e2e-sign-in'], [ANA]);
+  ({ prosody, browser } = fixture);
+  [ws] = fixture.stations as [TestWorkstation];
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await ws?.close();
-  await prosody?.stop();
+  await fixture?.close();
 });
 
 describe('sign-in, PIN and lock screens in Chromium against the real core and Prosody', () => {

@@ -8,7 +8,7 @@ import { AuditRecordView } from '../../shared/contract/audit.ts';
 import { CoreError } from '../../electron/core/errors.ts';
 import { deriveAuditKeys, targetRef } from '../../electron/core/audit/keys.ts';
 import { DEFAULT_AUDIT_RETENTION_MS, openAuditLog, type AuditLog } from '../../electron/core/audit/log.ts';
-import { auditHandlers } from '../../electron/core/audit/handlers.ts';
+import { auditHandlers } from '../../electron/core/ipc/handlers/audit.ts';
 import { keyDatabase } from '../../electron/core/sqlite/encrypted-db.ts';
 
 let dir: string;

@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../electron/core/app.ts';
 import { createKeytarKeychain } from '../../electron/core/keychain/keychain.ts';
 import { silentLogger } from '../../electron/core/log/logger.ts';
 import { fakeTime } from '../support/fake-time.ts';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 let core: Core | null = null;
@@ -14,12 +12,12 @@ let dataDir = '';
 
 afterEach(async () => {
   await core?.close();
-  if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
+  if (dataDir) await removeTempDir(dataDir);
 });
 
 describe('message retention from policy', () => {
   it('purges messages older than the limit when the profile unlocks, and keeps newer ones', async () => {
-    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sealwire-retention-'));
+    dataDir = makeTempDir('retention');
     const time = fakeTime(Date.now());
     core = createCore({
       appVersion: 't',

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import log from 'electron-log/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import { createLogger } from '../../electron/core/log/logger.ts';
 import { organisationServerFrom } from '../../electron/dev/workstation.ts';
 import { startProsody, type ProsodyHandle } from '../../electron/dev/prosody/index.ts';
 import { fakeTime } from '../support/fake-time.ts';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 
 const MIN = 60_000;
 const CANARY = { name: 'Philippa Canarywood', mrn: 'MRN 77120934', phone: '(555) 014-7788' };
@@ -36,7 +36,7 @@ async function station(
   override: Partial<Parameters<typeof organisationServerFrom>[0]> = {},
   adminJids?: readonly string[],
 ): Promise<Station> {
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), `sealwire-flow-${name}-`));
+  const dataDir = makeTempDir(`flow-${name}`);
   const instance = log.create({ logId: `flow-${name}-${randomUUID()}` });
   instance.transports.file.resolvePathFn = () => path.join(dataDir, 'logs', 'sealwire.log');
   instance.transports.file.level = 'debug';
@@ -68,7 +68,7 @@ async function station(
   await core.ready;
   cleanups.push(async () => {
     await core.close();
-    await fs.rm(dataDir, { recursive: true, force: true });
+    await removeTempDir(dataDir);
   });
   const call = (<M extends MethodName>(method: M, request: RequestOf<M>) =>
     core.dispatcher.call(method, request, { transport: 'bridge' })) as Station['call'];

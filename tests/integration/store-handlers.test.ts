@@ -1,22 +1,20 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createKeytarKeychain, type Keychain } from '../../electron/core/keychain/keychain.ts';
 import { silentLogger } from '../../electron/core/log/logger.ts';
-import { conversationHandlers } from '../../electron/core/store/handlers.ts';
+import { conversationsHandlers } from '../../electron/core/ipc/handlers/conversations.ts';
 import { openStore, type Store } from '../../electron/core/store/store.ts';
 import { createProfileHolder, type ProfileHolder } from '../../electron/core/vault/open-profile.ts';
 import { createVault } from '../../electron/core/vault/vault.ts';
 import { methods } from '../../shared/contract/index.ts';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 
 let dataDir: string;
 let keychain: Keychain;
 let holder: ProfileHolder<Store>;
 
 beforeEach(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sealwire-store-handlers-'));
+  dataDir = makeTempDir('store-handlers');
   keychain = createKeytarKeychain(`Sealwire-test-${crypto.randomUUID()}`);
   const probe = await keychain.probe();
   if (!probe.ok) throw new Error('No keychain: run through `bash tests/run-tiers.sh` (needs gnome-keyring: apt-get install -y gnome-keyring dbus-x11)');
@@ -26,19 +24,19 @@ beforeEach(async () => {
 afterEach(async () => {
   await holder.close();
   for (const account of await keychain.accounts()) await keychain.delete(account);
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  void removeTempDir(dataDir);
 });
 
 describe('conversation handlers over the open profile store', () => {
   it('declares PHI access and an audit name for every method', () => {
     for (const name of ['conversations.inbox', 'messages.page', 'messages.search', 'conversations.markRead'] as const) {
       expect(methods[name].access).toBe('phi');
-      expect(methods[name].audit).toMatch(/^(conversation\.|search)/);
+      expect(methods[name].audit?.event).toMatch(/^(conversation\.|search)/);
     }
   });
 
   it('refuses while locked and serves the inbox, pages, search and mark-read once a profile is open', async () => {
-    const h = conversationHandlers({ requireStore: () => holder.require().store });
+    const h = conversationsHandlers({ requireStore: () => holder.require().store });
     const ctx = { transport: 'bridge' as const };
     expect(() => h['conversations.inbox']({}, ctx)).toThrow(expect.objectContaining({ code: 'locked' }));
 

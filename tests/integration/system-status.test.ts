@@ -1,19 +1,19 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { createKeytarKeychain } from '../../electron/core/keychain/keychain.ts';
 import { readSystemStatus } from '../../electron/core/system/status.ts';
 import { PROFILE_META_FILE, profileDir } from '../../electron/core/paths.ts';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 
 const run = promisify(execFile);
 
 describe('system.status from the real keychain and data folder', () => {
   it('reports the keychain available inside the test keyring session and counts profiles', async () => {
-    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sealwire-status-'));
+    const dataDir = makeTempDir('status');
     try {
       const deps = { appVersion: '1.2.3', dataDir, keychain: createKeytarKeychain(`Sealwire-test-${randomUUID()}`), runtime: 'bridge' as const };
       const first = await readSystemStatus(deps);
@@ -23,7 +23,7 @@ describe('system.status from the real keychain and data folder', () => {
       await fs.mkdir(profileDir(dataDir, 'stray'), { recursive: true });
       expect(await readSystemStatus(deps)).toMatchObject({ storeExists: true, profileCount: 1 });
     } finally {
-      await fs.rm(dataDir, { recursive: true, force: true });
+      await removeTempDir(dataDir);
     }
   });
 

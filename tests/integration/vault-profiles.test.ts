@@ -5,13 +5,17 @@ import path from 'node:path';
 import keytar from 'keytar';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CoreError } from '../../electron/core/errors.ts';
+import { CoreEvents } from '../../electron/core/events.ts';
 import { createDispatcher, type Handlers } from '../../electron/core/ipc/dispatcher.ts';
+import { profilesHandlers } from '../../electron/core/ipc/handlers/profiles.ts';
 import { createKeytarKeychain, type Keychain } from '../../electron/core/keychain/keychain.ts';
 import { silentLogger } from '../../electron/core/log/logger.ts';
 import { openStore, type Store } from '../../electron/core/store/store.ts';
+import { createSessionController } from '../../electron/core/session/controller.ts';
+import { createSignInLimits } from '../../electron/core/session/sign-in-limits.ts';
+import { bindUnlockLifecycle } from '../../electron/core/session/unlock-lifecycle.ts';
 import { readSystemStatus } from '../../electron/core/system/status.ts';
 import { DEVICE_KEY_ACCOUNT } from '../../electron/core/vault/device-key.ts';
-import { profileHandlers } from '../../electron/core/vault/handlers.ts';
 import { DEFAULT_SCRYPT, scryptKey, tuneKdf, type ScryptParams } from '../../electron/core/vault/kdf.ts';
 import { createProfileHolder, type ProfileHolder } from '../../electron/core/vault/open-profile.ts';
 import { createVault, MAX_PIN_ATTEMPTS, type Vault, type VaultOptions } from '../../electron/core/vault/vault.ts';
@@ -448,7 +452,14 @@ describe('vault profiles (real keychain, real files)', () => {
   it('profiles.* over the dispatcher: typed errors, no key material in any response', async () => {
     const vault = makeVault();
     const holder = makeHolder(vault);
-    const dispatcher = createDispatcher(profileHandlers(vault, holder) as unknown as Handlers, silentLogger);
+    // The handlers as core composes them: a real session controller, sign-in limits and the
+    // lifecycle that closes the store whenever the session leaves "unlocked".
+    const session = createSessionController({ log: silentLogger });
+    const record = () => undefined;
+    const lifecycle = bindUnlockLifecycle({ session, closeStore: (id) => holder.close(id), record, events: new CoreEvents(silentLogger), log: silentLogger });
+    const limits = createSignInLimits({ dataDir, keychain, clock: { now: () => Date.now() }, log: silentLogger, record });
+    const handlers = profilesHandlers({ vault, holder, session, limits, record, closing: lifecycle.closing });
+    const dispatcher = createDispatcher(handlers as unknown as Handlers, silentLogger);
     const ctx = { transport: 'bridge' as const };
     const responses: unknown[] = [];
     const call = async (method: string, request: unknown) => {
@@ -470,6 +481,12 @@ describe('vault profiles (real keychain, real files)', () => {
     expect(await call('profiles.setPin', { pin: '284719' })).toMatchObject({ ok: false, error: { code: 'locked' } });
     expect(await call('profiles.open', { profileId: id, password: 'nope-nope-nope' })).toMatchObject({ ok: false, error: { code: 'wrong_password' } });
     expect(await call('profiles.open', { profileId: id, password: 'x'.repeat(5000) })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    // A PIN only unlocks the same staff member's locked session.
+    expect(await call('profiles.unlockWithPin', { profileId: id, pin: '284719' })).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    expect(await call('profiles.open', { profileId: id, password: 'bridge-password' })).toMatchObject({ ok: true, value: { profile: { id } } });
+    session.lock('button');
+    await lifecycle.closing();
+    expect(holder.current()).toBeNull();
     expect(await call('profiles.unlockWithPin', { profileId: id, pin: '284719' })).toMatchObject({ ok: true, value: { profile: { id, hasPin: true } } });
     expect(await call('profiles.wipe', { profileId: id, password: 'wrong-password' })).toMatchObject({ ok: false, error: { code: 'wrong_password' } });
     expect(await call('profiles.changePassword', { profileId: id, oldPassword: 'bridge-password', newPassword: 'bridge-password-2' })).toEqual({ ok: true, value: {} });

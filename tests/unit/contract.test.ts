@@ -6,8 +6,20 @@ describe('the IPC contract', () => {
   it('names a known audit event for every audited method', () => {
     for (const name of methodNames) {
       const audit = methods[name].audit;
-      if (audit !== null) expect(AuditEventType.safeParse(audit).success, `${name} → ${audit}`).toBe(true);
+      if (audit !== null) expect(AuditEventType.safeParse(audit.event).success, `${name} → ${audit.event}`).toBe(true);
     }
+  });
+
+  it('declares every secret-testing call once, in its contract entry: failures become auth.failed', () => {
+    const secret = methodNames.filter((name) => methods[name].audit?.secret === true).sort();
+    expect(secret).toEqual([
+      'account.firstSignIn',
+      'account.updatePassword',
+      'profiles.changePassword',
+      'profiles.open',
+      'profiles.unlockWithPin',
+      'profiles.wipe',
+    ]);
   });
 
   it('gates every method that returns or takes PHI behind an unlocked session', () => {

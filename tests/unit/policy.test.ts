@@ -1,10 +1,10 @@
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../shared/contract/policy.ts';
 import { readPolicyFile } from '../../electron/core/policy/machine.ts';
 import { idleTimeoutMs, mergePolicy } from '../../electron/core/policy/merge.ts';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 
 describe('policy merge: strictest wins, nobody loosens', () => {
   it('returns the safe defaults with no layers', () => {
@@ -57,7 +57,7 @@ describe('policy merge: strictest wins, nobody loosens', () => {
 
 describe('machine policy file', () => {
   it("reads, reports absent and malformed files without throwing", async () => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sealwire-policy-'));
+    const dir = makeTempDir('policy');
     try {
       const file = path.join(dir, 'policy.json');
       expect(readPolicyFile(file)).toEqual({ ok: false, reason: 'absent' });
@@ -66,7 +66,7 @@ describe('machine policy file', () => {
       await fs.writeFile(file, JSON.stringify({ idleTimeoutMinutes: 4 }));
       expect(readPolicyFile(file)).toEqual({ ok: true, layer: { idleTimeoutMinutes: 4 } });
     } finally {
-      await fs.rm(dir, { recursive: true, force: true });
+      await removeTempDir(dir);
     }
   });
 });

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import log from 'electron-log/node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger, installRedaction } from '../../electron/core/log/logger.ts';
 import { redactArgs, redactText } from '../../electron/core/log/redact.ts';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 
 // Each entry: the PHI-looking text as it might reach a log line, and the fragments that must not survive.
 const CORPUS: Array<[string, string[]]> = [
@@ -30,8 +30,8 @@ const CORPUS: Array<[string, string[]]> = [
 
 const BODY = 'Lab results for Ronald Weasley-Canary: potassium high, call back at 555 010 7788';
 const LEVELS = ['error', 'warn', 'info', 'verbose', 'debug', 'silly'] as const;
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sealwire-redact-'));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+const tmp = makeTempDir('redact');
+afterAll(() => removeTempDir(tmp));
 
 function forbidden(): string[] {
   return [...CORPUS.flatMap(([, bad]) => bad), 'Ronald', 'Weasley', '010 7788'];

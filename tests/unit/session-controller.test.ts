@@ -2,10 +2,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SessionState } from '../../shared/contract/session.ts';
 import { DEFAULT_POLICY } from '../../shared/contract/policy.ts';
 import { createSessionController, type SessionControllerDeps } from '../../electron/core/session/controller.ts';
-import type { SessionTransition } from '../../electron/core/session/machine.ts';
-import { sessionTimingFrom, type SessionTiming } from '../../electron/core/session/policy.ts';
+import type { SessionTransition } from '../../electron/core/session/transitions.ts';
+import { sessionTimingFrom, type SessionTiming } from '../../electron/core/session/timing.ts';
 import { createSessionGate } from '../../electron/core/session/gate.ts';
-import { sessionHandlers } from '../../electron/core/session/handlers.ts';
+import { sessionHandlers } from '../../electron/core/ipc/handlers/session.ts';
 import { auditEntryFor } from '../../electron/core/session/audit-bridge.ts';
 
 const MIN = 60_000;

@@ -8,6 +8,7 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_ORIGIN, EVENT_CHANNEL, channelFor, methodNames } from '../../shared/contract/index.ts';
 import { MAIN_EXTERNALS } from '../../build/bundle-electron.ts';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 
 /**
  * The Electron binary cannot run here, so this loads the real main bundle with a recording stand-in
@@ -183,14 +184,14 @@ beforeAll(async () => {
     logLevel: 'silent',
   });
   code = out.outputFiles[0]!.text;
-  tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'sealwire-main-'));
+  tmp = makeTempDir('main');
   await fs.mkdir(path.join(tmp, 'app', 'dist', 'renderer'), { recursive: true });
   await fs.writeFile(path.join(tmp, 'app', 'dist', 'renderer', 'index.html'), '<!doctype html><title>Sealwire</title>');
   await fs.mkdir(path.join(tmp, 'userData'));
 });
 
 afterAll(async () => {
-  await fs.rm(tmp, { recursive: true, force: true });
+  await removeTempDir(tmp);
 });
 
 async function runMain(lock = true) {

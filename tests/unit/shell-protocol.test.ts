@@ -1,15 +1,15 @@
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCsp } from '../../electron/core/shell/csp.ts';
 import { contentTypeFor, readRendererFile, resolveRendererPath, serveAppRequest } from '../../electron/core/shell/protocol.ts';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 
 let tmp: string;
 let root: string;
 
 beforeAll(async () => {
-  tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'sealwire-protocol-'));
+  tmp = makeTempDir('protocol');
   root = path.join(tmp, 'renderer');
   await fs.mkdir(path.join(root, 'assets'), { recursive: true });
   await fs.writeFile(path.join(root, 'index.html'), '<!doctype html><title>Sealwire</title>');
@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await fs.rm(tmp, { recursive: true, force: true });
+  await removeTempDir(tmp);
 });
 
 describe('resolveRendererPath', () => {

@@ -1,15 +1,15 @@
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MISSING_BINARY_MESSAGE, findElectronBinary } from '../../build/start.ts';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 
 let dir: string;
 beforeEach(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sealwire-start-'));
+  dir = makeTempDir('start');
 });
 afterEach(async () => {
-  await fs.rm(dir, { recursive: true, force: true });
+  await removeTempDir(dir);
 });
 
 describe('findElectronBinary', () => {

@@ -2,21 +2,6 @@ import { methods, type AuditEventType, type IpcError, type MethodName } from '..
 import { targetRef } from './keys.ts';
 import type { AuditEntry } from './log.ts';
 
-/**
- * Calls whose success the handler records itself (profile creation with the new profile's id, then
- * the session transition), so the dispatcher would only write a second copy.
- */
-const SELF_RECORDED = new Set<MethodName>(['profiles.open', 'profiles.unlockWithPin', 'profiles.close', 'profiles.create', 'account.firstSignIn']);
-/** Calls that test a secret: a failure is an 'auth.failed' record whatever the method's own event. */
-const SECRET_CALLS = new Set<MethodName>([
-  'profiles.open',
-  'profiles.unlockWithPin',
-  'profiles.changePassword',
-  'profiles.wipe',
-  'account.firstSignIn',
-  'account.updatePassword',
-]);
-
 const ID_FIELDS: ReadonlyArray<readonly [string, string]> = [
   ['profileId', 'profile'],
   ['conversationId', 'conversation'],
@@ -54,8 +39,9 @@ const outcomeOf = (code: 'ok' | IpcError['code']): AuditEntry['outcome'] =>
   code === 'ok' ? 'ok' : ['locked', 'unauthorized', 'forbidden_origin', 'wrong_password', 'wrong_pin', 'pin_locked_out', 'rate_limited'].includes(code) ? 'denied' : 'error';
 
 /**
- * The audit record for one contract call, or null when the call is not audited (no `audit` name,
- * a malformed request that never ran, or a success already recorded as a session transition).
+ * The audit record for one contract call, or null when the call is not audited (no `audit` spec,
+ * a malformed request that never ran, or a success already recorded by the handler or the session
+ * transition). How a method is audited is declared once, in its contract entry.
  */
 export function auditEntryForCall(
   method: MethodName,
@@ -64,14 +50,44 @@ export function auditEntryForCall(
   staffId: string | null,
   refKey: Buffer,
 ): AuditEntry | null {
-  const event = methods[method].audit as AuditEventType | null;
-  if (event === null || outcome === 'invalid_request') return null;
+  const spec = methods[method].audit;
+  if (spec === null || outcome === 'invalid_request') return null;
+  const event = spec.event as AuditEventType;
   const targets = targetsOf(request, refKey);
   const code = outcome === 'ok' ? null : outcome;
-  if (outcome !== 'ok' && SECRET_CALLS.has(method)) {
+  if (outcome !== 'ok' && spec.secret === true) {
     const failed: AuditEventType = outcome === 'pin_locked_out' ? 'auth.pin_destroyed' : 'auth.failed';
     return { event: failed, staffId, targets, outcome: outcomeOf(outcome), code };
   }
-  if (outcome === 'ok' && SELF_RECORDED.has(method)) return null;
+  if (outcome === 'ok' && spec.selfRecorded === true) return null;
   return { event, staffId, targets, outcome: outcomeOf(outcome), code };
+}
+
+/**
+ * Drops repeats of refresh-type records (contract `refreshMs`): the first success per person,
+ * event and targets in a session is written, then at most one per window. Failures and refusals
+ * are always written. `reset()` on every session transition starts afresh.
+ */
+export class RefreshCoalescer {
+  private readonly last = new Map<string, number>();
+  private readonly now: () => number;
+
+  constructor(now: () => number) {
+    this.now = now;
+  }
+
+  keep(method: MethodName, entry: AuditEntry): boolean {
+    const windowMs = methods[method].audit?.refreshMs;
+    if (windowMs === undefined || entry.outcome !== 'ok') return true;
+    const key = JSON.stringify([entry.event, entry.staffId, entry.targets ?? []]);
+    const at = this.now();
+    const previous = this.last.get(key);
+    if (previous !== undefined && at - previous < windowMs) return false;
+    this.last.set(key, at);
+    return true;
+  }
+
+  reset(): void {
+    this.last.clear();
+  }
 }

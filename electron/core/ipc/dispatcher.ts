@@ -1,5 +1,7 @@
+import type { z } from 'zod';
 import {
   isMethodName,
+  type MethodSpec,
   methods,
   type IpcError,
   type MethodName,
@@ -22,6 +24,17 @@ export type Handler<M extends MethodName> = (
 ) => Promise<ResponseOf<M>> | ResponseOf<M>;
 
 export type Handlers = { [M in MethodName]: Handler<M> };
+
+/**
+ * The handlers of one contract namespace, typed from its specs alone, so each file under
+ * ipc/handlers/ is checked against the namespace it mirrors: `HandlersFor<typeof sessionMethods>`.
+ */
+export type HandlersFor<Specs extends Record<string, MethodSpec>> = {
+  [M in keyof Specs]: (
+    request: z.output<Specs[M]['request']>,
+    ctx: CallContext,
+  ) => Promise<z.output<Specs[M]['response']>> | z.output<Specs[M]['response']>;
+};
 
 /**
  * Runs before every handler: the session layer uses it to refuse PHI methods while locked,

@@ -8,7 +8,6 @@ export type { Credentials, ServerConfig } from './server-config.ts';
 export type { ConnectionManager, ConnectionState } from './manager.ts';
 export type { MessagingEngine, AdminCommandEvent, MessageStateChange } from './engine.ts';
 export { checkCredentials, verifyCredentials } from './credential-check.ts';
-export { messagingHandlers, bindMessagingEvents, type MessagingHandlerDeps } from './handlers.ts';
 export { buildAuditHead, createAuditHeadPublisher, NS_AUDIT } from './audit-head.ts';
 
 export interface MessagingSessionOptions {

@@ -1,6 +1,6 @@
 import type { AuditEntry } from '../audit/log.ts';
 import type { SessionController } from './controller.ts';
-import type { SessionTransition } from './machine.ts';
+import type { SessionTransition } from './transitions.ts';
 
 /** The audit record for a session transition: every transition is one record. */
 export function auditEntryFor(t: SessionTransition): AuditEntry {

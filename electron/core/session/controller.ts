@@ -2,8 +2,8 @@ import type { SessionReason, SessionState, SessionStateName } from '../../../sha
 import { CoreError } from '../errors.ts';
 import { silentLogger, type Logger } from '../log/logger.ts';
 import { MAX_TIMER_MS, systemClock, systemTimers, type Clock, type TimerHandle, type Timers } from './clock.ts';
-import { isAllowedTransition, type SessionTransition } from './machine.ts';
-import { DEFAULT_SESSION_TIMING, IMMEDIATE_FALLBACK_MS, type SessionTiming } from './policy.ts';
+import { isAllowedTransition, type SessionTransition } from './transitions.ts';
+import { DEFAULT_SESSION_TIMING, IMMEDIATE_FALLBACK_MS, type SessionTiming } from './timing.ts';
 
 /** The OS's own idle time (main adapts powerMonitor.getSystemIdleTime, which counts seconds). */
 export interface OsIdleSource {

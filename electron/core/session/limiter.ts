@@ -101,6 +101,45 @@ export class AttemptLimiter {
     this.entries.delete(key);
   }
 
+  /**
+   * Takes back one failure recorded for an attempt that turned out not to be a wrong secret (it was
+   * counted before it ran). A lockout that no longer has enough failures behind it ends; the delay is
+   * recomputed from the remaining count.
+   */
+  refund(key: string): void {
+    const e = this.live(key);
+    if (e === undefined) return;
+    e.failures = Math.max(0, e.failures - 1);
+    if (e.failures === 0) {
+      this.entries.delete(key);
+      return;
+    }
+    const lockoutAfter = this.policy.lockoutAfter;
+    if (e.lockedOut && (lockoutAfter === null || e.failures >= lockoutAfter)) return;
+    e.lockedOut = false;
+    e.notBefore = e.lastFailureAt + this.delayAfter(e.failures);
+  }
+
+  /** Merges a saved copy in, keeping the stricter of the two for every key (a copy can only tighten). */
+  mergeStricter(snapshot: LimiterSnapshot): void {
+    const restored = new AttemptLimiter(this.policy, this.clock);
+    restored.restore(snapshot);
+    for (const [k, theirs] of restored.entries) {
+      const ours = this.entries.get(k);
+      this.entries.set(
+        k,
+        ours === undefined
+          ? theirs
+          : {
+              failures: Math.max(ours.failures, theirs.failures),
+              lastFailureAt: Math.max(ours.lastFailureAt, theirs.lastFailureAt),
+              notBefore: Math.max(ours.notBefore, theirs.notBefore),
+              lockedOut: ours.lockedOut || theirs.lockedOut,
+            },
+      );
+    }
+  }
+
   snapshot(): LimiterSnapshot {
     const out: LimiterSnapshot = {};
     for (const [k, e] of this.entries) out[k] = { ...e };
@@ -152,6 +191,27 @@ export class SignInLimiter {
   /** A correct password clears the profile's count; the device count only decays with time. */
   recordSuccess(profileId: string): void {
     this.profile.recordSuccess(profileId);
+  }
+
+  /**
+   * Counts an attempt as failed before it runs, synchronously: parallel attempts each see the ones
+   * started before them, so a burst cannot slip past the check while the first ones are still running.
+   * Settle it with `confirmedRight` or `notTried`; a wrong secret needs nothing more.
+   */
+  reserve(profileId: string): AttemptVerdict & { readonly lockedOutNow: boolean } {
+    return this.recordFailure(profileId);
+  }
+
+  /** The reserved attempt had the right secret: the profile's count clears, the device's reservation is returned. */
+  confirmedRight(profileId: string): void {
+    this.profile.recordSuccess(profileId);
+    this.device.refund('device');
+  }
+
+  /** The reserved attempt failed for another reason (not found, network): both reservations are returned. */
+  notTried(profileId: string): void {
+    this.profile.refund(profileId);
+    this.device.refund('device');
   }
 
   private static stricter(a: AttemptVerdict, b: AttemptVerdict): AttemptVerdict {

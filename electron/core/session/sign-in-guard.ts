@@ -11,12 +11,16 @@ export interface GuardHooks {
   onLockout?(verdict: AttemptVerdict): void;
   /** Refused before trying, because of a delay or lockout (audit 'auth.failed' with outcome denied). */
   onRefused?(verdict: AttemptVerdict): void;
+  /** Persists the counters with this attempt already counted, before the secret is tried. */
+  persist?(): Promise<void>;
 }
 
 /**
  * Runs one password attempt under the per-profile and per-device limits: refused with
- * 'rate_limited' (and retryAfterMs) while a delay or lockout runs; a 'wrong_password' failure is
- * counted and passed on with the delay the next attempt will face; success clears the count.
+ * 'rate_limited' (and retryAfterMs) while a delay or lockout runs. The attempt is counted as a
+ * failure before anything is awaited (and persisted before the secret is tried), so neither a
+ * parallel burst nor killing the app after each guess gets more tries; a right secret clears the
+ * count, any error other than 'wrong_password' takes the reservation back.
  */
 export async function guardSignIn<T>(limiter: SignInLimiter, profileId: string, attempt: () => Promise<T>, hooks: GuardHooks = {}): Promise<T> {
   const before = limiter.check(profileId);
@@ -24,18 +28,22 @@ export async function guardSignIn<T>(limiter: SignInLimiter, profileId: string, 
     hooks.onRefused?.(before);
     throw new CoreError('rate_limited', before.reason === 'lockout' ? LOCKED_OUT : WAIT, { retryAfterMs: before.retryAfterMs });
   }
+  const verdict = limiter.reserve(profileId);
   let result: T;
   try {
+    await hooks.persist?.();
     result = await attempt();
   } catch (err) {
-    if (!(err instanceof CoreError) || err.code !== 'wrong_password') throw err;
-    const verdict = limiter.recordFailure(profileId);
+    if (!(err instanceof CoreError) || err.code !== 'wrong_password') {
+      limiter.notTried(profileId);
+      throw err;
+    }
     hooks.onFailure?.(verdict);
     if (verdict.lockedOutNow) hooks.onLockout?.(verdict);
     if (verdict.allowed) throw err;
     if (verdict.reason === 'lockout') throw new CoreError('rate_limited', LOCKED_OUT, { retryAfterMs: verdict.retryAfterMs, cause: err });
     throw new CoreError('wrong_password', err.message, { retryAfterMs: verdict.retryAfterMs, cause: err });
   }
-  limiter.recordSuccess(profileId);
+  limiter.confirmedRight(profileId);
   return result;
 }

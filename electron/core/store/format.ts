@@ -1,5 +1,5 @@
 /** Pure helpers shared by the store's queries: cursors, previews, FTS query building, state order. */
-import type { MessageState } from './store.ts';
+import type { MessageState } from './types.ts';
 
 export const PREVIEW_CHARS = 120;
 /** Snippet match markers: control characters that never occur in typed text, so the UI can highlight safely. */

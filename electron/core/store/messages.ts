@@ -3,9 +3,9 @@ import type { Db } from './connection.ts';
 import { clampLimit, decodeCursor, encodeCursor, STATE_RANK, type Position } from './format.ts';
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './rows.ts';
 import { searchOps } from './search.ts';
+import type { InsertResult, MessageState, NewMessage, Store } from './types.ts';
 
 export { SEARCH_WINDOW } from './search.ts';
-import type { InsertResult, MessageState, NewMessage, Store } from './store.ts';
 
 export type MessageOps = Pick<
   Store,

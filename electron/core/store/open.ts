@@ -2,14 +2,14 @@ import path from 'node:path';
 import { shredBlob } from '../attachments/blob-files.ts';
 import { CoreError } from '../errors.ts';
 import { silentLogger } from '../log/logger.ts';
-import { attachmentOps } from './attachments.ts';
+import { attachmentOps } from './attachment-rows.ts';
 import { connect, rawKeyPragma, type Db } from './connection.ts';
-import { conversationOps } from './conversations.ts';
+import { conversationOps } from './conversation-ops.ts';
 import { DAY_MS } from './format.ts';
 import { messageOps } from './messages.ts';
 import { outboxOps } from './outbox.ts';
 import { guardMethods } from './sqlite-errors.ts';
-import type { OpenStoreOptions, Store } from './store.ts';
+import type { OpenStoreOptions, Store } from './types.ts';
 
 const PURGE_BATCH = 2000;
 

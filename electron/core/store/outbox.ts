@@ -3,7 +3,7 @@ import type { Db } from './connection.ts';
 import { clampLimit } from './format.ts';
 import type { MessageOps } from './messages.ts';
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './rows.ts';
-import type { Store } from './store.ts';
+import type { Store } from './types.ts';
 
 type OutboxOps = Pick<
   Store,

@@ -1,4 +1,4 @@
-import type { Contact, Conversation, MessageDirection, MessagePriority, MessageState, StoredMessage } from './store.ts';
+import type { Contact, Conversation, MessageDirection, MessagePriority, MessageState, StoredMessage } from './types.ts';
 
 export interface ConversationRow {
   id: number;

@@ -9,7 +9,7 @@
  */
 import type { Db } from './connection.ts';
 import { buildFtsQuery, clampLimit, makePreview, searchWords, SNIPPET_CLOSE, SNIPPET_OPEN } from './format.ts';
-import type { SearchHit } from './store.ts';
+import type { SearchHit } from './types.ts';
 
 /** How many of the newest matches are ranked. */
 export const SEARCH_WINDOW = 1000;

@@ -1,16 +1,14 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { REPO_ROOT } from '../../../electron/dev/workstation.ts';
+import { makeTempDir, removeTempDir } from '../../support/temp-dir.ts';
 
 /**
  * A workstation in its own Node process whose Secret Service cannot be reached (no D-Bus session
  * bus), so the real keychain probe fails as it does on a machine without a keyring.
  */
 export async function startWorkstationWithoutKeychain(): Promise<{ url: string; close(): Promise<void> }> {
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sealwire-e2e-nokeychain-'));
+  const dataDir = makeTempDir('e2e-nokeychain');
   const script = `
     import { startWorkstation } from './electron/dev/workstation.ts';
     const ws = await startWorkstation({ dataDir: process.env.SEALWIRE_E2E_DATA, keychainService: process.env.SEALWIRE_E2E_SERVICE, name: 'e2e-nokeychain' });
@@ -33,7 +31,7 @@ export async function startWorkstationWithoutKeychain(): Promise<{ url: string; 
     const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
     await exited;
     clearTimeout(timer);
-    await fs.rm(dataDir, { recursive: true, force: true });
+    await removeTempDir(dataDir);
   };
   try {
     const url = await new Promise<string>((resolve, reject) => {

@@ -2,7 +2,7 @@ import { CoreError } from '../errors.ts';
 import type { Db } from './connection.ts';
 import { clampLimit, decodeCursor, encodeCursor, makePreview, PREVIEW_CHARS } from './format.ts';
 import { toContact, toConversation, type ContactRow, type ConversationRow } from './rows.ts';
-import type { Store } from './store.ts';
+import type { Store } from './types.ts';
 
 type ConversationOps = Pick<
   Store,

@@ -1,8 +1,9 @@
 import type { Logger } from '../log/logger.ts';
 import type { PolicyService } from '../policy/service.ts';
 import type { Timers } from '../session/clock.ts';
-import type { SessionDomain } from '../session/wire.ts';
-import type { VaultDomain } from '../vault/wire.ts';
+import type { UnlockLifecycle } from '../session/unlock-lifecycle.ts';
+import type { Store } from '../store/store.ts';
+import type { ProfileHolder } from '../vault/open-profile.ts';
 
 const EVERY_MS = 6 * 60 * 60 * 1000;
 
@@ -11,12 +12,18 @@ const EVERY_MS = 6 * 60 * 60 * 1000;
  * messages and attachments older than the policy's limit are purged with secure delete.
  * (A locked profile's store cannot be opened, so its purge waits for the next unlock.)
  */
-export function scheduleRetention(deps: { session: SessionDomain; vault: VaultDomain; policy: PolicyService; log: Logger; timers: Timers }): void {
-  const { session, vault, policy, log, timers } = deps;
+export function scheduleRetention(deps: {
+  lifecycle: UnlockLifecycle;
+  profiles: ProfileHolder<Store>;
+  policy: PolicyService;
+  log: Logger;
+  timers: Timers;
+}): void {
+  const { lifecycle, profiles, policy, log, timers } = deps;
   let timer: unknown = null;
   const purge = async (profileId: string) => {
     const days = policy.values.messageRetentionDays;
-    const open = vault.profiles.current();
+    const open = profiles.current();
     if (days === null || open === null || open.profileId !== profileId) return;
     try {
       const removed = await open.store.purge(days);
@@ -30,12 +37,12 @@ export function scheduleRetention(deps: { session: SessionDomain; vault: VaultDo
       void purge(profileId).then(() => arm(profileId));
     }, EVERY_MS);
   };
-  session.onUnlocked((profileId) => {
+  lifecycle.onUnlocked((profileId) => {
     void purge(profileId);
     if (timer !== null) timers.clearTimeout(timer);
     arm(profileId);
   });
-  session.onLeaveUnlocked(async () => {
+  lifecycle.onLeaveUnlocked(async () => {
     if (timer !== null) timers.clearTimeout(timer);
     timer = null;
   });

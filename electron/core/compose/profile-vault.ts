@@ -3,26 +3,24 @@ import type { Keychain } from '../keychain/keychain.ts';
 import type { Logger } from '../log/logger.ts';
 import type { FormatMigrationEvent } from '../sqlite/encrypted-db.ts';
 import { openStore, type Store } from '../store/store.ts';
-import { profileHandlers } from './handlers.ts';
-import { createProfileHolder, type ProfileHolder } from './open-profile.ts';
-import { createVault, type Vault } from './vault.ts';
+import { createProfileHolder, type ProfileHolder } from '../vault/open-profile.ts';
+import { createVault, type Vault } from '../vault/vault.ts';
 
-export interface VaultDomain {
+export interface ProfileVault {
   readonly vault: Vault;
   /** The open profile (store + attachments); the session layer locks and unlocks through it. */
   readonly profiles: ProfileHolder<Store>;
-  readonly handlers: ReturnType<typeof profileHandlers>;
 }
 
-/** The vault as the composition root wires it: live policy limits, the real encrypted store. */
-export function createVaultDomain(deps: {
+/** The vault with live policy limits, opening the real encrypted store. */
+export function createProfileVault(deps: {
   dataDir: string;
   keychain: Keychain;
   log: Logger;
   policy: () => Policy;
   /** Told when a profile's store converts to the current page format while it opens. */
   onStoreFormatMigration?: (event: FormatMigrationEvent) => void;
-}): VaultDomain {
+}): ProfileVault {
   const { log } = deps;
   const vault = createVault({
     dataDir: deps.dataDir,
@@ -39,5 +37,5 @@ export function createVaultDomain(deps: {
   });
   const onFormatMigration = deps.onStoreFormatMigration;
   const profiles = createProfileHolder<Store>({ vault, log, openStore: (o) => openStore({ ...o, log, ...(onFormatMigration ? { onFormatMigration } : {}) }) });
-  return { vault, profiles, handlers: profileHandlers(vault, profiles) };
+  return { vault, profiles };
 }

@@ -1,18 +1,13 @@
-import type { AttachmentSummary, InboxEntry } from '../../../shared/contract/index.ts';
-import type { Handlers } from '../ipc/dispatcher.ts';
-import type { Store } from './store.ts';
-
-type ConversationHandlers = Pick<
-  Handlers,
-  'conversations.inbox' | 'messages.page' | 'messages.search' | 'conversations.markRead'
->;
+import type { AttachmentSummary, conversationsMethods, InboxEntry } from '../../../../shared/contract/conversations.ts';
+import type { Store } from '../../store/store.ts';
+import type { HandlersFor } from '../dispatcher.ts';
 
 /**
  * The conversation and message methods over the open profile's store. `requireStore` throws
  * CoreError('locked') when no profile is open; the audit trail records each call from the
  * method's `audit` name in the dispatcher hooks, with ids only (never bodies or search terms).
  */
-export function conversationHandlers(deps: { requireStore: () => Store }): ConversationHandlers {
+export function conversationsHandlers(deps: { requireStore: () => Store }): HandlersFor<typeof conversationsMethods> {
   return {
     'conversations.inbox': (req) => {
       const store = deps.requireStore();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { APP_ORIGIN } from '../../shared/contract/index.ts';
 import { isAppUrl, isTrustedSender } from '../../electron/core/shell/origin.ts';
-import { mayGrantPermission, mayNavigate, mayRequestUrl, parseShellArgs, windowOpenDecision } from '../../electron/core/shell/policy.ts';
+import { mayGrantPermission, mayNavigate, mayRequestUrl, parseShellArgs, windowOpenDecision } from '../../electron/core/shell/hardening-rules.ts';
 
 const hostile: unknown[] = [
   null,

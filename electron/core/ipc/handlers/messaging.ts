@@ -1,10 +1,11 @@
-import type { EventName, EventPayload, MessagingStatus } from '../../../shared/contract/index.ts';
-import { CoreError } from '../errors.ts';
-import type { Handler } from '../ipc/dispatcher.ts';
-import type { Store } from '../store/store.ts';
-import { AttachmentError, type MessagingEngine } from './engine.ts';
-import { bareJid } from './stanzas.ts';
-import type { ConnectionManager } from './manager.ts';
+import type { EventName, EventPayload, MessagingStatus } from '../../../../shared/contract/index.ts';
+import type { messagingMethods } from '../../../../shared/contract/messaging.ts';
+import { CoreError } from '../../errors.ts';
+import { AttachmentError, type MessagingEngine } from '../../messaging/engine.ts';
+import type { ConnectionManager } from '../../messaging/manager.ts';
+import { bareJid } from '../../messaging/stanzas.ts';
+import type { Store } from '../../store/store.ts';
+import type { HandlersFor } from '../dispatcher.ts';
 
 /** What the handlers need: the signed-in staff member's engine and store, or null while none is. */
 export interface MessagingHandlerDeps {
@@ -13,22 +14,12 @@ export interface MessagingHandlerDeps {
   emit?: Emit;
 }
 
-type MessagingMethod =
-  | 'messaging.state'
-  | 'messaging.send'
-  | 'messaging.sendAttachment'
-  | 'messaging.directory'
-  | 'messaging.markRead'
-  | 'messaging.rooms'
-  | 'messaging.joinRoom'
-  | 'messaging.leaveRoom'
-  | 'messaging.roomMembers';
-
 type Emit = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
 
 const notSignedIn = () => new CoreError('locked', 'Sign in to use messaging.');
 
-export function messagingHandlers(deps: MessagingHandlerDeps): { [M in MessagingMethod]: Handler<M> } {
+/** messaging.*: the signed-in staff member's connection, sending, rooms and directory. */
+export function messagingHandlers(deps: MessagingHandlerDeps): HandlersFor<typeof messagingMethods> {
   const need = () => {
     const c = deps.current();
     if (c === null) throw notSignedIn();
@@ -99,19 +90,5 @@ export function messagingHandlers(deps: MessagingHandlerDeps): { [M in Messaging
       if (conversation === null) throw new CoreError('not_found', 'That conversation does not exist.');
       return engine.markRead(req.conversationId, req.upToMessageId);
     },
-  };
-}
-
-/** Forward engine events to the renderer's event stream (ids and states only, never text). */
-export function bindMessagingEvents(engine: MessagingEngine, emit: Emit): () => void {
-  const offs = [
-    engine.onConnection((state) => emit('messaging.connection', { state })),
-    engine.onIncoming((m) =>
-      emit('messaging.incoming', { conversationId: m.conversationId, messageId: m.id, direction: m.direction, priority: m.priority }),
-    ),
-    engine.onMessageState((c) => emit('messaging.messageState', { conversationId: c.conversationId, messageId: c.messageId, state: c.state })),
-  ];
-  return () => {
-    for (const off of offs) off();
   };
 }

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../electron/core/store/store.ts';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 
 describe('Store.batch (group commit)', () => {
   let dir: string;
@@ -11,7 +10,7 @@ describe('Store.batch (group commit)', () => {
   let reader: Store;
 
   beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sealwire-store-batch-'));
+    dir = makeTempDir('store-batch');
     const key = randomBytes(32);
     const file = path.join(dir, 'profile.db');
     store = openStore({ file, key, create: true });
@@ -22,7 +21,7 @@ describe('Store.batch (group commit)', () => {
   afterEach(() => {
     reader.close();
     store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    void removeTempDir(dir);
   });
 
   it('commits everything written inside it at once, and returns what fn returns', () => {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { listBlobFilesSync, openBlob, readBlob, shredBlob, shredFileSync, writeBlob } from '../attachments/blob-files.ts';
 import { CoreError } from '../errors.ts';
 import type { Db } from './connection.ts';
-import type { AttachmentMeta, StoreAttachments } from './store.ts';
+import type { AttachmentMeta, StoreAttachments } from './types.ts';
 
 interface AttachmentRow {
   id: number;

@@ -1,16 +1,7 @@
-import type { z } from 'zod';
-import type { MethodSpec } from '../../../shared/contract/define.ts';
-import type { AuditHead, auditMethods } from '../../../shared/contract/audit.ts';
-import { CoreError } from '../errors.ts';
-import type { CallContext } from '../ipc/dispatcher.ts';
-import type { AuditLog } from './log.ts';
-
-/** Same shape as the dispatcher's Handler<M>, typed from this domain's specs alone. */
-type SpecHandler<S extends MethodSpec> = (
-  request: z.output<S['request']>,
-  ctx: CallContext,
-) => Promise<z.output<S['response']>> | z.output<S['response']>;
-type Methods = typeof auditMethods;
+import type { AuditHead, auditMethods } from '../../../../shared/contract/audit.ts';
+import type { AuditLog } from '../../audit/log.ts';
+import { CoreError } from '../../errors.ts';
+import type { HandlersFor } from '../dispatcher.ts';
 
 export interface AuditHandlerDeps {
   /** The open device audit log (opened with the device key at start-up). */
@@ -23,7 +14,7 @@ export interface AuditHandlerDeps {
   readonly trustedHeads?: () => readonly AuditHead[];
 }
 
-export type AuditHandlers = { [M in keyof Methods]: SpecHandler<Methods[M]> };
+export type AuditHandlers = HandlersFor<typeof auditMethods>;
 
 const signedIn = (deps: AuditHandlerDeps): string => {
   const staffId = deps.currentStaffId();
@@ -37,7 +28,7 @@ const requireAdmin = (deps: AuditHandlerDeps): string => {
   return staffId;
 };
 
-/** The audit domain's handlers; the composition root spreads them into its handler table. */
+/** audit.*: each staff member sees their own activity; the admin role sees, verifies and exports the device's. */
 export function auditHandlers(deps: AuditHandlerDeps): AuditHandlers {
   return {
     'audit.myActivity': (req) => deps.audit().page({ staffId: signedIn(deps), beforeSeq: req.beforeSeq, limit: req.limit }),

@@ -1,0 +1,112 @@
+import type { AuditEntry } from '../audit/log.ts';
+import type { CoreEvents } from '../events.ts';
+import type { Logger } from '../log/logger.ts';
+import type { AdminCommandEvent } from '../messaging/engine.ts';
+import { createMessagingSession, type MessagingSession } from '../messaging/index.ts';
+import type { PolicyService } from '../policy/service.ts';
+import type { SessionController } from '../session/controller.ts';
+import type { UnlockLifecycle } from '../session/unlock-lifecycle.ts';
+import type { Store } from '../store/store.ts';
+import type { ProfileHolder } from '../vault/open-profile.ts';
+import type { AuditHeadPublishing } from './audit-head-publishing.ts';
+import { bindMessagingEvents } from './messaging-events.ts';
+import { readAccount } from './stored-account.ts';
+import { connectionConfig, type OrganisationServer } from './server.ts';
+
+export interface ActiveMessaging {
+  readonly profileId: string;
+  readonly messaging: MessagingSession;
+  readonly store: Store;
+}
+
+export interface MessagingLifecycle {
+  /** The running messaging session of the signed-in staff member, if any. */
+  current(): ActiveMessaging | null;
+  /** Starts messaging for the open profile (no-op when it has no server account or already runs). */
+  start(profileId: string): void;
+  stop(): Promise<void>;
+  /** The open profile's account is one of the organisation's configured admin addresses. */
+  isAdmin(): boolean;
+}
+
+/**
+ * Every unlock starts the messaging engine over the profile's store, and every lock stops it
+ * before the store closes. Admin commands from the organisation's admin addresses lock, wipe
+ * or refresh policy on this workstation.
+ */
+export function createMessagingLifecycle(deps: {
+  /** The organisation's server from managed configuration; undefined lets staff type one. */
+  server?: OrganisationServer;
+  holder: ProfileHolder<Store>;
+  session: SessionController;
+  lifecycle: UnlockLifecycle;
+  policy: PolicyService;
+  events: CoreEvents;
+  log: Logger;
+  record: (entry: AuditEntry) => void;
+  headPublishing: AuditHeadPublishing;
+}): MessagingLifecycle {
+  const { holder, session, policy, events, log, record, headPublishing } = deps;
+  let active: (ActiveMessaging & { unbind: () => void }) | null = null;
+
+  const stop = async () => {
+    const was = active;
+    active = null;
+    headPublishing.stop();
+    if (was === null) return;
+    was.unbind();
+    await was.messaging.stop().catch((err: unknown) => log.warn('account.stop_failed', { error: err }));
+    events.emit('messaging.connection', { state: 'offline' });
+  };
+
+  const onAdminCommand = async (command: AdminCommandEvent) => {
+    const staffId = session.state().staffId;
+    record({ event: 'admin.command', staffId, targets: [`command:${command.action}`], outcome: 'ok' });
+    if (command.action === 'lock') {
+      if (session.state().state === 'unlocked') session.lock('remote_lock');
+    } else if (command.action === 'wipe') {
+      record({ event: 'wipe.device', staffId, targets: [], outcome: 'ok' });
+      if (session.state().state !== 'signed-out') session.signOut('remote_lock');
+      await stop();
+      await holder.wipeDevice();
+    } else {
+      policy.refresh();
+    }
+  };
+
+  const start = (profileId: string) => {
+    const open = holder.current();
+    if (open === null || open.profileId !== profileId || active?.profileId === profileId) return;
+    const account = readAccount(open.store);
+    if (account === null) return; // a profile without a server account (tests, local-only use)
+    const messaging = createMessagingSession({
+      server: connectionConfig(account.server, policy.values.allowPlainAuth),
+      credentials: { username: account.username, password: account.password },
+      store: open.store,
+      log,
+      ...(account.server.adminJids ? { adminJids: account.server.adminJids } : {}),
+      onAdminCommand,
+    });
+    const unbind = bindMessagingEvents(messaging.engine, (name, payload) => events.emit(name, payload));
+    active = { profileId, messaging, unbind, store: open.store };
+    headPublishing.startFor(messaging, (deps.server ?? account.server).auditJid);
+    messaging.start();
+  };
+
+  deps.lifecycle.onUnlocked(start);
+  deps.lifecycle.onLeaveUnlocked(async () => stop());
+
+  return {
+    current: () => active,
+    start,
+    stop,
+    isAdmin: () => {
+      const open = holder.current();
+      const account = open === null ? null : readAccount(open.store);
+      if (account === null) return false;
+      // Managed configuration as it is now wins over what was recorded at first sign-in.
+      const admins = deps.server?.adminJids ?? account.server.adminJids ?? [];
+      return admins.map((j) => j.toLowerCase()).includes(`${account.username}@${account.server.domain}`);
+    },
+  };
+}

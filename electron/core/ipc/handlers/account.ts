@@ -1,0 +1,77 @@
+import type { accountMethods } from '../../../../shared/contract/account.ts';
+import type { MessagingLifecycle } from '../../account/messaging-lifecycle.ts';
+import { connectionConfig, serverFromUserInput, type OrganisationServer } from '../../account/server.ts';
+import { readAccount, writeAccount } from '../../account/stored-account.ts';
+import type { AuditEntry } from '../../audit/log.ts';
+import { CoreError } from '../../errors.ts';
+import { verifyCredentials } from '../../messaging/index.ts';
+import type { PolicyService } from '../../policy/service.ts';
+import type { SessionController } from '../../session/controller.ts';
+import type { SignInLimits } from '../../session/sign-in-limits.ts';
+import type { Store } from '../../store/store.ts';
+import type { ProfileHolder } from '../../vault/open-profile.ts';
+import type { Vault } from '../../vault/vault.ts';
+import type { HandlersFor } from '../dispatcher.ts';
+import { refuseWhileAnotherUnlocked } from './profiles.ts';
+
+export interface AccountHandlerDeps {
+  /** The organisation's server from managed configuration; undefined lets staff type one. */
+  readonly server?: OrganisationServer;
+  readonly vault: Vault;
+  readonly holder: ProfileHolder<Store>;
+  readonly session: SessionController;
+  readonly policy: PolicyService;
+  readonly messaging: MessagingLifecycle;
+  /** The server password is also the vault password: checking it is limited per device. */
+  readonly limits: SignInLimits;
+  readonly record: (entry: AuditEntry) => void;
+}
+
+const BAD_SERVER = 'That server address is not valid. Use a name such as chat.example-clinic.org.';
+const OTHER_DOMAIN = 'That user name belongs to another server than the one this workstation uses.';
+
+/**
+ * account.*: binds a staff profile to its account on the organisation's XMPP server. The first
+ * sign-in checks the credentials with the server before any profile exists.
+ */
+export function accountHandlers(deps: AccountHandlerDeps): HandlersFor<typeof accountMethods> {
+  const { holder, session, policy } = deps;
+  const resolveServer = (typed: string): OrganisationServer => {
+    if (deps.server !== undefined) return deps.server;
+    const server = serverFromUserInput(typed);
+    if (server === null) throw new CoreError('invalid_request', BAD_SERVER);
+    return server;
+  };
+  return {
+    'account.signInConfig': () => ({ server: deps.server?.domain ?? null, serverManaged: deps.server !== undefined }),
+    'account.firstSignIn': async (req) => {
+      const server = resolveServer(req.server);
+      const [local, domain] = req.username.trim().split('@') as [string, string | undefined];
+      if (domain !== undefined && domain.toLowerCase() !== server.domain) throw new CoreError('invalid_request', OTHER_DOMAIN);
+      const username = local.toLowerCase();
+      refuseWhileAnotherUnlocked(session, null);
+      await deps.limits.guard(null, () => verifyCredentials(connectionConfig(server, policy.values.allowPlainAuth), { username, password: req.password }));
+      const open = await holder.create(req.displayName, req.password);
+      writeAccount(open.store, { username, password: req.password, server: { ...server } });
+      deps.record({ event: 'profile.create', staffId: open.profileId, targets: [`profile:${open.profileId}`] });
+      session.signIn(open.profileId);
+      const profile = (await deps.vault.listProfiles()).find((p) => p.id === open.profileId);
+      if (profile === undefined) throw new CoreError('internal', 'The new profile could not be listed.');
+      return { profile };
+    },
+    'account.updatePassword': async (req) => {
+      const open = holder.require();
+      const account = readAccount(open.store);
+      if (account === null) throw new CoreError('not_found', 'This profile is not linked to a server account.');
+      await verifyCredentials(connectionConfig(account.server, policy.values.allowPlainAuth), {
+        username: account.username,
+        password: req.newPassword,
+      });
+      await deps.vault.changePassword(open.profileId, account.password, req.newPassword);
+      writeAccount(open.store, { ...account, password: req.newPassword });
+      await deps.messaging.stop();
+      deps.messaging.start(open.profileId);
+      return {};
+    },
+  };
+}

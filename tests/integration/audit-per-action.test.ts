@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createCore } from '../../electron/core/app.ts';
+import { createKeytarKeychain } from '../../electron/core/keychain/keychain.ts';
+import { silentLogger } from '../../electron/core/log/logger.ts';
+import { AUDIT_REFRESH_MS, type MethodName, type RequestOf, type ResponseOf, type Result } from '../../shared/contract/index.ts';
+import { fakeTime } from '../support/fake-time.ts';
+import { makeTempDir, removeTempDirs } from '../support/temp-dir.ts';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterAll(async () => {
+  for (const clean of cleanups.reverse()) await clean().catch(() => undefined);
+  await removeTempDirs();
+});
+
+function ok<T>(result: Result<T>): T {
+  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}`);
+  return result.value;
+}
+
+describe('the audit trail records what a person does, not each screen refresh', () => {
+  it('writes one conversation.list / conversation.open per session and window, and every search', async () => {
+    const keychain = createKeytarKeychain(`Sealwire-test-${randomUUID()}`);
+    const time = fakeTime(Date.now());
+    const core = createCore({
+      appVersion: '0.0.0-test',
+      dataDir: makeTempDir('audit-per-action'),
+      runtime: 'bridge',
+      log: silentLogger,
+      keychain,
+      clock: time,
+      timers: time,
+      statusIntervalMs: 60_000,
+    });
+    cleanups.push(async () => {
+      await core.close();
+      for (const account of await keychain.accounts()) await keychain.delete(account);
+    });
+    await core.ready;
+    const call = <M extends MethodName>(method: M, request: RequestOf<M>) =>
+      core.dispatcher.call(method, request, { transport: 'bridge' }) as Promise<Result<ResponseOf<M>>>;
+
+    const id = ok(await call('profiles.create', { displayName: 'Amara', password: 'amara-correct-horse-1' })).profile.id;
+    const store = core.profiles.require().store;
+    const conversation = store.ensureConversation({ kind: 'direct', jid: 'ben@clinic.example' });
+    store.insertMessage({ clientId: randomUUID(), conversationId: conversation.id, senderJid: 'ben@clinic.example', body: 'hello', sentAt: time.now(), direction: 'in' });
+
+    // The inbox and the thread re-read on every event: ten refreshes, one record each.
+    for (let i = 0; i < 10; i++) {
+      ok(await call('conversations.inbox', {}));
+      ok(await call('messages.page', { conversationId: conversation.id }));
+    }
+    ok(await call('messages.search', { query: 'hello' }));
+    ok(await call('messages.search', { query: 'hello' }));
+    const events = async () => ok(await call('audit.myActivity', { limit: 100 })).records.map((r) => r.event);
+    const count = async (event: string) => (await events()).filter((e) => e === event).length;
+    expect(await count('conversation.list')).toBe(1);
+    expect(await count('conversation.open')).toBe(1);
+    expect(await count('search')).toBe(2);
+
+    // Another conversation is another record; the window passing records the same one again.
+    const other = store.ensureConversation({ kind: 'direct', jid: 'cara@clinic.example' });
+    ok(await call('messages.page', { conversationId: other.id }));
+    expect(await count('conversation.open')).toBe(2);
+    // (The person stays active, so the idle lock does not end the session meanwhile.)
+    for (let waited = 0; waited < AUDIT_REFRESH_MS; waited += 60_000) {
+      time.advance(60_000);
+      ok(await call('session.reportActivity', {}));
+    }
+    ok(await call('conversations.inbox', {}));
+    expect(await count('conversation.list')).toBe(2);
+
+    // A new session (lock, unlock) records the first look again; a refused call is always recorded.
+    ok(await call('session.lockNow', { via: 'button' }));
+    expect(await call('conversations.inbox', {})).toMatchObject({ ok: false, error: { code: 'locked' } });
+    ok(await call('profiles.open', { profileId: id, password: 'amara-correct-horse-1' }));
+    ok(await call('conversations.inbox', {}));
+    const list = ok(await call('audit.myActivity', { limit: 100 })).records.filter((r) => r.event === 'conversation.list');
+    expect(list.map((r) => r.outcome)).toEqual(expect.arrayContaining(['ok', 'ok', 'denied', 'ok']));
+    expect(list).toHaveLength(4);
+  });
+});

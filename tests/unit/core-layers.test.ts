@@ -1,0 +1,39 @@
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+// The layer rules of eslint.config.js, run through ESLint's own API on planted source text:
+// each line imports upward from a lower folder of electron/core and must be refused.
+const eslint = new ESLint({ cwd: process.cwd() });
+
+async function layerErrors(file: string, source: string): Promise<string[]> {
+  const [result] = await eslint.lintText(source, { filePath: file });
+  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+}
+
+describe('dependencies inside electron/core point one way', () => {
+  it.each([
+    ['electron/core/store/planted.ts', "import type { SessionController } from '../session/controller.ts';\nexport type X = SessionController;\n"],
+    ['electron/core/store/planted.ts', "import type { Vault } from '../vault/vault.ts';\nexport type X = Vault;\n"],
+    ['electron/core/store/planted.ts', "import type { MessagingEngine } from '../messaging/engine.ts';\nexport type X = MessagingEngine;\n"],
+    ['electron/core/store/planted.ts', "import type { Handlers } from '../ipc/handlers/profiles.ts';\nexport type X = Handlers;\n"],
+    ['electron/core/vault/planted.ts', "import type { SessionController } from '../session/controller.ts';\nexport type X = SessionController;\n"],
+    ['electron/core/vault/planted.ts', "import type { MessagingLifecycle } from '../account/messaging-lifecycle.ts';\nexport type X = MessagingLifecycle;\n"],
+    ['electron/core/session/planted.ts', "import type { MessagingSession } from '../messaging/index.ts';\nexport type X = MessagingSession;\n"],
+    ['electron/core/messaging/planted.ts', "import type { StoredAccount } from '../account/stored-account.ts';\nexport type X = StoredAccount;\n"],
+    ['electron/core/account/planted.ts', "import type { Core } from '../app.ts';\nexport type X = Core;\n"],
+    ['electron/core/log/planted.ts', "import type { Dispatcher } from '../ipc/dispatcher.ts';\nexport type X = Dispatcher;\n"],
+  ])('refuses an upward import planted in %s (%#)', async (file, source) => {
+    const errors = await layerErrors(file, source);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/dependencies point one way/);
+  });
+
+  it.each([
+    ['electron/core/store/planted.ts', "import { CoreError } from '../errors.ts';\nimport type { Logger } from '../log/logger.ts';\nexport type X = [CoreError, Logger];\n"],
+    ['electron/core/session/planted.ts', "import type { Vault } from '../vault/vault.ts';\nimport type { AuditLog } from '../audit/log.ts';\nexport type X = [Vault, AuditLog];\n"],
+    ['electron/core/ipc/handlers/planted.ts', "import type { MessagingLifecycle } from '../../account/messaging-lifecycle.ts';\nexport type X = MessagingLifecycle;\n"],
+    ['electron/core/compose/planted.ts', "import type { Handlers } from '../ipc/dispatcher.ts';\nexport type X = Handlers;\n"],
+  ])('allows a downward import in %s (%#)', async (file, source) => {
+    expect(await layerErrors(file, source)).toEqual([]);
+  });
+});
