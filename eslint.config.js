@@ -41,12 +41,20 @@ const noLaterLayer = (folder, index) => ({
   regex: `(^|/)(${[...laterThan(index).map(importOf), 'app\\.ts$'].join('|')})`,
   message: `electron/core/${folder} may not import ${laterThan(index).join(', ')} or app.ts: inside electron/core dependencies point one way (README, layer map).`,
 });
-const coreLayerRules = coreLayers.flatMap((folders, index) =>
-  folders.map((folder) => ({
-    files: [folder === 'ipc/dispatcher' ? 'electron/core/ipc/dispatcher.ts' : `electron/core/${folder}/**`],
-    rules: { 'no-restricted-imports': restrict(noElectron, noRenderer, noLaterLayer(folder, index)) },
-  })),
-);
+const coreLayerRules = [
+  ...coreLayers.flatMap((folders, index) =>
+    folders.map((folder) => ({
+      files: [folder === 'ipc/dispatcher' ? 'electron/core/ipc/dispatcher.ts' : `electron/core/${folder}/**`],
+      rules: { 'no-restricted-imports': restrict(noElectron, noRenderer, noLaterLayer(folder, index)) },
+    })),
+  ),
+  // errors.ts, paths.ts, events.ts sit with the first layer; app.ts composes everything.
+  {
+    files: ['electron/core/*.ts'],
+    ignores: ['electron/core/app.ts'],
+    rules: { 'no-restricted-imports': restrict(noElectron, noRenderer, noLaterLayer('(root files)', 0)) },
+  },
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', '.tmp/**'] },

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(prosody lua-unbound lua-dbi-sqlite3 chromium gnome-keyring dbus-x11 libsecret-1-dev openssl python3 make g++)
+APT_PACKAGES=(prosody lua-unbound lua-dbi-sqlite3 ejabberd erlang-p1-sqlite3 erlang-p1-pgsql postgresql chromium gnome-keyring dbus-x11 libsecret-1-dev openssl python3 make g++)
 NODE_MAJOR_WANTED=24
 
 say() { printf '[setup] %s\n' "$*"; }
@@ -60,10 +60,10 @@ if command -v dpkg-query >/dev/null 2>&1; then
   fi
 else
   say "This is not a Debian/Ubuntu system, so nothing was installed automatically. Install the equivalents of:"
-  say "  Node ${NODE_MAJOR_WANTED}+, Prosody 0.12 with LuaDBI SQLite3 and lua-unbound, Chromium, GNOME Keyring (or another"
+  say "  Node ${NODE_MAJOR_WANTED}+, Prosody 0.12 with LuaDBI SQLite3 and lua-unbound, ejabberd 23 with its SQLite and PostgreSQL drivers, PostgreSQL, Chromium, GNOME Keyring (or another"
   say "  Secret Service) with dbus-run-session, libsecret development headers, OpenSSL, python3, make and a C++ compiler."
   say "  macOS: brew install node@24 prosody chromium openssl  (the keychain is built in)"
-  for cmd in prosody chromium dbus-run-session gnome-keyring-daemon openssl; do
+  for cmd in prosody erl chromium dbus-run-session gnome-keyring-daemon openssl; do
     command -v "$cmd" >/dev/null 2>&1 || { say "still missing: $cmd"; exit 1; }
   done
 fi

@@ -24,6 +24,7 @@ import { createAuditTrail } from './session/audit-trail.ts';
 import { createCallHooks } from './session/call-hooks.ts';
 import { systemClock, systemTimers, type Clock, type Timers } from './session/clock.ts';
 import { createSessionController, type OsIdleSource, type SessionController } from './session/controller.ts';
+import { SignInClaim } from './session/sign-in-claim.ts';
 import { createSignInLimits } from './session/sign-in-limits.ts';
 import { sessionTimingFrom } from './session/timing.ts';
 import { bindUnlockLifecycle } from './session/unlock-lifecycle.ts';
@@ -91,7 +92,12 @@ export function createCore(options: CoreOptions): Core {
   const trail = createAuditTrail({ dataDir: options.dataDir, keychain, log, retentionYears: () => policy.values.auditRetentionYears });
   const record = trail.record;
   const lifecycle = bindUnlockLifecycle({ session, closeStore: (id) => profiles.close(id), record, events, log });
+  // The session is over: its quick-unlock PIN (held in main's memory only) goes with it. A lock keeps it.
+  session.onTransition((t) => {
+    if (t.to === 'signed-out') vault.dropQuickUnlock(t.staffId);
+  });
   const limits = createSignInLimits({ dataDir: options.dataDir, keychain, clock, log, record });
+  const claim = new SignInClaim(session);
   scheduleRetention({ lifecycle, profiles, policy, log, timers });
 
   // Messaging: started on unlock, stopped before the store closes; the audit head goes out over it.
@@ -103,8 +109,8 @@ export function createCore(options: CoreOptions): Core {
   const handlers: Handlers = {
     ...systemHandlers(status),
     ...policyHandlers({ policy }),
-    ...profilesHandlers({ vault, holder: profiles, session, limits, record, closing: lifecycle.closing }),
-    ...accountHandlers({ server: options.server, vault, holder: profiles, session, policy, messaging, limits, record }),
+    ...profilesHandlers({ vault, holder: profiles, session, limits, claim, record, closing: lifecycle.closing }),
+    ...accountHandlers({ server: options.server, vault, holder: profiles, session, policy, messaging, limits, claim, record }),
     ...conversationsHandlers({ requireStore: () => profiles.require().store }),
     ...messagingHandlers({
       current: () => {

@@ -1,5 +1,5 @@
 /**
- * `npm run demo`: a throwaway local Prosody with two demo staff accounts and two simulated clinic
+ * `npm run demo [-- --server ejabberd]`: a throwaway local Prosody (or ejabberd) with two demo staff accounts and two simulated clinic
  * workstations (the real core behind the development bridge), each opened in an ordinary browser.
  * Needs a working Secret Service; on a plain SSH session it re-runs itself inside a private D-Bus
  * session with an unlocked gnome-keyring and a temporary HOME, so the person's own keyring is untouched.
@@ -11,7 +11,8 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createKeytarKeychain } from '../core/keychain/keychain.ts';
-import { startProsody, writeDevXmppServer, type ProsodyHandle } from './prosody/index.ts';
+import { writeDevXmppServer } from './prosody/index.ts';
+import { parseServerKind, SERVER_KINDS, startXmppServer, type ServerKind, type XmppServerHandle } from './xmpp-server.ts';
 import { RENDERER_DIST, startWorkstation, type Workstation } from './workstation.ts';
 
 const IN_SESSION = 'SEALWIRE_DEMO_IN_SESSION';
@@ -97,6 +98,16 @@ async function reexecInKeyringSession(): Promise<never> {
   process.exit(code);
 }
 
+/** `--server prosody|ejabberd` (default prosody); anything else is a clear error. */
+function serverKindFromArgs(argv: readonly string[]): ServerKind {
+  const at = argv.findIndex((a) => a === '--server' || a.startsWith('--server='));
+  if (at === -1) return 'prosody';
+  const value = argv[at]!.includes('=') ? argv[at]!.split('=')[1] : argv[at + 1];
+  const kind = parseServerKind(value);
+  if (kind === null) fatal(`unknown --server ${JSON.stringify(value ?? '')}; choose one of: ${SERVER_KINDS.join(', ')}.`);
+  return kind;
+}
+
 function password(): string {
   return `demo-${randomBytes(6).toString('base64url')}`;
 }
@@ -109,7 +120,8 @@ async function runDemo(): Promise<void> {
   const dirs: string[] = [];
   const services: string[] = [];
   const workstations: Workstation[] = [];
-  let server: ProsodyHandle | null = null;
+  const kind = serverKindFromArgs(process.argv.slice(2));
+  let server: XmppServerHandle | null = null;
   let stopping: Promise<void> | null = null;
 
   const stop = (): Promise<void> =>
@@ -141,7 +153,7 @@ async function runDemo(): Promise<void> {
   }
 
   try {
-    server = await startProsody({
+    server = await startXmppServer(kind, {
       users: accounts.map(({ username, password }) => ({ username, password })),
       // The clinic's staff directory: both demo accounts see each other from the first sign-in.
       staffDirectory: { group: 'Clinic staff', members: accounts.map(({ username, name }) => ({ username, name })) },
@@ -178,7 +190,7 @@ async function runDemo(): Promise<void> {
         '',
         ...accounts.map((a, i) => `  Workstation ${`"${a.workstation}":`.padEnd(17)} ${urls[i]}`),
         '',
-        `  XMPP server: ${xmpp.domain} at ${xmpp.host}:${xmpp.c2sPort} (STARTTLS), ${xmpp.directTlsPort} (direct TLS)`,
+        `  XMPP server (${kind}): ${xmpp.domain} at ${xmpp.host}:${xmpp.c2sPort} (STARTTLS), ${xmpp.directTlsPort} (direct TLS)`,
         `  Server CA (trusted only by the demo): ${xmpp.caCertPath}`,
         '  Demo staff accounts:',
         ...accounts.map((a) => `    ${jid(a.username).padEnd(20)} password: ${a.password}`),
@@ -190,7 +202,7 @@ async function runDemo(): Promise<void> {
     );
     const ready = {
       urls,
-      xmpp: { ...xmpp, accounts: accounts.map((a) => ({ jid: jid(a.username), username: a.username, password: a.password })) },
+      xmpp: { ...xmpp, kind, accounts: accounts.map((a) => ({ jid: jid(a.username), username: a.username, password: a.password })) },
     };
     console.log(`SEALWIRE_DEMO_READY ${JSON.stringify(ready)}`);
   } catch (err) {

@@ -106,7 +106,7 @@ export const conversationsMethods = {
     request: z.strictObject({ conversationId: Id, upToMessageId: Id }),
     response: z.strictObject({ unreadCount: z.number().int().nonnegative() }),
     access: 'phi',
-    audit: { event: 'conversation.read' },
+    audit: { event: 'conversation.read', refreshMs: AUDIT_REFRESH_MS },
   }),
 };
 

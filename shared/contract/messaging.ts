@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Message, MessageDirection, MessagePriority, MessageState } from './conversations.ts';
-import { defineMethod } from './define.ts';
+import { AUDIT_REFRESH_MS, defineMethod } from './define.ts';
 
 const Id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const Jid = z.string().min(3).max(3071);
@@ -105,7 +105,7 @@ export const messagingMethods = {
     request: z.strictObject({ conversationId: Id, upToMessageId: Id }),
     response: z.strictObject({ newlyRead: z.number().int().nonnegative(), unreadCount: z.number().int().nonnegative() }),
     access: 'phi',
-    audit: { event: 'conversation.read' },
+    audit: { event: 'conversation.read', refreshMs: AUDIT_REFRESH_MS },
   }),
 };
 

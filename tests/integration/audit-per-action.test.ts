@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createCore } from '../../electron/core/app.ts';
-import { createKeytarKeychain } from '../../electron/core/keychain/keychain.ts';
-import { silentLogger } from '../../electron/core/log/logger.ts';
-import { AUDIT_REFRESH_MS, type MethodName, type RequestOf, type ResponseOf, type Result } from '../../shared/contract/index.ts';
-import { fakeTime } from '../support/fake-time.ts';
-import { makeTempDir, removeTempDirs } from '../support/temp-dir.ts';
+import { AUDIT_REFRESH_MS, type Result } from '../../shared/contract/index.ts';
+import { removeTempDirs } from '../support/temp-dir.ts';
+import { startTestCore } from '../support/test-core.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterAll(async () => {
@@ -20,25 +17,8 @@ function ok<T>(result: Result<T>): T {
 
 describe('the audit trail records what a person does, not each screen refresh', () => {
   it('writes one conversation.list / conversation.open per session and window, and every search', async () => {
-    const keychain = createKeytarKeychain(`Sealwire-test-${randomUUID()}`);
-    const time = fakeTime(Date.now());
-    const core = createCore({
-      appVersion: '0.0.0-test',
-      dataDir: makeTempDir('audit-per-action'),
-      runtime: 'bridge',
-      log: silentLogger,
-      keychain,
-      clock: time,
-      timers: time,
-      statusIntervalMs: 60_000,
-    });
-    cleanups.push(async () => {
-      await core.close();
-      for (const account of await keychain.accounts()) await keychain.delete(account);
-    });
-    await core.ready;
-    const call = <M extends MethodName>(method: M, request: RequestOf<M>) =>
-      core.dispatcher.call(method, request, { transport: 'bridge' }) as Promise<Result<ResponseOf<M>>>;
+    const { core, time, call, forget } = await startTestCore();
+    cleanups.push(forget);
 
     const id = ok(await call('profiles.create', { displayName: 'Amara', password: 'amara-correct-horse-1' })).profile.id;
     const store = core.profiles.require().store;
@@ -50,12 +30,18 @@ describe('the audit trail records what a person does, not each screen refresh', 
       ok(await call('conversations.inbox', {}));
       ok(await call('messages.page', { conversationId: conversation.id }));
     }
+    // The open thread marks each new message read as it arrives: one record for the conversation.
+    for (let i = 0; i < 5; i++) {
+      const m = store.insertMessage({ clientId: randomUUID(), conversationId: conversation.id, senderJid: 'ben@clinic.example', body: `more ${i}`, sentAt: time.now(), direction: 'in' });
+      ok(await call('conversations.markRead', { conversationId: conversation.id, upToMessageId: m.id }));
+    }
     ok(await call('messages.search', { query: 'hello' }));
     ok(await call('messages.search', { query: 'hello' }));
     const events = async () => ok(await call('audit.myActivity', { limit: 100 })).records.map((r) => r.event);
     const count = async (event: string) => (await events()).filter((e) => e === event).length;
     expect(await count('conversation.list')).toBe(1);
     expect(await count('conversation.open')).toBe(1);
+    expect(await count('conversation.read')).toBe(1);
     expect(await count('search')).toBe(2);
 
     // Another conversation is another record; the window passing records the same one again.

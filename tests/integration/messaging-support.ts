@@ -9,6 +9,7 @@ import { createMessagingEngine, type MessagingEngine, type MessagingEngineOption
 import { createConnectionManager, type ConnectionManager } from '../../electron/core/messaging/manager.ts';
 import { openStore, type Store, type StoredMessage } from '../../electron/core/store/store.ts';
 import { startProsody, type ProsodyHandle, type ProsodyOptions } from '../../electron/dev/prosody/index.ts';
+import type { XmppServerHandle } from '../../electron/dev/xmpp-server.ts';
 
 /** Shared setup for the messaging integration tests: real Prosody, real encrypted stores. */
 export interface Account {
@@ -37,7 +38,7 @@ export async function startProsodyOnTmpfs(options: ProsodyOptions = {}): Promise
 
 export const tempDir = () => fsp.mkdtemp(path.join(os.tmpdir(), 'sealwire-msg-'));
 
-export const serverFor = (p: ProsodyHandle, overrides: Partial<ServerConfig> = {}): ServerConfig => ({
+export const serverFor = (p: XmppServerHandle, overrides: Partial<ServerConfig> = {}): ServerConfig => ({
   domain: p.domain,
   host: p.host,
   port: p.c2sPort,
@@ -61,7 +62,7 @@ export interface AccountOptions {
   readonly start?: boolean;
 }
 
-export async function openAccount(p: ProsodyHandle, o: AccountOptions): Promise<Account & { key: Buffer; storeFile: string }> {
+export async function openAccount(p: XmppServerHandle, o: AccountOptions): Promise<Account & { key: Buffer; storeFile: string }> {
   const key = o.key ?? randomBytes(32);
   const storeFile = o.storeFile ?? path.join(o.dir, `${o.username}-${randomUUID()}.db`);
   const store = openStore({ file: storeFile, key, create: true });

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
-import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,20 +16,13 @@ import {
   writeDevXmppServer,
   type ProsodyHandle,
 } from '../support/prosody.ts';
+import { SERVERS } from '../support/servers.ts';
+import { alive, refused } from '../support/processes.ts';
 
 const USERS = [
   { username: 'alice', password: 'alice-Pw-1' },
   { username: 'bob', password: 'bob-Pw-2' },
 ];
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function tlsError(options: tls.ConnectionOptions): Promise<NodeJS.ErrnoException | null> {
   return new Promise((resolve) => {
@@ -40,17 +32,6 @@ function tlsError(options: tls.ConnectionOptions): Promise<NodeJS.ErrnoException
       resolve(null);
     });
     socket.once('error', (err) => resolve(err));
-  });
-}
-
-function refused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(true));
   });
 }
 
@@ -227,8 +208,11 @@ describe('Prosody fixture', () => {
     expect(readDevXmppServer({})).toBeNull();
   });
 
-  it('stop() leaves no process, no listener and no temp folder', async () => {
-    const extra = await startProsody();
+});
+
+describe('every server fixture', () => {
+  it.each(SERVERS)('$name: stop() leaves no process, no listener and no temp folder', async (fixture) => {
+    const extra = await fixture.start();
     const pid = extra.pid!;
     expect(alive(pid)).toBe(true);
     await extra.stop();
@@ -239,8 +223,8 @@ describe('Prosody fixture', () => {
 });
 
 describe('npm run demo (electron/dev/demo.ts)', () => {
-  it('prints SEALWIRE_DEMO_READY, serves both workstations, and leaves nothing behind on SIGTERM', async () => {
-    const demo = spawn(process.execPath, ['electron/dev/demo.ts'], {
+  it.each(SERVERS)('--server $kind: prints SEALWIRE_DEMO_READY, serves both workstations, and leaves nothing behind on SIGTERM', async ({ kind }) => {
+    const demo = spawn(process.execPath, ['electron/dev/demo.ts', '--server', kind], {
       cwd: path.resolve(import.meta.dirname, '../..'),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -263,8 +247,9 @@ describe('npm run demo (electron/dev/demo.ts)', () => {
       });
       const ready = JSON.parse(line) as {
         urls: string[];
-        xmpp: { host: string; directTlsPort: number; domain: string; caCertPath: string; accounts: Array<{ username: string; password: string }> };
+        xmpp: { kind: string; host: string; directTlsPort: number; domain: string; caCertPath: string; accounts: Array<{ username: string; password: string }> };
       };
+      expect(ready.xmpp.kind).toBe(kind);
       expect(ready.urls).toHaveLength(2);
       expect(new Set(ready.urls.map((u) => new URL(u).hash)).size).toBe(2);
       for (const url of ready.urls) {

@@ -60,7 +60,9 @@ describe('store durability under kill -9', () => {
         for (const id of [...all.inbound, ...all.outbound]) {
           expect(store.getMessageByClientId(id), `committed message ${id} lost`).not.toBeNull();
         }
-        const queued = store.outboxDue(Number.MAX_SAFE_INTEGER, 1000).map((e) => e.message.clientId);
+        // outboxDue returns at most 1,000 (oldest first); on a fast store twelve rounds queue more.
+        const limit = 1000;
+        const queued = store.outboxDue(Number.MAX_SAFE_INTEGER, limit).map((e) => e.message.clientId);
         // Outbox order is the enqueue order.
         const position = new Map(all.outbound.map((id, i) => [id, i]));
         const known = queued.filter((id) => position.has(id));
@@ -69,7 +71,10 @@ describe('store durability under kill -9', () => {
         // committed just before the kill without being reported, and acks go oldest first.
         const acked = new Set(all.acked);
         const expected = all.outbound.filter((id) => !acked.has(id));
-        const missing = expected.filter((id) => !queued.includes(id));
+        // A truncated page may also hold up to one committed-but-unreported enqueue per round.
+        const considered = queued.length === limit ? expected.slice(0, limit - (round + 1)) : expected;
+        const missing = considered.filter((id) => !queued.includes(id));
+        expect(store.outboxSize()).toBeGreaterThanOrEqual(expected.length - (round + 1));
         expect(missing.length).toBeLessThanOrEqual(round + 1);
         for (const id of missing) expect(store.getMessageByClientId(id)?.state).toBe('sent');
         for (const id of all.acked) expect(queued).not.toContain(id);

@@ -12,6 +12,7 @@ import { createKeytarKeychain, type Keychain } from '../../electron/core/keychai
 import { silentLogger } from '../../electron/core/log/logger.ts';
 import { openStore, type Store } from '../../electron/core/store/store.ts';
 import { createSessionController } from '../../electron/core/session/controller.ts';
+import { SignInClaim } from '../../electron/core/session/sign-in-claim.ts';
 import { createSignInLimits } from '../../electron/core/session/sign-in-limits.ts';
 import { bindUnlockLifecycle } from '../../electron/core/session/unlock-lifecycle.ts';
 import { readSystemStatus } from '../../electron/core/system/status.ts';
@@ -292,23 +293,24 @@ describe('vault profiles (real keychain, real files)', () => {
     expect(await codeOf(holder.unlockWithPin(id, '190273'))).toBe('unauthorized');
     expect(JSON.parse(await fs.readFile(vault.paths(id).keyFile, 'utf8')).body.pin).toBeNull();
 
-    // Moving the expiry in the file does not help: the window is authenticated with the wrapped key.
+    // The slot never reaches the key file: it lives in this vault's memory only.
     await holder.openWithPassword(id, 'ana-password-1');
     await holder.setPin('190273');
     await holder.close();
-    const file = JSON.parse(await fs.readFile(vault.paths(id).keyFile, 'utf8'));
-    file.body.pin.expiresAt += HOUR;
-    file.sha256 = crypto.createHash('sha256').update(JSON.stringify(file.body)).digest('hex');
-    await fs.writeFile(vault.paths(id).keyFile, JSON.stringify(file));
-    expect(await codeOf(holder.unlockWithPin(id, '190273'))).toBe('wrong_pin');
+    expect(JSON.parse(await fs.readFile(vault.paths(id).keyFile, 'utf8')).body.pin).toBeNull();
+    expect(await codeOf(holder.unlockWithPin(id, '190273'))).toBe('ok');
+    await holder.close();
 
     // Policy shrinking the window applies to an existing PIN at once.
-    await holder.openWithPassword(id, 'ana-password-1');
-    await holder.setPin('190273');
-    await holder.close();
+    let windowMs = 12 * HOUR;
+    const live = makeVault({ settings: () => ({ quickUnlockWindowMs: windowMs }) });
+    const liveHolder = makeHolder(live);
+    await liveHolder.openWithPassword(id, 'ana-password-1');
+    await liveHolder.setPin('190273');
+    await liveHolder.close();
     clock += 2 * HOUR;
-    const strict = makeHolder(makeVault({ quickUnlockWindowMs: HOUR }));
-    expect(await codeOf(strict.unlockWithPin(id, '190273'))).toBe('unauthorized');
+    windowMs = HOUR;
+    expect(await codeOf(liveHolder.unlockWithPin(id, '190273'))).toBe('unauthorized');
   });
 
   it('a damaged key file is a typed error and leaves the store byte-for-byte untouched', async () => {
@@ -458,7 +460,7 @@ describe('vault profiles (real keychain, real files)', () => {
     const record = () => undefined;
     const lifecycle = bindUnlockLifecycle({ session, closeStore: (id) => holder.close(id), record, events: new CoreEvents(silentLogger), log: silentLogger });
     const limits = createSignInLimits({ dataDir, keychain, clock: { now: () => Date.now() }, log: silentLogger, record });
-    const handlers = profilesHandlers({ vault, holder, session, limits, record, closing: lifecycle.closing });
+    const handlers = profilesHandlers({ vault, holder, session, limits, claim: new SignInClaim(session), record, closing: lifecycle.closing });
     const dispatcher = createDispatcher(handlers as unknown as Handlers, silentLogger);
     const ctx = { transport: 'bridge' as const };
     const responses: unknown[] = [];

@@ -1,15 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../electron/core/app.ts';
-import { createKeytarKeychain, type Keychain } from '../../electron/core/keychain/keychain.ts';
-import { silentLogger } from '../../electron/core/log/logger.ts';
+import type { Keychain } from '../../electron/core/keychain/keychain.ts';
 import { ATTEMPTS_ACCOUNT } from '../../electron/core/session/attempts-store.ts';
 import { organisationServerFrom } from '../../electron/dev/workstation.ts';
 import { startProsody, type ProsodyHandle } from '../../electron/dev/prosody/index.ts';
-import type { MethodName, RequestOf, ResponseOf, Result } from '../../shared/contract/index.ts';
-import { fakeTime } from '../support/fake-time.ts';
+import type { Result } from '../../shared/contract/index.ts';
+import { startTestCore, type TestCore } from '../support/test-core.ts';
 import { makeTempDir, removeTempDirs } from '../support/temp-dir.ts';
 
 // Issue 8 item 5: each attack runs through the real core (createCore: real keychain, real
@@ -20,45 +17,15 @@ const SERVER_USER = { username: 'nora', password: 'nora-server-pass-77' };
 let prosody: ProsodyHandle;
 const cleanups: Array<() => Promise<void>> = [];
 
-interface Station {
-  readonly core: Core;
-  readonly dataDir: string;
-  readonly keychain: Keychain;
-  readonly time: ReturnType<typeof fakeTime>;
-  call<M extends MethodName>(method: M, request: RequestOf<M>): Promise<Result<ResponseOf<M>>>;
-}
-
 /** A workstation core; pass `dataDir` and `keychain` of an earlier one to restart it (same device). */
-async function station(opts: { dataDir?: string; keychain?: Keychain; withServer?: boolean } = {}): Promise<Station> {
-  const dataDir = opts.dataDir ?? makeTempDir('security-sign-in');
-  const keychain = opts.keychain ?? createKeytarKeychain(`Sealwire-test-${randomUUID()}`);
-  const time = fakeTime(Date.now());
-  const core = createCore({
-    appVersion: '0.0.0-test',
-    dataDir,
-    runtime: 'bridge',
-    log: silentLogger,
-    keychain,
-    clock: time,
-    timers: time,
-    statusIntervalMs: 60_000,
+async function station(opts: { dataDir?: string; keychain?: Keychain; withServer?: boolean } = {}): Promise<TestCore> {
+  const s = await startTestCore({
+    dataDir: opts.dataDir ?? makeTempDir('security-sign-in'),
+    ...(opts.keychain === undefined ? {} : { keychain: opts.keychain }),
     ...(opts.withServer ? { server: organisationServerFrom(prosody) } : {}),
   });
-  await core.ready;
-  let closed = false;
-  const closeCore = core.close.bind(core);
-  const close = async () => {
-    if (closed) return;
-    closed = true;
-    await closeCore();
-  };
-  cleanups.push(async () => {
-    await close();
-    for (const account of await keychain.accounts().catch(() => [])) await keychain.delete(account).catch(() => false);
-  });
-  const call = (<M extends MethodName>(method: M, request: RequestOf<M>) =>
-    core.dispatcher.call(method, request, { transport: 'bridge' })) as Station['call'];
-  return { core: Object.assign(core, { close }), dataDir, keychain, time, call };
+  cleanups.push(() => s.forget());
+  return s;
 }
 
 function ok<T>(result: Result<T>): T {
@@ -69,14 +36,14 @@ function ok<T>(result: Result<T>): T {
 const codeOf = (result: Result<unknown>) => (result.ok ? 'ok' : result.error.code);
 
 /** A profile that exists on the station, signed out again. */
-async function signedOutProfile(s: Station, displayName = 'Ana Rivera', password = PASSWORD): Promise<string> {
+async function signedOutProfile(s: TestCore, displayName = 'Ana Rivera', password = PASSWORD): Promise<string> {
   const id = ok(await s.call('profiles.create', { displayName, password })).profile.id;
   ok(await s.call('profiles.close', {}));
   return id;
 }
 
 /** Wrong passwords one after another, waiting out each delay, until the profile is locked out. */
-async function lockOut(s: Station, profileId: string): Promise<void> {
+async function lockOut(s: TestCore, profileId: string): Promise<void> {
   for (let i = 0; i < 10; i++) {
     const result = await s.call('profiles.open', { profileId, password: `wrong-${i}-password` });
     if (!result.ok && result.error.code === 'rate_limited' && /locked/i.test(result.error.message)) return;
@@ -160,6 +127,30 @@ describe("one person's sign-in never touches another's session (issue 8 item 5)"
   });
 });
 
+describe('one person signs in at a time (issue 8 item 5)', () => {
+  it('lets only one of two parallel sign-ins (A and B) start a session, and the session serves that person\'s own store', async () => {
+    const s = await station();
+    const aId = await signedOutProfile(s, 'Amara Diallo', PASSWORD);
+    const bId = await signedOutProfile(s, 'Ben Okafor', 'ben-battery-staple-22');
+    const [asA, asB] = await Promise.all([
+      s.call('profiles.open', { profileId: aId, password: PASSWORD }),
+      s.call('profiles.open', { profileId: bId, password: 'ben-battery-staple-22' }),
+    ]);
+    expect([asA, asB].map(codeOf).sort()).toEqual(['conflict', 'ok']);
+    const winner = asA.ok ? aId : bId;
+    expect(s.core.session.state()).toMatchObject({ state: 'unlocked', staffId: winner });
+    expect(s.core.profiles.current()?.profileId).toBe(winner);
+    // A first sign-in racing a sign-in is refused the same way, and creates nothing.
+    ok(await s.call('profiles.close', {}));
+    const [open, created] = await Promise.all([
+      s.call('profiles.open', { profileId: aId, password: PASSWORD }),
+      s.call('profiles.create', { displayName: 'Cara', password: 'cara-long-password-333' }),
+    ]);
+    expect([open, created].map(codeOf).sort()).toEqual(['conflict', 'ok']);
+    expect(s.core.profiles.current()?.profileId).toBe(s.core.session.state().staffId);
+  });
+});
+
 describe('attempt counters are integrity-protected (issue 8 item 5)', () => {
   it('keeps a lockout when the attempts file is deleted, edited or rolled back between restarts', async () => {
     const first = await station();
@@ -168,20 +159,20 @@ describe('attempt counters are integrity-protected (issue 8 item 5)', () => {
     const file = path.join(first.dataDir, 'session', 'attempts.json');
     expect(fs.existsSync(file)).toBe(true);
     const lockedCopy = fs.readFileSync(file, 'utf8');
-    await first.core.close();
+    await first.close();
 
     // Deleted: the keychain copy still says locked out.
     fs.rmSync(file);
     const afterDelete = await station({ dataDir: first.dataDir, keychain: first.keychain });
     expect(codeOf(await afterDelete.call('profiles.open', { profileId: id, password: PASSWORD }))).toBe('rate_limited');
-    await afterDelete.core.close();
+    await afterDelete.close();
 
     // Edited to zero counts (with or without a made-up MAC): refused as tampered, the lockout holds.
     for (const mac of [null, 'ab'.repeat(32)]) {
       fs.writeFileSync(file, JSON.stringify({ counters: { profile: {}, device: {} }, mac }));
       const afterEdit = await station({ dataDir: first.dataDir, keychain: first.keychain });
       expect(codeOf(await afterEdit.call('profiles.open', { profileId: id, password: PASSWORD }))).toBe('rate_limited');
-      await afterEdit.core.close();
+      await afterEdit.close();
     }
 
     // The keychain copy deleted, the authentic file restored: the file alone still holds the lockout.

@@ -22,6 +22,7 @@ describe('dependencies inside electron/core point one way', () => {
     ['electron/core/messaging/planted.ts', "import type { StoredAccount } from '../account/stored-account.ts';\nexport type X = StoredAccount;\n"],
     ['electron/core/account/planted.ts', "import type { Core } from '../app.ts';\nexport type X = Core;\n"],
     ['electron/core/log/planted.ts', "import type { Dispatcher } from '../ipc/dispatcher.ts';\nexport type X = Dispatcher;\n"],
+    ['electron/core/planted.ts', "import type { Store } from './store/store.ts';\nexport type X = Store;\n"],
   ])('refuses an upward import planted in %s (%#)', async (file, source) => {
     const errors = await layerErrors(file, source);
     expect(errors).toHaveLength(1);

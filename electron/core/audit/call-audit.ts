@@ -65,7 +65,7 @@ export function auditEntryForCall(
 
 /**
  * Drops repeats of refresh-type records (contract `refreshMs`): the first success per person,
- * event and targets in a session is written, then at most one per window. Failures and refusals
+ * event and targets (message ids aside) in a session is written, then at most one per window. Failures and refusals
  * are always written. `reset()` on every session transition starts afresh.
  */
 export class RefreshCoalescer {
@@ -79,7 +79,9 @@ export class RefreshCoalescer {
   keep(method: MethodName, entry: AuditEntry): boolean {
     const windowMs = methods[method].audit?.refreshMs;
     if (windowMs === undefined || entry.outcome !== 'ok') return true;
-    const key = JSON.stringify([entry.event, entry.staffId, entry.targets ?? []]);
+    // Read markers move with every message shown; what the person did is "read this conversation".
+    const targets = (entry.targets ?? []).filter((t) => !t.startsWith('message:'));
+    const key = JSON.stringify([entry.event, entry.staffId, targets]);
     const at = this.now();
     const previous = this.last.get(key);
     if (previous !== undefined && at - previous < windowMs) return false;

@@ -21,16 +21,37 @@ export interface ScryptParams {
  */
 export const DEFAULT_SCRYPT: ScryptParams = { log2N: 16, r: 8, p: 1 };
 
-/** Bounds accepted from a key file: enough to refuse a file that would make us allocate gigabytes. */
-export const SCRYPT_BOUNDS = { log2N: [10, 22], r: [1, 32], p: [1, 16] } as const;
+/**
+ * Bounds accepted from a key file (issue 8 item 5). A key file is read before anything is
+ * authenticated, so its parameters are attacker input: each one is capped, and so are the memory
+ * scrypt would allocate (128·N·r bytes) and the work it would do (N·r·p), so a crafted file cannot
+ * make us allocate gigabytes or spin for minutes. The default (2^16, 8, 1: 64 MiB, 2^19 work) can
+ * still be raised 4x in memory and 8x in work.
+ */
+export const SCRYPT_BOUNDS = { log2N: [10, 20], r: [1, 16], p: [1, 4] } as const;
+export const SCRYPT_MAX_MEMORY = 256 * 1024 * 1024;
+export const SCRYPT_MAX_WORK = 2 ** 22;
 
 /** scrypt needs 128·N·r bytes; leave headroom so Node does not refuse valid parameters. */
 export const scryptMaxmem = (params: ScryptParams): number => 2 ** params.log2N * params.r * 128 * 2 + 1024 * 1024;
+
+/** The largest maxmem a key file may record (what scryptMaxmem gives at the memory cap). */
+export const SCRYPT_MAX_MAXMEM = SCRYPT_MAX_MEMORY * 2 + 1024 * 1024;
+
+/** True when scrypt with these parameters stays within every bound above. */
+export function scryptWithinBounds(params: ScryptParams): boolean {
+  const within = (v: number, [lo, hi]: readonly [number, number]) => Number.isInteger(v) && v >= lo && v <= hi;
+  if (!within(params.log2N, SCRYPT_BOUNDS.log2N) || !within(params.r, SCRYPT_BOUNDS.r) || !within(params.p, SCRYPT_BOUNDS.p)) return false;
+  const memory = 128 * 2 ** params.log2N * params.r;
+  return memory <= SCRYPT_MAX_MEMORY && 2 ** params.log2N * params.r * params.p <= SCRYPT_MAX_WORK;
+}
 
 /** NFC-normalised UTF-8, so the same password typed through different input methods gives one key. */
 export const secretBytes = (secret: string): Buffer => Buffer.from(secret.normalize('NFC'), 'utf8');
 
 export async function scryptKey(secret: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
+  // Key files are checked when parsed; this guard makes sure no other path reaches the allocation.
+  if (!scryptWithinBounds(params)) throw new RangeError('scrypt parameters outside the accepted bounds');
   const input = secretBytes(secret);
   try {
     return await scrypt(input, salt, 32, {
@@ -81,6 +102,7 @@ export async function tuneKdf(targetMs = 250, range: readonly [number, number] =
   const samples: Array<{ log2N: number; ms: number }> = [];
   for (let log2N = range[0]; log2N <= range[1]; log2N++) {
     const params = { log2N, r: 8, p: 1 };
+    if (!scryptWithinBounds(params)) break;
     let ms = Infinity;
     for (let run = 0; run < 2; run++) {
       const started = performance.now();

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import { z } from 'zod';
 import { CoreError } from '../errors.ts';
 import { writeFileAtomic } from './atomic-write.ts';
-import { SCRYPT_BOUNDS, scryptMaxmem, type ScryptParams } from './kdf.ts';
+import { SCRYPT_BOUNDS, SCRYPT_MAX_MAXMEM, scryptMaxmem, scryptWithinBounds, type ScryptParams } from './kdf.ts';
 
 export const KEY_FILE_VERSION = 1;
 
@@ -15,14 +15,17 @@ const b64 = (maxBytes: number) =>
 
 const Box = z.strictObject({ nonce: b64(12), tag: b64(16), ciphertext: b64(32) });
 
-const Kdf = z.strictObject({
-  name: z.literal('scrypt'),
-  log2N: z.number().int().min(SCRYPT_BOUNDS.log2N[0]).max(SCRYPT_BOUNDS.log2N[1]),
-  r: z.number().int().min(SCRYPT_BOUNDS.r[0]).max(SCRYPT_BOUNDS.r[1]),
-  p: z.number().int().min(SCRYPT_BOUNDS.p[0]).max(SCRYPT_BOUNDS.p[1]),
-  maxmem: z.number().int().positive(),
-  salt: b64(32),
-});
+/** Parameters outside the bounds make the file damaged before any scrypt runs (kdf.ts says why). */
+const Kdf = z
+  .strictObject({
+    name: z.literal('scrypt'),
+    log2N: z.number().int().min(SCRYPT_BOUNDS.log2N[0]).max(SCRYPT_BOUNDS.log2N[1]),
+    r: z.number().int().min(SCRYPT_BOUNDS.r[0]).max(SCRYPT_BOUNDS.r[1]),
+    p: z.number().int().min(SCRYPT_BOUNDS.p[0]).max(SCRYPT_BOUNDS.p[1]),
+    maxmem: z.number().int().positive().max(SCRYPT_MAX_MAXMEM),
+    salt: b64(32),
+  })
+  .refine((kdf) => scryptWithinBounds(kdf));
 
 const Hkdf = z.strictObject({ hash: z.literal('sha256'), info: z.string().max(200) });
 
@@ -41,6 +44,10 @@ const KeyFileBody = z.strictObject({
   /** 'keychain': the KEK is bound to this device's keychain key; 'none': degraded mode, password only. */
   device: z.strictObject({ binding: z.enum(['keychain', 'none']), fingerprint: z.string().regex(/^[0-9a-f]{16}$/).nullable() }),
   password: Slot,
+  /**
+   * Written as null since issue 8: the PIN slot lives only in the running app's memory. Read only
+   * so that an old file's slot can be recognised and removed (quick-unlock.ts removeDiskPin).
+   */
   pin: PinSlot.nullable(),
 });
 

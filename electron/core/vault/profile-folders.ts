@@ -6,6 +6,7 @@ import { deviceKeyForNewProfile } from './device-binding.ts';
 import { keychainUnavailable } from './device-key.ts';
 import { KEY_FILE_VERSION, passwordAad, passwordInfo, readKeyFile, writeKeyFile, type KeyFile } from './key-file.ts';
 import { newSlot } from './key-slots.ts';
+import { removeDiskPin } from './quick-unlock.ts';
 import { creatingDir, PROFILE_ID, profilePaths, wipingDir, type ProfilePaths } from './layout.ts';
 import { cleanDisplayName, PROFILE_FORMAT_VERSION, readProfileMeta, type ProfileMeta } from './profile-meta.ts';
 import { checkPassword } from './secret-rules.ts';
@@ -26,16 +27,16 @@ export interface ProfileFolders {
 
 /**
  * The profiles/ folder: listing, creating (staged in a dot-folder and renamed into place) and
- * wiping (crypto-erase first). `hasPin` says whether a profile's quick unlock is live.
+ * wiping (crypto-erase first). `hasPin` says whether a profile's quick unlock is live in this process.
  */
-export function createProfileFolders(ctx: VaultContext, hasPin: (profileId: string, file: KeyFile | null) => boolean): ProfileFolders {
+export function createProfileFolders(ctx: VaultContext, hasPin: (profileId: string) => boolean): ProfileFolders {
   const { dataDir, root, log } = ctx;
 
-  const summaryOf = (meta: ProfileMeta, file: KeyFile | null): ProfileSummary => ({
+  const summaryOf = (meta: ProfileMeta): ProfileSummary => ({
     id: meta.id,
     displayName: meta.displayName,
     createdAt: meta.createdAt,
-    hasPin: hasPin(meta.id, file),
+    hasPin: hasPin(meta.id),
   });
 
   /** Finishes what a crash interrupted: half-created profiles and half-wiped ones are shredded. */
@@ -71,7 +72,8 @@ export function createProfileFolders(ctx: VaultContext, hasPin: (profileId: stri
       const meta = await readProfileMeta(paths.meta);
       if (meta === null || meta.id !== id) continue;
       const file = await readKeyFile(paths.keyFile, id).catch(() => null);
-      out.push(summaryOf(meta, file));
+      if (file !== null) await removeDiskPin(ctx, paths, file, id).catch((err: unknown) => log.error('vault.disk_pin_not_removed', { profileId: id, error: err }));
+      out.push(summaryOf(meta));
     }
     return out.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
   };
@@ -107,7 +109,7 @@ export function createProfileFolders(ctx: VaultContext, hasPin: (profileId: stri
       await fs.rename(staging, paths.dir);
       await fsyncDir(root);
       log.info('vault.profile_created', { profileId, binding: device.binding.binding });
-      return { profile: summaryOf(meta, body), unwrapped: { profileId, key, pendingKey: null, paths } };
+      return { profile: summaryOf(meta), unwrapped: { profileId, key, pendingKey: null, paths } };
     } catch (err) {
       key.fill(0);
       await shredTree(creatingDir(dataDir, profileId)).catch(() => undefined);

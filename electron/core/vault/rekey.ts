@@ -19,7 +19,7 @@ export async function rekey(ctx: VaultContext, profileId: string, password: stri
   const next = crypto.randomBytes(32);
   try {
     // 1. A crash from here on leaves both keys on disk and the store under exactly one of them.
-    //    The PIN slot is dropped: it wraps the old key and cannot be re-wrapped without the PIN.
+    //    (The PIN slot, held in memory only, wraps the old key: the vault drops it after a rekey.)
     const pendingBody: KeyFile = { ...file, password: { ...file.password, box: seal(kek, next, passwordAad(profileId)) }, pin: null };
     await writeKeyFile(paths.pendingKeyFile, pendingBody);
     // 2. The store re-encrypts under the new key in one transaction.

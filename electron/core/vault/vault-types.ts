@@ -67,9 +67,18 @@ export interface Vault {
   unlockWithPin(profileId: string, pin: string): Promise<UnwrappedProfile>;
   /** Throws CoreError('wrong_password') unless the password unwraps this profile's key. */
   verifyPassword(profileId: string, password: string): Promise<void>;
-  /** `key` is the open profile's database key: only an open profile can set its PIN. */
+  /**
+   * `key` is the open profile's database key: only an open profile can set its PIN. The PIN slot
+   * is held in this process only, until dropQuickUnlock, a password change, rekey, wipe, the
+   * window's end or the fifth wrong PIN.
+   */
   setPin(profileId: string, pin: string, key: Buffer): Promise<{ expiresAt: number }>;
   removePin(profileId: string): Promise<void>;
+  /**
+   * Ends quick unlock for the profile: the session layer calls this when the staff member's
+   * session ends (sign-out, max session, wipe, user switch). A lock must not call it.
+   */
+  dropQuickUnlock(profileId: string): void;
   changePassword(profileId: string, oldPassword: string, newPassword: string): Promise<void>;
   /** Returns the new key; the store is already under it when this resolves. */
   rekey(profileId: string, password: string, store: RekeyableStore): Promise<Buffer>;

@@ -2,7 +2,7 @@ import { keychainWorks } from './device-binding.ts';
 import { burnKdf, changePassword, readPending, unwrapWithPassword } from './key-slots.ts';
 import { PROFILE_ID } from './layout.ts';
 import { createProfileFolders } from './profile-folders.ts';
-import { expireStalePin, pinLive, removePin, setPin, unlockWithPin } from './quick-unlock.ts';
+import { createQuickUnlock, removeDiskPin } from './quick-unlock.ts';
 import { rekey, settlePendingKey } from './rekey.ts';
 import { vaultContext } from './vault-context.ts';
 import type { Vault, VaultOptions } from './vault-types.ts';
@@ -28,7 +28,8 @@ export type {
 export function createVault(options: VaultOptions): Vault {
   const ctx = vaultContext(options);
   const { log } = ctx;
-  const folders = createProfileFolders(ctx, (_id, file) => file !== null && pinLive(ctx, file.pin));
+  const quick = createQuickUnlock(ctx);
+  const folders = createProfileFolders(ctx, quick.has);
 
   let tail: Promise<unknown> = Promise.resolve();
   const serial = <T>(work: () => Promise<T>): Promise<T> => {
@@ -54,7 +55,7 @@ export function createVault(options: VaultOptions): Vault {
         const { paths, file, key, kek } = await unwrapWithPassword(ctx, profileId, password);
         try {
           const pendingKey = await readPending(ctx, paths, profileId, kek);
-          await expireStalePin(ctx, paths, file, profileId);
+          await removeDiskPin(ctx, paths, file, profileId);
           log.info('vault.opened', { profileId, method: 'password' });
           return { profileId, key, pendingKey, paths };
         } finally {
@@ -70,19 +71,35 @@ export function createVault(options: VaultOptions): Vault {
         kek.fill(0);
       }),
 
-    unlockWithPin: (profileId, pin) => serial(() => unlockWithPin(ctx, profileId, pin)),
-    setPin: (profileId, pin, key) => serial(() => setPin(ctx, profileId, pin, key)),
-    removePin: (profileId) => serial(() => removePin(ctx, profileId)),
-    changePassword: (profileId, oldPassword, newPassword) => serial(() => changePassword(ctx, profileId, oldPassword, newPassword)),
-    rekey: (profileId, password, store) => serial(() => rekey(ctx, profileId, password, store)),
+    unlockWithPin: (profileId, pin) => serial(() => quick.unlock(profileId, pin)),
+    setPin: (profileId, pin, key) => serial(() => quick.set(profileId, pin, key)),
+    removePin: (profileId) => serial(async () => quick.drop(profileId)),
+    dropQuickUnlock: (profileId) => quick.drop(profileId),
+    // A PIN slot wraps the key under the old secret's session: a new password or key ends it.
+    changePassword: (profileId, oldPassword, newPassword) =>
+      serial(async () => {
+        await changePassword(ctx, profileId, oldPassword, newPassword);
+        quick.drop(profileId);
+      }),
+    rekey: (profileId, password, store) =>
+      serial(async () => {
+        const next = await rekey(ctx, profileId, password, store);
+        quick.drop(profileId);
+        return next;
+      }),
     settlePendingKey: (profileId, kept) => serial(() => settlePendingKey(ctx, profileId, kept)),
 
     wipeProfile: (profileId) =>
       serial(async () => {
+        quick.drop(profileId);
         await folders.wipe(profileId);
         log.warn('vault.profile_wiped', { profileId });
       }),
-    wipeDevice: () => serial(folders.wipeDevice),
+    wipeDevice: () =>
+      serial(async () => {
+        quick.dropAll();
+        await folders.wipeDevice();
+      }),
   };
 }
 

@@ -1,64 +1,19 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import fsp from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { makeCertificates, type TestCertificates } from './certs.ts';
 import { renderGroupsFile, renderProsodyConfig } from './config.ts';
 import { freeLoopbackPorts } from './ports.ts';
 import { readStreamFeatures, registerInBand } from './xmpp-wire.ts';
+import { createServerHost, PortTakenError, registerAll, serverControls, type ServerProcess } from '../server-process.ts';
+import type { XmppServerHandle, XmppServerOptions } from '../xmpp-server.ts';
 
-export interface ProsodyOptions {
-  /** Accounts registered before startProsody resolves. */
-  users?: Array<{ username: string; password: string }>;
-  /** A MUC component with room archives (default true). */
-  mucDomain?: boolean;
-  /** XEP-0363 upload (mod_http_file_share) over HTTPS (default true). */
-  httpUpload?: boolean;
-  /** Bare JIDs that Prosody treats as admins. */
-  admins?: string[];
+export interface ProsodyOptions extends XmppServerOptions {
   /** Lua appended to the global section, after every fixture setting, so it can override any of them. */
   extraConfig?: string;
-  /** A staff directory: these accounts share one roster group (mod_groups), as a clinic provisions it. */
-  staffDirectory?: { group: string; members: Array<{ username: string; name: string }> };
-  /** Readiness timeout in ms (default 20 s, or SEALWIRE_PROSODY_READY_MS). */
-  readyTimeoutMs?: number;
 }
 
-export interface ProsodyHandle {
-  readonly domain: string;
-  readonly host: '127.0.0.1';
-  /** STARTTLS port. */
-  readonly c2sPort: number;
-  /** XEP-0368 direct TLS port. */
-  readonly directTlsPort: number;
-  /** HTTPS (HTTP upload); served for Host `domain`. */
-  readonly httpsPort: number;
-  /** Empty string when the MUC component is disabled. */
-  readonly mucDomain: string;
-  /** Empty string when HTTP upload is disabled. */
-  readonly uploadDomain: string;
-  /** The throwaway CA that signed the server certificate; trust it only through an explicit `ca`. */
-  readonly caCertPem: string;
-  readonly caCertPath: string;
-  /** The fixture's temp folder (config, pidfile, certs, logs); Prosody's data lives in `dataDir/data`. */
-  readonly dataDir: string;
-  readonly configPath: string;
-  readonly logPath: string;
-  /** Running Prosody's pid, or null while stopped. */
-  readonly pid: number | null;
-  /** In-band registration over direct TLS (loopback only). */
-  register(username: string, password: string): Promise<void>;
-  /** Stops Prosody and removes the temp folder. */
-  stop(): Promise<void>;
-  /** Stops Prosody (if running) and starts it again on the same ports with the same data. */
-  restart(): Promise<void>;
-  /** Graceful stop that keeps ports and data, for "server down for a while"; restart() brings it back. */
-  halt(): Promise<void>;
-  /** SIGKILL, for crash tests; restart() brings it back. */
-  kill(): Promise<void>;
-  /** The last lines of Prosody's log and console output, for failure messages. */
-  logTail(lines?: number): string;
+export interface ProsodyHandle extends XmppServerHandle {
+  readonly kind: 'prosody';
 }
 
 const HOST = '127.0.0.1';
@@ -67,102 +22,23 @@ const PLUGIN_DIR = path.join(import.meta.dirname, 'plugins');
 const INSTALL_HINT = 'apt-get install -y prosody lua-dbi-sqlite3 lua-unbound openssl (or: npm run setup)';
 const PORT_ATTEMPTS = 5;
 
-/** Every live Prosody child and temp folder of this process, so nothing outlives it. */
-const live = new Map<ChildProcess, string>();
-const liveDirs = new Set<string>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const child of live.keys()) child.kill('SIGKILL');
-    if (process.env.SEALWIRE_KEEP_PROSODY === '1') return;
-    for (const dir of liveDirs) fs.rmSync(dir, { recursive: true, force: true });
-  });
-}
-
-class PortTakenError extends Error {}
-
-interface Running {
-  readonly child: ChildProcess;
-  readonly exited: Promise<void>;
-  exitCode: number | null;
-  exitSignal: NodeJS.Signals | null;
-}
-
 export async function startProsody(options: ProsodyOptions = {}): Promise<ProsodyHandle> {
-  installExitHook();
   const readyTimeoutMs = options.readyTimeoutMs ?? (Number(process.env.SEALWIRE_PROSODY_READY_MS) || 20_000);
-  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'sealwire-prosody-'));
-  liveDirs.add(dir);
+  const host = await createServerHost({ prefix: 'sealwire-prosody-', logFile: 'prosody.log', label: 'Prosody' });
+  const { dir, logPath, logTail, fail } = host;
   const mucDomain = options.mucDomain === false ? '' : `rooms.${DOMAIN}`;
   const uploadDomain = options.httpUpload === false ? '' : `upload.${DOMAIN}`;
   let certs: TestCertificates;
   try {
     certs = await makeCertificates(path.join(dir, 'certs'), [DOMAIN, mucDomain, uploadDomain].filter((n) => n !== ''));
   } catch (err) {
-    liveDirs.delete(dir);
-    await fsp.rm(dir, { recursive: true, force: true });
+    await host.removeDir();
     throw err;
   }
   const configPath = path.join(dir, 'prosody.cfg.lua');
-  const logPath = path.join(dir, 'prosody.log');
-  const consoleTail: string[] = [];
-  let running: Running | null = null;
   let ports = { c2s: 0, directTls: 0, https: 0 };
 
-  const cleanupDir = async () => {
-    liveDirs.delete(dir);
-    if (process.env.SEALWIRE_KEEP_PROSODY !== '1') await fsp.rm(dir, { recursive: true, force: true });
-  };
-
-  const logTail = (lines = 40): string => {
-    let log = '';
-    try {
-      log = fs.readFileSync(logPath, 'utf8');
-    } catch {
-      // no log yet
-    }
-    return [...log.split('\n').filter(Boolean).slice(-lines), ...consoleTail.slice(-10)].join('\n');
-  };
-
-  const spawnProsody = (): Running => {
-    const child = spawn('prosody', ['--config', configPath, '-F'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    const record = (chunk: Buffer) => {
-      consoleTail.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      consoleTail.splice(0, Math.max(0, consoleTail.length - 50));
-    };
-    child.stdout?.on('data', record);
-    child.stderr?.on('data', record);
-    live.set(child, dir);
-    const state: Running = {
-      child,
-      exitCode: null,
-      exitSignal: null,
-      exited: new Promise<void>((resolve) => {
-        child.once('exit', (code, signal) => {
-          state.exitCode = code;
-          state.exitSignal = signal;
-          live.delete(child);
-          resolve();
-        });
-        child.once('error', (err: NodeJS.ErrnoException) => {
-          consoleTail.push(
-            err.code === 'ENOENT' ? `prosody is not installed. Install it with: ${INSTALL_HINT}` : `spawn failed: ${err.message}`,
-          );
-          live.delete(child);
-          resolve();
-        });
-      }),
-    };
-    return state;
-  };
-
-  const fail = (message: string): Error =>
-    new Error(`${message}\n--- Prosody output (${logPath}) ---\n${logTail()}\n---`);
-
-  const waitReady = async (state: Running): Promise<void> => {
+  const waitReady = async (state: ServerProcess): Promise<void> => {
     const deadline = Date.now() + readyTimeoutMs;
     let exited = false;
     void state.exited.then(() => (exited = true));
@@ -171,7 +47,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
       // A port taken between choosing and binding: Prosody logs it and carries on without that listener.
       if (portTaken()) throw new PortTakenError(fail('Another process took one of the fixture ports.').message);
       if (exited) {
-        if (consoleTail.some((l) => l.includes('is not installed'))) throw new Error(`prosody is not installed. Install it with: ${INSTALL_HINT}`);
+        if (state.notInstalled) throw new Error(`prosody is not installed. Install it with: ${INSTALL_HINT}`);
         throw fail(`Prosody exited during startup (code ${state.exitCode}, signal ${state.exitSignal}).`);
       }
       try {
@@ -192,21 +68,10 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     await readStreamFeatures({ host: HOST, port: ports.directTls, domain: DOMAIN, ca: certs.caCertPem, timeoutMs: 5_000 });
   };
 
-  const halt = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<void> => {
-    const state = running;
-    running = null;
-    if (state === null) return;
-    if (state.child.exitCode === null && state.child.signalCode === null) {
-      state.child.kill(signal);
-      const timer = setTimeout(() => state.child.kill('SIGKILL'), 5_000);
-      await state.exited;
-      clearTimeout(timer);
-    }
-  };
+  const halt = (signal: NodeJS.Signals = 'SIGTERM') => host.halt(signal);
 
   const launch = async (): Promise<void> => {
-    const state = spawnProsody();
-    running = state;
+    const state = host.spawn('prosody', ['--config', configPath, '-F']);
     try {
       await waitReady(state);
     } catch (err) {
@@ -263,7 +128,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     }
   } catch (err) {
     await halt('SIGKILL');
-    await cleanupDir();
+    await host.removeDir();
     throw err;
   }
 
@@ -271,6 +136,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     registerInBand({ host: HOST, port: ports.directTls, domain: DOMAIN, ca: certs.caCertPem }, username, password);
 
   const handle: ProsodyHandle = {
+    kind: 'prosody',
     domain: DOMAIN,
     host: HOST,
     c2sPort: ports.c2s,
@@ -284,20 +150,10 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     configPath,
     logPath,
     get pid() {
-      return running?.child.pid ?? null;
+      return host.running?.child.pid ?? null;
     },
     register,
-    async stop() {
-      await halt();
-      await cleanupDir();
-    },
-    async restart() {
-      await halt();
-      await launch();
-    },
-    halt: () => halt(),
-    kill: () => halt('SIGKILL'),
-    logTail,
+    ...serverControls(host, launch),
   };
 
   try {
@@ -307,16 +163,4 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     throw err;
   }
   return handle;
-}
-
-/** A few registrations at a time: each is a TLS handshake plus a PBKDF2 on the server. */
-async function registerAll(
-  register: (u: string, p: string) => Promise<void>,
-  users: ReadonlyArray<{ username: string; password: string }>,
-): Promise<void> {
-  const queue = [...users];
-  const worker = async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) await register(next.username, next.password);
-  };
-  await Promise.all(Array.from({ length: Math.min(4, queue.length) }, worker));
 }

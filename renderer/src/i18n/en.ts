@@ -87,7 +87,7 @@ export const en = {
     save: 'Set PIN',
     replace: 'Replace PIN',
     saving: 'Saving…',
-    saved: 'PIN saved. It works until {{when}}; after that, sign in with your password.',
+    saved: 'PIN saved. It works until {{when}} or until you sign out or quit Sealwire; after that, sign in with your password.',
   },
   presence: {
     available: 'Available',

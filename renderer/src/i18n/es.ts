@@ -85,7 +85,7 @@ export const es: Strings = {
     save: 'Establecer PIN',
     replace: 'Sustituir PIN',
     saving: 'Guardando…',
-    saved: 'PIN guardado. Funciona hasta el {{when}}; después, inicie sesión con su contraseña.',
+    saved: 'PIN guardado. Funciona hasta el {{when}} o hasta que cierre la sesión o salga de Sealwire; después, inicie sesión con su contraseña.',
   },
   presence: {
     available: 'Disponible',

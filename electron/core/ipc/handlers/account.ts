@@ -7,12 +7,12 @@ import { CoreError } from '../../errors.ts';
 import { verifyCredentials } from '../../messaging/index.ts';
 import type { PolicyService } from '../../policy/service.ts';
 import type { SessionController } from '../../session/controller.ts';
+import type { SignInClaim } from '../../session/sign-in-claim.ts';
 import type { SignInLimits } from '../../session/sign-in-limits.ts';
 import type { Store } from '../../store/store.ts';
 import type { ProfileHolder } from '../../vault/open-profile.ts';
 import type { Vault } from '../../vault/vault.ts';
 import type { HandlersFor } from '../dispatcher.ts';
-import { refuseWhileAnotherUnlocked } from './profiles.ts';
 
 export interface AccountHandlerDeps {
   /** The organisation's server from managed configuration; undefined lets staff type one. */
@@ -24,6 +24,8 @@ export interface AccountHandlerDeps {
   readonly messaging: MessagingLifecycle;
   /** The server password is also the vault password: checking it is limited per device. */
   readonly limits: SignInLimits;
+  /** One person signing in at a time, and never over another person's unlocked session. */
+  readonly claim: SignInClaim;
   readonly record: (entry: AuditEntry) => void;
 }
 
@@ -44,21 +46,22 @@ export function accountHandlers(deps: AccountHandlerDeps): HandlersFor<typeof ac
   };
   return {
     'account.signInConfig': () => ({ server: deps.server?.domain ?? null, serverManaged: deps.server !== undefined }),
-    'account.firstSignIn': async (req) => {
-      const server = resolveServer(req.server);
-      const [local, domain] = req.username.trim().split('@') as [string, string | undefined];
-      if (domain !== undefined && domain.toLowerCase() !== server.domain) throw new CoreError('invalid_request', OTHER_DOMAIN);
-      const username = local.toLowerCase();
-      refuseWhileAnotherUnlocked(session, null);
-      await deps.limits.guard(null, () => verifyCredentials(connectionConfig(server, policy.values.allowPlainAuth), { username, password: req.password }));
-      const open = await holder.create(req.displayName, req.password);
-      writeAccount(open.store, { username, password: req.password, server: { ...server } });
-      deps.record({ event: 'profile.create', staffId: open.profileId, targets: [`profile:${open.profileId}`] });
-      session.signIn(open.profileId);
-      const profile = (await deps.vault.listProfiles()).find((p) => p.id === open.profileId);
-      if (profile === undefined) throw new CoreError('internal', 'The new profile could not be listed.');
-      return { profile };
-    },
+    'account.firstSignIn': (req) =>
+      deps.claim.run(null, async () => {
+        const server = resolveServer(req.server);
+        const [local, domain] = req.username.trim().split('@') as [string, string | undefined];
+        if (domain !== undefined && domain.toLowerCase() !== server.domain) throw new CoreError('invalid_request', OTHER_DOMAIN);
+        const username = local.toLowerCase();
+        const config = connectionConfig(server, policy.values.allowPlainAuth);
+        await deps.limits.guard(null, () => verifyCredentials(config, { username, password: req.password }));
+        const open = await holder.create(req.displayName, req.password);
+        writeAccount(open.store, { username, password: req.password, server: { ...server } });
+        deps.record({ event: 'profile.create', staffId: open.profileId, targets: [`profile:${open.profileId}`] });
+        session.signIn(open.profileId);
+        const profile = (await deps.vault.listProfiles()).find((p) => p.id === open.profileId);
+        if (profile === undefined) throw new CoreError('internal', 'The new profile could not be listed.');
+        return { profile };
+      }),
     'account.updatePassword': async (req) => {
       const open = holder.require();
       const account = readAccount(open.store);

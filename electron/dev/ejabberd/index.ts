@@ -1,0 +1,2 @@
+export { startEjabberd, type EjabberdHandle, type EjabberdOptions } from './ejabberd.ts';
+export type { EjabberdSql } from './config.ts';
