@@ -341,6 +341,7 @@ export const en = {
     room_join: 'Joined a team room',
     room_leave: 'Left a team room',
     store_migrate: 'Messages updated to the current storage format',
+    messaging_rejected: 'Refused a message that tried to speak for someone else',
   },
   messaging: {
     state: {

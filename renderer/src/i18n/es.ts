@@ -339,6 +339,7 @@ export const es: Strings = {
     room_join: 'Entró en una sala de equipo',
     room_leave: 'Salió de una sala de equipo',
     store_migrate: 'Mensajes actualizados al formato de almacenamiento actual',
+    messaging_rejected: 'Rechazado un mensaje que intentaba hablar en nombre de otra persona',
   },
   messaging: {
     state: {
