@@ -21,6 +21,7 @@ import { createKeytarKeychain, type Keychain } from './keychain/keychain.ts';
 import type { Logger } from './log/logger.ts';
 import { readPolicyFile } from './policy/machine.ts';
 import { PolicyService } from './policy/service.ts';
+import { reportFormatMigration } from './sqlite/migration-report.ts';
 import { createCallHooks } from './session/call-hooks.ts';
 import { systemClock, systemTimers, type Clock, type Timers } from './session/clock.ts';
 import { createSessionController, type OsIdleSource, type SessionController } from './session/controller.ts';
@@ -80,7 +81,12 @@ export function createCore(options: CoreOptions): Core {
     log,
     () => machinePolicyLayer(options),
   );
-  const { vault, profiles } = createProfileVault({ dataDir: options.dataDir, keychain, log, policy: () => policy.values });
+  const storeMigrated = reportFormatMigration('store', {
+    updating: (updating) => events.emit('profiles.updating', { updating }),
+    record: (entry) => trail.record(entry),
+    log,
+  });
+  const { vault, profiles } = createProfileVault({ dataDir: options.dataDir, keychain, log, policy: () => policy.values, onStoreFormatMigration: storeMigrated });
 
   // Session: one controller (idle, OS lock, max session), the audit trail, sign-in limits.
   const session = createSessionController({ timing: () => sessionTimingFrom(policy.values), osIdle: options.osIdle, clock, timers, log });

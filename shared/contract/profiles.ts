@@ -90,4 +90,7 @@ export const profilesMethods = {
 // Audit names above that AuditEventType (audit.ts) does not list yet: 'profile.create', 'auth.pin_set',
 // 'auth.password_change'. They belong there; the others match existing kinds.
 
-export const profilesEvents = {};
+export const profilesEvents = {
+  /** A profile's store is being converted to a new storage format while it opens (the screen says "updating your messages"). */
+  'profiles.updating': z.strictObject({ updating: z.boolean() }),
+};

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 
 export interface AuditKeys {
-  /** Raw SQLCipher key of the device-level audit database. */
+  /** Raw page key (AEGIS-256) of the device-level audit database. */
   readonly dbKey: Buffer;
   /** Key of the per-record MAC and of the head file. */
   readonly macKey: Buffer;

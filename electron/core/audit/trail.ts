@@ -15,6 +15,7 @@ import { checkAgainstKnownHeads } from './head-check.ts';
 import { MAX_ACKED_HEADS, readKeychainHead, writeKeychainHead, type KeychainHead } from './keychain-head.ts';
 import { deriveAuditKeys, type AuditKeys } from './keys.ts';
 import { openAuditLog, type AuditEntry, type AuditLog } from './log.ts';
+import { reportFormatMigration } from '../sqlite/migration-report.ts';
 
 export const AUDIT_UNAVAILABLE =
   'The activity record on this computer cannot be written right now, so patient information is closed. ' +
@@ -157,8 +158,17 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
     return persisting;
   };
 
+  // A conversion to the current page format is recorded in the trail itself once it is open.
+  let converted: AuditEntry[] = [];
   const openLog = (k: AuditKeys, deviceId: string) =>
-    openAuditLog({ file, dbKey: k.dbKey, macKey: k.macKey, deviceId, log });
+    openAuditLog({
+      file,
+      dbKey: k.dbKey,
+      macKey: k.macKey,
+      deviceId,
+      log,
+      onFormatMigration: reportFormatMigration('audit', { record: (entry) => converted.push(entry), log }),
+    });
 
   /**
    * Opens the file and compares it with the known heads; a file that cannot be read (wrong key, not
@@ -230,6 +240,8 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
         });
         log.error('audit.integrity_problem', { kind, knownSeq, foundSeq: problem.foundSeq });
       }
+      if (converted.length > 0) opened.appendMany(converted);
+      converted = [];
       const purged = opened.purge({ retentionMs: options.retentionMs() });
       audit = opened;
       identity = fileIdentity(file);

@@ -39,6 +39,8 @@ interface Token {
 
 /** The same folding as the index's tokenizer (unicode61, remove_diacritics 2): case and accents. */
 export function fold(word: string): string {
+  // Most clinic text is ASCII: nothing to decompose, and lowercasing alone is several times cheaper.
+  if (/^\p{ASCII}*$/u.test(word)) return word.toLowerCase();
   return word.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
 }
 
@@ -67,16 +69,24 @@ function queryTerms(input: string): Terms {
 const matches = (terms: Terms, norm: string): boolean =>
   terms.exact.has(norm) || (terms.prefix !== null && norm.startsWith(terms.prefix));
 
-/** BM25 within the window: every candidate matches every term, so only frequency and length separate them. */
-function score(tokens: readonly Token[], terms: Terms, avgLength: number): number {
+/** Term frequencies and length of one body, folded once as a whole (no per-token objects for the whole window). */
+function countTerms(body: string, terms: Terms): { tf: Map<string, number>; length: number } {
   const tf = new Map<string, number>();
-  for (const t of tokens) {
-    if (terms.exact.has(t.norm)) tf.set(t.norm, (tf.get(t.norm) ?? 0) + 1);
-    else if (terms.prefix !== null && t.norm.startsWith(terms.prefix)) tf.set('*', (tf.get('*') ?? 0) + 1);
+  let length = 0;
+  for (const word of fold(body).split(/[^\p{L}\p{N}\p{Co}]+/u)) {
+    if (word === '') continue;
+    length++;
+    if (terms.exact.has(word)) tf.set(word, (tf.get(word) ?? 0) + 1);
+    else if (terms.prefix !== null && word.startsWith(terms.prefix)) tf.set('*', (tf.get('*') ?? 0) + 1);
   }
-  const norm = 1 - B + (B * tokens.length) / Math.max(1, avgLength);
+  return { tf, length };
+}
+
+/** BM25 within the window: every candidate matches every term, so only frequency and length separate them. */
+function score(counted: { tf: Map<string, number>; length: number }, avgLength: number): number {
+  const norm = 1 - B + (B * counted.length) / Math.max(1, avgLength);
   let s = 0;
-  for (const f of tf.values()) s += (f * (K1 + 1)) / (f + K1 * norm);
+  for (const f of counted.tf.values()) s += (f * (K1 + 1)) / (f + K1 * norm);
   return s;
 }
 
@@ -149,13 +159,13 @@ export function searchOps(db: Db): { search(text: string, limit?: number): Searc
       if (fts === null || hits.length >= max) return hits.slice(0, max);
       const terms = queryTerms(text);
       const rows = newestMatches.all(fts).filter((r) => !seen.has(r.id));
-      const tokenized = rows.map((r) => tokenize(r.body));
-      const avg = tokenized.reduce((n, t) => n + t.length, 0) / Math.max(1, tokenized.length);
+      const counted = rows.map((r) => countTerms(r.body, terms));
+      const avg = counted.reduce((n, c) => n + c.length, 0) / Math.max(1, counted.length);
       const ranked = rows
-        .map((r, i) => ({ r, tokens: tokenized[i] as Token[], s: score(tokenized[i] as Token[], terms, avg) }))
+        .map((r, i) => ({ r, s: score(counted[i] as { tf: Map<string, number>; length: number }, avg) }))
         .sort((a, b) => b.s - a.s || b.r.id - a.r.id)
         .slice(0, max - hits.length);
-      for (const { r, tokens, s } of ranked) hits.push({ ...hitOf(r), snippet: snippetOf(r.body, tokens, terms), rank: -s });
+      for (const { r, s } of ranked) hits.push({ ...hitOf(r), snippet: snippetOf(r.body, tokenize(r.body), terms), rank: -s });
       return hits;
     },
   };

@@ -21,7 +21,7 @@ export { SEARCH_WINDOW } from './messages.ts';
  * Open (or create) an encrypted store. Throws CoreError:
  * - 'not_found'      file missing and create not set;
  * - 'wrong_password' key is not 32 bytes, or page 1 does not decrypt and keyVerified is not set
- *                    (SQLCipher cannot tell a wrong key from a damaged page 1; the vault's key
+ *                    (the page cipher cannot tell a wrong key from a damaged page 1; the vault's key
  *                    file is authenticated, so it passes keyVerified to get 'damaged_store');
  * - 'damaged_store'  the file is not a database / pages fail to verify with a known-good key;
  * - 'store_too_new'  written by a newer Sealwire (user_version above SCHEMA_VERSION); nothing written.

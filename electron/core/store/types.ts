@@ -15,7 +15,7 @@ export type MessagePriority = 'normal' | 'urgent';
 export interface OpenStoreOptions {
   /** Path of the SQLite file (its -wal/-shm siblings live next to it). */
   readonly file: string;
-  /** The raw 32-byte database key (SQLCipher raw key: no KDF at open). */
+  /** The raw 32-byte database key (raw page key: no KDF at open). */
   readonly key: Buffer;
   /** Create the file if it does not exist (default false: a missing file is 'not_found'). */
   readonly create?: boolean;
@@ -135,9 +135,9 @@ export interface SearchHit {
   readonly conversationId: number;
   readonly senderJid: string;
   readonly sentAt: number;
-  /** FTS5 snippet with matches wrapped in SNIPPET_OPEN/SNIPPET_CLOSE markers (plain text, not HTML). */
+  /** The best stretch of the text with matches wrapped in SNIPPET_OPEN/SNIPPET_CLOSE markers (plain text, not HTML). */
   readonly snippet: string;
-  /** bm25 score; lower is better. */
+  /** Negated BM25-style score within the search window; lower is better. */
   readonly rank: number;
 }
 

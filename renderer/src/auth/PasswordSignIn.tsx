@@ -6,6 +6,7 @@ import { Button } from '../components/Button.tsx';
 import { FormError } from '../components/FormError.tsx';
 import type { UiError } from '../session/errors.ts';
 import { usePasswordSubmit } from '../session/usePasswordSubmit.ts';
+import { useStoreUpdating } from '../session/useStoreUpdating.ts';
 import './auth.css';
 
 interface Props {
@@ -28,6 +29,7 @@ export function PasswordForm({ profile, done, notice = null, submitLabel, testId
     (ok) => (ok ? done() : input.current?.focus()),
     notice,
   );
+  const updating = useStoreUpdating(client);
   useEffect(() => input.current?.focus(), []);
 
   return (
@@ -49,7 +51,7 @@ export function PasswordForm({ profile, done, notice = null, submitLabel, testId
       <FormError error={error} secondsLeft={wait} />
       <div className="auth-form__actions">
         <Button type="submit" variant="primary" disabled={busy || wait > 0} data-testid="password-submit">
-          {busy ? t('signIn.checking') : (submitLabel ?? t('signIn.submit'))}
+          {busy ? t(updating ? 'signIn.updating' : 'signIn.checking') : (submitLabel ?? t('signIn.submit'))}
         </Button>
       </div>
     </form>

@@ -190,6 +190,7 @@ export const en = {
     intro: 'Enter your password.',
     password: 'Password',
     checking: 'Checking…',
+    updating: 'Updating your messages…',
     submit: 'Sign in',
     otherPerson: 'Not you? Choose another person',
   },

@@ -188,6 +188,7 @@ export const es: Strings = {
     intro: 'Introduzca su contraseña.',
     password: 'Contraseña',
     checking: 'Comprobando…',
+    updating: 'Actualizando sus mensajes…',
     submit: 'Iniciar sesión',
     otherPerson: '¿No es usted? Elija a otra persona',
   },
