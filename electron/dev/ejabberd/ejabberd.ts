@@ -90,10 +90,12 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
   });
 
   const spawnNode = () => {
-    // Halts the node when the process that started it is gone (a crashed or killed test run).
+    // Halts the node, and removes its temp folder, when the process that started it is gone (a
+    // crashed or killed test run cannot run its own exit hook).
+    const removeDir = process.env.SEALWIRE_KEEP_PROSODY === '1' ? '' : `os:cmd("rm -rf '${dir}'"), `;
     const watchdog =
       `spawn(fun() -> W = fun Loop() -> timer:sleep(1000), case os:cmd("kill -0 ${process.pid} 2>/dev/null && echo up") of ` +
-      `"up\\n" -> Loop(); _ -> erlang:halt(0) end end, W() end).`;
+      `"up\\n" -> Loop(); _ -> ${removeDir}erlang:halt(0) end end, W() end).`;
     const args = [
       '-name', node, ...distArgs(true), '-kernel', 'inet_dist_use_interface', '{127,0,0,1}',
       '-noinput', '-mnesia', 'dir', JSON.stringify(path.join(dir, 'mnesia')), '-s', 'ejabberd', '-eval', watchdog,
