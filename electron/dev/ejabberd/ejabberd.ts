@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { makeCertificates, type TestCertificates } from '../prosody/certs.ts';
 import { freeLoopbackPorts } from '../prosody/ports.ts';
 import { readStreamFeatures } from '../prosody/xmpp-wire.ts';
-import { createServerHost, PortTakenError, registerAll, serverControls, type ServerProcess } from '../server-process.ts';
+import { createServerHost, FIXTURE_DOMAIN, FIXTURE_HOST, fixtureBasics, PORT_ATTEMPTS, PortTakenError, registerAll, serverControls, type ServerProcess } from '../server-process.ts';
 import type { XmppServerHandle, XmppServerOptions } from '../xmpp-server.ts';
 import { renderEjabberdConfig, type EjabberdSql } from './config.ts';
 
@@ -41,11 +41,10 @@ export interface EjabberdHandle extends XmppServerHandle {
   rpc(module: string, fn: string, args: string): Promise<string>;
 }
 
-const HOST = '127.0.0.1';
-const DOMAIN = 'localhost';
+const HOST = FIXTURE_HOST;
+const DOMAIN = FIXTURE_DOMAIN;
 const INSTALL_HINT = 'apt-get install -y ejabberd erlang-p1-sqlite3 erlang-p1-pgsql (or: npm run setup)';
 const ERL_LIBS = '/usr/lib/x86_64-linux-gnu';
-const PORT_ATTEMPTS = 5;
 
 /**
  * A foreground ejabberd node from a config in a temp folder, on free loopback ports, with a
@@ -53,11 +52,9 @@ const PORT_ATTEMPTS = 5;
  * our pid) and halts, so no server outlives a crashed test run.
  */
 export async function startEjabberd(options: EjabberdOptions = {}): Promise<EjabberdHandle> {
-  const readyTimeoutMs = options.readyTimeoutMs ?? (Number(process.env.SEALWIRE_PROSODY_READY_MS) || 20_000);
+  const { mucDomain, uploadDomain, readyTimeoutMs } = fixtureBasics(options);
   const host = await createServerHost({ prefix: 'sealwire-ejabberd-', logFile: 'ejabberd.log', label: 'ejabberd' });
   const { dir, logPath, logTail, fail } = host;
-  const mucDomain = options.mucDomain === false ? '' : `rooms.${DOMAIN}`;
-  const uploadDomain = options.httpUpload === false ? '' : `upload.${DOMAIN}`;
   const nodeName = options.cluster?.nodeName ?? `sealwire${process.pid}x${randomBytes(4).toString('hex')}`;
   const node = `${nodeName}@${HOST}`;
   const cookie = options.cluster?.cookie ?? randomBytes(16).toString('hex');
