@@ -60,7 +60,7 @@ export interface Core {
   readonly profiles: ProfileVault['profiles'];
   /** Main feeds OS lock, suspend, user switch and window focus into it. */
   readonly session: SessionController;
-  /** Resolves once the audit trail is open (or known to be unavailable). */
+  /** Resolves once the audit trail is open (or known to be unavailable) and the sign-in counters are loaded. */
   readonly ready: Promise<void>;
   close(): Promise<void>;
 }

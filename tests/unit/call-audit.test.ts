@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { auditEntryForCall } from '../../electron/core/audit/call-audit.ts';
+import { auditEntryForCall, RefreshCoalescer } from '../../electron/core/audit/call-audit.ts';
+import { AUDIT_REFRESH_MS } from '../../shared/contract/index.ts';
 
 const key = Buffer.alloc(32, 7);
 const profileId = '3f2c7a4e-9b1d-4c2e-8f6a-1b2c3d4e5f60';
@@ -40,5 +41,31 @@ describe('audit record for a contract call', () => {
 
   it('records calls refused while locked as denied', () => {
     expect(auditEntryForCall('conversations.inbox', 'locked', {}, profileId, key)).toMatchObject({ event: 'conversation.list', outcome: 'denied', code: 'locked' });
+  });
+
+  it('keeps one record per refresh window for each person and conversation, and every failure', () => {
+    let now = 1_000;
+    const coalescer = new RefreshCoalescer(() => now);
+    const entry = (method: 'conversations.inbox' | 'messages.page' | 'conversations.markRead' | 'messages.search', request: object, staffId = profileId) =>
+      auditEntryForCall(method, 'ok', request, staffId, key)!;
+    expect(coalescer.keep('conversations.inbox', entry('conversations.inbox', {}))).toBe(true);
+    expect(coalescer.keep('conversations.inbox', entry('conversations.inbox', {}))).toBe(false);
+    expect(coalescer.keep('conversations.inbox', entry('conversations.inbox', {}, 'p_other'))).toBe(true);
+    expect(coalescer.keep('messages.page', entry('messages.page', { conversationId: 1 }))).toBe(true);
+    expect(coalescer.keep('messages.page', entry('messages.page', { conversationId: 2 }))).toBe(true);
+    expect(coalescer.keep('messages.page', entry('messages.page', { conversationId: 1, before: 'c' }))).toBe(false);
+    // Read markers move with each message; the conversation is what counts.
+    expect(coalescer.keep('conversations.markRead', entry('conversations.markRead', { conversationId: 1, upToMessageId: 5 }))).toBe(true);
+    expect(coalescer.keep('conversations.markRead', entry('conversations.markRead', { conversationId: 1, upToMessageId: 6 }))).toBe(false);
+    // Searches are always a person's action; refusals are always written.
+    expect(coalescer.keep('messages.search', entry('messages.search', { query: 'x' }))).toBe(true);
+    expect(coalescer.keep('messages.search', entry('messages.search', { query: 'x' }))).toBe(true);
+    const refused = auditEntryForCall('conversations.inbox', 'locked', {}, profileId, key)!;
+    expect(coalescer.keep('conversations.inbox', refused)).toBe(true);
+    expect(coalescer.keep('conversations.inbox', refused)).toBe(true);
+    now += AUDIT_REFRESH_MS;
+    expect(coalescer.keep('conversations.inbox', entry('conversations.inbox', {}))).toBe(true);
+    coalescer.reset();
+    expect(coalescer.keep('conversations.inbox', entry('conversations.inbox', {}))).toBe(true);
   });
 });
