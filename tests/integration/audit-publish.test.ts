@@ -10,7 +10,7 @@ import { buildMamQuery, NS_FORWARD, NS_MAM } from '../../electron/core/messaging
 import { child, NS_CLIENT, toXml, type XmlElement } from '../../electron/core/messaging/xml.ts';
 import { createCore } from '../../electron/core/app.ts';
 import { createKeytarKeychain } from '../../electron/core/keychain/keychain.ts';
-import type { XmppServerHandle } from '../../electron/dev/xmpp-server.ts';
+import { devServerOf, type XmppServerHandle } from '../../electron/dev/xmpp-server.ts';
 import { organisationServerFrom } from '../../electron/dev/workstation.ts';
 import { SERVERS } from '../support/servers.ts';
 import { openAccount, tempDir, until, type Account } from './messaging-support.ts';
@@ -141,17 +141,7 @@ describe.each(SERVERS)('against a real $name', (fixture) => {
     it("publishes the device's head over the staff member's connection once messaging is online, with no PHI", async () => {
       const dataDir = await fsp.mkdtemp(path.join(dir, 'station-'));
       const server = {
-        ...organisationServerFrom({
-          domain: prosody.domain,
-          host: prosody.host,
-          c2sPort: prosody.c2sPort,
-          directTlsPort: prosody.directTlsPort,
-          httpsPort: prosody.httpsPort,
-          mucDomain: prosody.mucDomain,
-          uploadDomain: prosody.uploadDomain,
-          caCertPath: prosody.caCertPath,
-          caCertPem: prosody.caCertPem,
-        }),
+        ...organisationServerFrom(devServerOf(prosody)),
         auditJid: auditor.jid,
       };
       const core = createCore({
