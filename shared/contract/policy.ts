@@ -21,6 +21,8 @@ export const Policy = z.strictObject({
   auditRetentionYears: z.number().int().min(6).max(30),
   /** SASL PLAIN (over TLS only) for servers without SCRAM. */
   allowPlainAuth: z.boolean(),
+  /** Fewest SCRAM PBKDF2 iterations the server may use; fewer makes a captured sign-in cheap to guess. */
+  scramMinIterations: z.number().int().min(4096).max(1_000_000),
   /** Store PHI without an OS keychain (weaker; shown on screen). */
   allowDegradedWithoutKeychain: z.boolean(),
   typingNotifications: z.boolean(),
@@ -41,6 +43,7 @@ export const DEFAULT_POLICY: Policy = {
   messageRetentionDays: null,
   auditRetentionYears: 6,
   allowPlainAuth: false,
+  scramMinIterations: 4096,
   allowDegradedWithoutKeychain: false,
   typingNotifications: false,
   notificationShowsSender: false,

@@ -20,6 +20,7 @@ const STRICTER: Record<PolicyKey, Direction> = {
   messageRetentionDays: 'lower_or_set',
   auditRetentionYears: 'higher',
   allowPlainAuth: 'false',
+  scramMinIterations: 'higher',
   allowDegradedWithoutKeychain: 'false',
   typingNotifications: 'false',
   notificationShowsSender: 'false',
