@@ -18,7 +18,7 @@ import { silentLogger } from '../electron/core/log/logger.ts';
 import { createMessagingEngine, type MessagingEngine } from '../electron/core/messaging/engine.ts';
 import { createConnectionManager, type ConnectionManager } from '../electron/core/messaging/manager.ts';
 import type { ServerConfig } from '../electron/core/messaging/server-config.ts';
-import { openStore, type Store } from '../electron/core/store/store.ts';
+import { openStore, type Store, type StoredMessage } from '../electron/core/store/store.ts';
 import { startEjabberdCluster, startPostgres, type EjabberdCluster, type Postgres } from '../electron/dev/ejabberd/cluster.ts';
 import type { EjabberdHandle } from '../electron/dev/ejabberd/index.ts';
 
@@ -55,6 +55,21 @@ function serverConfig(home: EjabberdHandle, all: readonly EjabberdHandle[]): Ser
     timeoutMs: 5_000,
     alternatives: others.map((n) => ({ host: n.host, port: n.c2sPort, mode: 'starttls' as const })),
   };
+}
+
+/** Every message of a 1:1 conversation, oldest first. */
+function conversationMessages(store: Store, peerJid: string): StoredMessage[] {
+  const conversation = store.findConversation('direct', peerJid);
+  if (conversation === null) return [];
+  const out: StoredMessage[] = [];
+  let before: string | undefined;
+  for (;;) {
+    const page = store.messagesPage(conversation.id, { limit: 500, ...(before ? { before } : {}) });
+    out.unshift(...page.messages);
+    if (page.olderCursor === null || page.messages.length === 0) break;
+    before = page.olderCursor;
+  }
+  return out;
 }
 
 const percentile = (values: number[], p: number) => {
@@ -140,19 +155,12 @@ async function main(): Promise<number> {
     const written = new Map<Client, string[]>();
     for (const [i, [sender]] of pairs.entries()) written.set(sender, Array.from({ length: perPair }, (_, k) => `pair ${i} message ${k}`));
     result.messages = perPair * PAIRS;
-    const receivedBy = (receiver: Client, sender: Client) => {
-      const conversation = receiver.store.findConversation('direct', sender.jid);
-      if (conversation === null) return [] as string[];
-      const out: string[] = [];
-      let before: string | undefined;
-      for (;;) {
-        const page = receiver.store.messagesPage(conversation.id, { limit: 500, ...(before ? { before } : {}) });
-        out.unshift(...page.messages.map((m) => m.body));
-        if (page.olderCursor === null || page.messages.length === 0) break;
-        before = page.olderCursor;
-      }
-      return out;
-    };
+    const receivedBy = (receiver: Client, sender: Client) => conversationMessages(receiver.store, sender.jid).map((m) => m.body);
+
+    const stored = () => pairs.reduce((n, [sender, receiver]) => n + receivedBy(receiver, sender).length, 0);
+    let count = 0;
+    let lastArrival = 0;
+    let arrivals: NodeJS.Timeout | undefined;
 
     // The burst goes out in slices so that the kill lands in the middle of it.
     const slices = 20;
@@ -166,6 +174,11 @@ async function main(): Promise<number> {
         await node2.kill();
         killedAt = now();
         say(`node 2 killed (SIGKILL) at ${killedAt} ms, mid-burst`);
+        // From here on, note when the receivers' stores last grew: catch-up ends at the last arrival.
+        arrivals = setInterval(() => {
+          const next = stored();
+          if (next !== count) [count, lastArrival] = [next, now()];
+        }, 100);
       }
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -188,15 +201,9 @@ async function main(): Promise<number> {
 
     // Catch-up: every receiver holds every message its sender wrote and every outbox drained, or
     // nothing new arrived for 10 s (what is still missing then is lost, not late).
-    const stored = () => pairs.reduce((n, [sender, receiver]) => n + receivedBy(receiver, sender).length, 0);
     const complete = () => pairs.every(([sender, receiver]) => receivedBy(receiver, sender).length >= written.get(sender)!.length && sender.store.outboxSize() === 0);
-    let count = stored();
-    let lastArrival = now();
-    while (!complete() && now() - lastArrival < 10_000 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 100));
-      const next = stored();
-      if (next !== count) [count, lastArrival] = [next, now()];
-    }
+    while (!complete() && now() - lastArrival < 10_000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    clearInterval(arrivals);
     for (const c of clients) await c.engine.whenSynced();
     result.catch_up_s = seconds(Math.max(0, lastArrival - lastOnline));
     let lost = 0;
@@ -209,9 +216,8 @@ async function main(): Promise<number> {
       lost += missing.length;
       if (missing.length > 0) {
         // Where the lost ones were: the sender's view of each (state) tells which hop dropped them.
-        const conversation = sender.store.findConversation('direct', receiver.jid);
         const states = new Map<string, number>();
-        for (const m of conversation ? sender.store.messagesPage(conversation.id, { limit: 500 }).messages : []) {
+        for (const m of conversationMessages(sender.store, receiver.jid)) {
           if (missing.includes(m.body)) states.set(m.state, (states.get(m.state) ?? 0) + 1);
         }
         say(`lost ${missing.length} from ${sender.username} (on ${sender.home === node2 ? 'node 2' : 'node 1'}) to ${receiver.username}: ${missing.slice(0, 3).join(', ')}…; sender states ${JSON.stringify(Object.fromEntries(states))}`);

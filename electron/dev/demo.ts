@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createKeytarKeychain } from '../core/keychain/keychain.ts';
 import { writeDevXmppServer } from './prosody/index.ts';
-import { parseServerKind, SERVER_KINDS, startXmppServer, type ServerKind, type XmppServerHandle } from './xmpp-server.ts';
+import { devServerOf, parseServerKind, SERVER_KINDS, startXmppServer, type ServerKind, type XmppServerHandle } from './xmpp-server.ts';
 import { RENDERER_DIST, startWorkstation, type Workstation } from './workstation.ts';
 
 const IN_SESSION = 'SEALWIRE_DEMO_IN_SESSION';
@@ -158,16 +158,7 @@ async function runDemo(): Promise<void> {
       // The clinic's staff directory: both demo accounts see each other from the first sign-in.
       staffDirectory: { group: 'Clinic staff', members: accounts.map(({ username, name }) => ({ username, name })) },
     });
-    const xmpp = {
-      domain: server.domain,
-      host: server.host,
-      c2sPort: server.c2sPort,
-      directTlsPort: server.directTlsPort,
-      httpsPort: server.httpsPort,
-      mucDomain: server.mucDomain,
-      uploadDomain: server.uploadDomain,
-      caCertPath: server.caCertPath,
-    };
+    const { caCertPem: _pem, ...xmpp } = devServerOf(server);
     // Until workstation.ts takes the server as an option, workstations read it from SEALWIRE_DEV_XMPP.
     writeDevXmppServer(xmpp);
 

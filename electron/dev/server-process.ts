@@ -152,3 +152,17 @@ export function serverControls(host: ServerHost, launch: () => Promise<void>) {
     logTail: (lines?: number): string => host.logTail(lines),
   };
 }
+
+/** Every fixture serves `localhost` on loopback, with its components as subdomains. */
+export const FIXTURE_HOST = '127.0.0.1';
+export const FIXTURE_DOMAIN = 'localhost';
+/** How often a fixture picks new ports after another process took one. */
+export const PORT_ATTEMPTS = 5;
+
+export function fixtureBasics(options: { mucDomain?: boolean; httpUpload?: boolean; readyTimeoutMs?: number }) {
+  return {
+    mucDomain: options.mucDomain === false ? '' : `rooms.${FIXTURE_DOMAIN}`,
+    uploadDomain: options.httpUpload === false ? '' : `upload.${FIXTURE_DOMAIN}`,
+    readyTimeoutMs: options.readyTimeoutMs ?? (Number(process.env.SEALWIRE_PROSODY_READY_MS) || 20_000),
+  };
+}

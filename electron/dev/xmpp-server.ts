@@ -1,5 +1,5 @@
 import { startEjabberd, type EjabberdOptions } from './ejabberd/index.ts';
-import { startProsody, type ProsodyOptions } from './prosody/index.ts';
+import { startProsody, type DevXmppServer, type ProsodyOptions } from './prosody/index.ts';
 
 /** The XMPP servers clinics run and the fixtures start for tests, the demo and the benchmarks. */
 export const SERVER_KINDS = ['prosody', 'ejabberd'] as const;
@@ -68,4 +68,10 @@ export function startXmppServer(kind: 'ejabberd', options?: EjabberdOptions): Re
 export function startXmppServer(kind: ServerKind, options?: XmppServerOptions): Promise<XmppServerHandle>;
 export function startXmppServer(kind: ServerKind, options: XmppServerOptions = {}): Promise<XmppServerHandle> {
   return kind === 'ejabberd' ? startEjabberd(options) : startProsody(options);
+}
+
+/** What a development workstation needs to reach this server (see dev-server.ts), CA included. */
+export function devServerOf(s: XmppServerHandle): DevXmppServer & { readonly caCertPem: string } {
+  const { domain, host, c2sPort, directTlsPort, httpsPort, mucDomain, uploadDomain, caCertPath, caCertPem } = s;
+  return { domain, host, c2sPort, directTlsPort, httpsPort, mucDomain, uploadDomain, caCertPath, caCertPem };
 }

@@ -56,18 +56,19 @@ describe('ejabberd fixture', () => {
     expect(config).toMatch(/auth_scram_hash: sha256\n/);
   });
 
-  it('halts by itself when the process that started it is killed', async () => {
+  it('halts by itself and removes its temp folder when the process that started it is killed', async () => {
     const script = `import { startEjabberd } from ${JSON.stringify(path.resolve(import.meta.dirname, '../../electron/dev/ejabberd/index.ts'))};
 const s = await startEjabberd({ mucDomain: false, httpUpload: false });
-console.log('PID ' + s.pid);
+console.log('PID ' + s.pid + ' DIR ' + s.dataDir);
 setInterval(() => {}, 1000);`;
     const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
     await until(() => /PID \d+/.test(out), 20_000, 'child fixture');
-    const pid = Number(/PID (\d+)/.exec(out)![1]);
+    const [, pidText, dataDir] = /PID (\d+) DIR (\S+)/.exec(out)!;
+    const pid = Number(pidText);
     expect(alive(pid)).toBe(true);
     child.kill('SIGKILL');
-    await until(() => !alive(pid), 10_000, 'ejabberd gone after its parent');
+    await until(() => !alive(pid) && !fs.existsSync(dataDir!), 10_000, 'ejabberd and its temp folder gone after its parent');
   });
 });

@@ -9,6 +9,7 @@ import { createKeytarKeychain } from '../../electron/core/keychain/keychain.ts';
 import { createLogger } from '../../electron/core/log/logger.ts';
 import { organisationServerFrom } from '../../electron/dev/workstation.ts';
 import { startProsody, type ProsodyHandle } from '../../electron/dev/prosody/index.ts';
+import { devServerOf } from '../../electron/dev/xmpp-server.ts';
 import { fakeTime } from '../support/fake-time.ts';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 
@@ -42,18 +43,7 @@ async function station(
   instance.transports.file.level = 'debug';
   instance.transports.console.level = false;
   const time = fakeTime();
-  const dev = {
-    domain: prosody.domain,
-    host: prosody.host,
-    c2sPort: prosody.c2sPort,
-    directTlsPort: prosody.directTlsPort,
-    httpsPort: prosody.httpsPort,
-    mucDomain: prosody.mucDomain,
-    uploadDomain: prosody.uploadDomain,
-    caCertPath: prosody.caCertPath,
-    caCertPem: prosody.caCertPem,
-    ...override,
-  };
+  const dev = { ...devServerOf(prosody), ...override };
   const core = createCore({
     appVersion: '0.0.0-test',
     dataDir,

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { makeCertificates, type TestCertificates } from '../prosody/certs.ts';
 import { freeLoopbackPorts } from '../prosody/ports.ts';
 import { readStreamFeatures } from '../prosody/xmpp-wire.ts';
-import { createServerHost, PortTakenError, registerAll, serverControls, type ServerProcess } from '../server-process.ts';
+import { createServerHost, FIXTURE_DOMAIN, FIXTURE_HOST, fixtureBasics, PORT_ATTEMPTS, PortTakenError, registerAll, serverControls, type ServerProcess } from '../server-process.ts';
 import type { XmppServerHandle, XmppServerOptions } from '../xmpp-server.ts';
 import { renderEjabberdConfig, type EjabberdSql } from './config.ts';
 
@@ -41,11 +41,10 @@ export interface EjabberdHandle extends XmppServerHandle {
   rpc(module: string, fn: string, args: string): Promise<string>;
 }
 
-const HOST = '127.0.0.1';
-const DOMAIN = 'localhost';
+const HOST = FIXTURE_HOST;
+const DOMAIN = FIXTURE_DOMAIN;
 const INSTALL_HINT = 'apt-get install -y ejabberd erlang-p1-sqlite3 erlang-p1-pgsql (or: npm run setup)';
 const ERL_LIBS = '/usr/lib/x86_64-linux-gnu';
-const PORT_ATTEMPTS = 5;
 
 /**
  * A foreground ejabberd node from a config in a temp folder, on free loopback ports, with a
@@ -53,11 +52,9 @@ const PORT_ATTEMPTS = 5;
  * our pid) and halts, so no server outlives a crashed test run.
  */
 export async function startEjabberd(options: EjabberdOptions = {}): Promise<EjabberdHandle> {
-  const readyTimeoutMs = options.readyTimeoutMs ?? (Number(process.env.SEALWIRE_PROSODY_READY_MS) || 20_000);
+  const { mucDomain, uploadDomain, readyTimeoutMs } = fixtureBasics(options);
   const host = await createServerHost({ prefix: 'sealwire-ejabberd-', logFile: 'ejabberd.log', label: 'ejabberd' });
   const { dir, logPath, logTail, fail } = host;
-  const mucDomain = options.mucDomain === false ? '' : `rooms.${DOMAIN}`;
-  const uploadDomain = options.httpUpload === false ? '' : `upload.${DOMAIN}`;
   const nodeName = options.cluster?.nodeName ?? `sealwire${process.pid}x${randomBytes(4).toString('hex')}`;
   const node = `${nodeName}@${HOST}`;
   const cookie = options.cluster?.cookie ?? randomBytes(16).toString('hex');
@@ -90,10 +87,12 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
   });
 
   const spawnNode = () => {
-    // Halts the node when the process that started it is gone (a crashed or killed test run).
+    // Halts the node, and removes its temp folder, when the process that started it is gone (a
+    // crashed or killed test run cannot run its own exit hook).
+    const removeDir = process.env.SEALWIRE_KEEP_PROSODY === '1' ? '' : `os:cmd("rm -rf '${dir}'"), `;
     const watchdog =
       `spawn(fun() -> W = fun Loop() -> timer:sleep(1000), case os:cmd("kill -0 ${process.pid} 2>/dev/null && echo up") of ` +
-      `"up\\n" -> Loop(); _ -> erlang:halt(0) end end, W() end).`;
+      `"up\\n" -> Loop(); _ -> ${removeDir}erlang:halt(0) end end, W() end).`;
     const args = [
       '-name', node, ...distArgs(true), '-kernel', 'inet_dist_use_interface', '{127,0,0,1}',
       '-noinput', '-mnesia', 'dir', JSON.stringify(path.join(dir, 'mnesia')), '-s', 'ejabberd', '-eval', watchdog,

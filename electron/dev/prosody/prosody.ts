@@ -4,7 +4,7 @@ import { makeCertificates, type TestCertificates } from './certs.ts';
 import { renderGroupsFile, renderProsodyConfig } from './config.ts';
 import { freeLoopbackPorts } from './ports.ts';
 import { readStreamFeatures, registerInBand } from './xmpp-wire.ts';
-import { createServerHost, PortTakenError, registerAll, serverControls, type ServerProcess } from '../server-process.ts';
+import { createServerHost, FIXTURE_DOMAIN, FIXTURE_HOST, fixtureBasics, PORT_ATTEMPTS, PortTakenError, registerAll, serverControls, type ServerProcess } from '../server-process.ts';
 import type { XmppServerHandle, XmppServerOptions } from '../xmpp-server.ts';
 
 export interface ProsodyOptions extends XmppServerOptions {
@@ -16,18 +16,15 @@ export interface ProsodyHandle extends XmppServerHandle {
   readonly kind: 'prosody';
 }
 
-const HOST = '127.0.0.1';
-const DOMAIN = 'localhost';
+const HOST = FIXTURE_HOST;
+const DOMAIN = FIXTURE_DOMAIN;
 const PLUGIN_DIR = path.join(import.meta.dirname, 'plugins');
 const INSTALL_HINT = 'apt-get install -y prosody lua-dbi-sqlite3 lua-unbound openssl (or: npm run setup)';
-const PORT_ATTEMPTS = 5;
 
 export async function startProsody(options: ProsodyOptions = {}): Promise<ProsodyHandle> {
-  const readyTimeoutMs = options.readyTimeoutMs ?? (Number(process.env.SEALWIRE_PROSODY_READY_MS) || 20_000);
+  const { mucDomain, uploadDomain, readyTimeoutMs } = fixtureBasics(options);
   const host = await createServerHost({ prefix: 'sealwire-prosody-', logFile: 'prosody.log', label: 'Prosody' });
   const { dir, logPath, logTail, fail } = host;
-  const mucDomain = options.mucDomain === false ? '' : `rooms.${DOMAIN}`;
-  const uploadDomain = options.httpUpload === false ? '' : `upload.${DOMAIN}`;
   let certs: TestCertificates;
   try {
     certs = await makeCertificates(path.join(dir, 'certs'), [DOMAIN, mucDomain, uploadDomain].filter((n) => n !== ''));
