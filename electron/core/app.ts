@@ -17,7 +17,7 @@ import { sessionHandlers } from './ipc/handlers/session.ts';
 import { systemHandlers } from './ipc/handlers/system.ts';
 import { createKeytarKeychain, type Keychain } from './keychain/keychain.ts';
 import type { Logger } from './log/logger.ts';
-import { readPolicyFile } from './policy/machine.ts';
+import { readPolicyFile } from './policy/linux-policy-file.ts';
 import { PolicyService } from './policy/service.ts';
 import { createAuditTrail } from './session/audit-trail.ts';
 import { createCallHooks } from './session/call-hooks.ts';

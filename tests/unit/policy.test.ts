@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../shared/contract/policy.ts';
-import { readPolicyFile } from '../../electron/core/policy/machine.ts';
+import { readPolicyFile } from '../../electron/core/policy/linux-policy-file.ts';
 import { idleTimeoutMs, mergePolicy } from '../../electron/core/policy/merge.ts';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 
