@@ -75,7 +75,8 @@ export function mergeManaged(layers: PolicyLayers): ManagedMerge {
     }
     for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
       if (!isKey(key)) {
-        refuse(key, source, 'unknown');
+        // A typo'd setting name helps the admin; anything that is not name-shaped is not echoed.
+        refuse(/^[A-Za-z][A-Za-z0-9_.\\-]{0,59}$/.test(key) ? key : '(unknown key)', source, 'unknown');
         continue;
       }
       const spec = MANAGED_KEYS[key];
@@ -91,7 +92,8 @@ export function mergeManaged(layers: PolicyLayers): ManagedMerge {
         continue;
       }
       values[key] = parsed.data;
-      if (JSON.stringify(parsed.data) !== JSON.stringify(spec.default) || sources[key] !== 'default') sources[key] = source;
+      // Whoever sets a key decides it, even at the default: staff see it as managed, not theirs.
+      sources[key] = source;
     }
   }
   const pick = (keys: object) => Object.fromEntries(Object.keys(keys).map((k) => [k, values[k]]));
