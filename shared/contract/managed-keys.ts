@@ -26,6 +26,12 @@ export type Category = 'organisation' | 'session' | 'data' | 'attachments' | 'pr
 interface KeyText {
   readonly doc: string;
   readonly category: Category;
+  /**
+   * False for convenience features that are off by default but the organisation may turn on
+   * (presence, read receipts, typing): the first managed source sets them either way; after that,
+   * and always for the user, they only tighten. Every other key is a security key.
+   */
+  readonly security?: false;
 }
 
 export const integer = <D extends number>(o: KeyText & { min: number; max: number; default: D; stricter: 'lower' | 'higher'; unit: string }) =>

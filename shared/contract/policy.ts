@@ -21,9 +21,9 @@ export const POLICY_KEYS = {
   attachmentsAllowed: flag({ category: 'attachments', doc: 'Whether staff may send and receive attachments.', default: true, stricter: 'false' }),
   attachmentTypes: list({ category: 'attachments', doc: 'MIME types allowed for attachments, on send and on receive.', maxItems: 50, item: /^[a-z0-9][a-z0-9.+-]{0,62}\/[a-z0-9][a-z0-9.+-]{0,62}$/, itemMaxLength: 127, default: ['application/pdf', 'image/jpeg', 'image/png'], stricter: 'subset' }),
   attachmentMaxMegabytes: integer({ category: 'attachments', doc: 'Largest attachment accepted, on send and on receive.', min: 1, max: 100, default: 25, stricter: 'lower', unit: 'MB' }),
-  typingNotifications: flag({ category: 'privacy', doc: 'Send and show typing notifications.', default: false, stricter: 'false' }),
-  readReceipts: flag({ category: 'privacy', doc: 'Send and show read receipts.', default: false, stricter: 'false' }),
-  presence: flag({ category: 'privacy', doc: 'Share and show online presence.', default: false, stricter: 'false' }),
+  typingNotifications: flag({ category: 'privacy', security: false, doc: 'Send and show typing notifications.', default: false, stricter: 'false' }),
+  readReceipts: flag({ category: 'privacy', security: false, doc: 'Send and show read receipts.', default: false, stricter: 'false' }),
+  presence: flag({ category: 'privacy', security: false, doc: 'Share and show online presence.', default: false, stricter: 'false' }),
   /** Kept for existing profiles; `notificationContent` is the finer control (both must allow). */
   notificationShowsSender: flag({ category: 'privacy', doc: 'Whether a notification may show who wrote (never what).', default: false, stricter: 'false' }),
   notificationContent: choice({ category: 'privacy', doc: 'What a desktop notification may show: nothing, the sender, or sender and text.', values: ['none', 'sender', 'full'], default: 'none' }),

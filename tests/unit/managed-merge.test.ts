@@ -109,3 +109,20 @@ describe('managed merge table: every key, every source', () => {
     }
   });
 });
+
+describe('convenience features the organisation may turn on', () => {
+  it.each(['presence', 'readReceipts', 'typingNotifications'] as const)('%s: server or machine may enable it, the user may only turn it off', (key) => {
+    expect(mergeManaged({ machine: { [key]: true } }).policy.values[key]).toBe(true);
+    expect(mergeManaged({ server: { [key]: true } }).policy.values[key]).toBe(true);
+    expect(mergeManaged({ server: { [key]: true }, user: { [key]: false } }).policy.values[key]).toBe(false);
+    const byUser = mergeManaged({ user: { [key]: true } }).policy;
+    expect(byUser.values[key]).toBe(false);
+    expect(byUser.refused).toEqual([{ key, source: 'user', reason: 'looser' }]);
+    // Once one managed source turned it off, a later one cannot turn it back on.
+    expect(mergeManaged({ server: { [key]: false }, machine: { [key]: true } }).policy.values[key]).toBe(false);
+  });
+  it('is the exception: every other key is a security key', () => {
+    const exceptions = Object.entries(MANAGED_KEYS).filter(([, spec]) => 'security' in spec && spec.security === false).map(([key]) => key);
+    expect(exceptions.sort()).toEqual(['presence', 'readReceipts', 'typingNotifications']);
+  });
+});

@@ -86,7 +86,8 @@ export function mergeManaged(layers: PolicyLayers): ManagedMerge {
         continue;
       }
       const order = spec.kind === 'choice' ? spec.values : [];
-      const allowed = !(spec.stricter === 'fixed' && source === 'user') && isStricterOrEqual(spec.stricter, parsed.data, values[key], order);
+      const organisationChoice = spec.security === false && source !== 'user' && sources[key] === 'default';
+      const allowed = !(spec.stricter === 'fixed' && source === 'user') && (organisationChoice || isStricterOrEqual(spec.stricter, parsed.data, values[key], order));
       if (!allowed) {
         refuse(key, source, 'looser');
         continue;
