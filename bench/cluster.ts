@@ -44,8 +44,8 @@ interface Client {
  * What the client is told about the server: its home node first, then the other nodes, as a
  * clinic's configuration (or DNS SRV records) lists them. The connection manager tries them in order.
  */
-function serverConfig(home: EjabberdHandle, all: readonly EjabberdHandle[]): ServerConfig & { addresses: Array<{ host: string; port: number }> } {
-  const ordered = [home, ...all.filter((n) => n !== home)];
+function serverConfig(home: EjabberdHandle, all: readonly EjabberdHandle[]): ServerConfig {
+  const others = all.filter((n) => n !== home);
   return {
     domain: home.domain,
     host: home.host,
@@ -53,7 +53,7 @@ function serverConfig(home: EjabberdHandle, all: readonly EjabberdHandle[]): Ser
     mode: 'starttls',
     ca: home.caCertPem,
     timeoutMs: 5_000,
-    addresses: ordered.map((n) => ({ host: n.host, port: n.c2sPort })),
+    alternatives: others.map((n) => ({ host: n.host, port: n.c2sPort, mode: 'starttls' as const })),
   };
 }
 

@@ -40,7 +40,8 @@ export const accountMethods = {
    * against the server, then the profile is re-protected with it. Needs the signed-in session.
    */
   'account.updatePassword': defineMethod({
-    request: z.strictObject({ newPassword: Password }),
+    // currentPassword: the vault's password, so that it follows the new server password.
+    request: z.strictObject({ newPassword: Password, currentPassword: Password.optional() }),
     response: z.strictObject({}),
     access: 'phi',
     audit: { event: 'auth.password_change', secret: true },

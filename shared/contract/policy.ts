@@ -17,6 +17,7 @@ export const POLICY_KEYS = {
   messageRetentionDays: optionalInteger({ category: 'data', doc: 'Days messages and attachments are kept; unset keeps them until the staff member deletes them.', min: 1, max: 36_500, default: null, unit: 'days' }),
   auditRetentionYears: integer({ category: 'data', doc: 'Years the audit trail is kept (HIPAA: at least 6).', min: 6, max: 30, default: 6, stricter: 'higher', unit: 'years' }),
   allowPlainAuth: flag({ category: 'session', doc: 'SASL PLAIN (over TLS only) for servers without SCRAM.', default: false, stricter: 'false' }),
+  scramMinIterations: integer({ category: 'session', doc: 'Fewest SCRAM PBKDF2 iterations the server may use; fewer makes a captured sign-in cheap to guess.', min: 4096, max: 1_000_000, default: 4096, stricter: 'higher', unit: 'iterations' }),
   allowDegradedWithoutKeychain: flag({ category: 'device', doc: 'Store PHI without an OS keychain (weaker; shown on screen).', default: false, stricter: 'false' }),
   attachmentsAllowed: flag({ category: 'attachments', doc: 'Whether staff may send and receive attachments.', default: true, stricter: 'false' }),
   attachmentTypes: list({ category: 'attachments', doc: 'MIME types allowed for attachments, on send and on receive.', maxItems: 50, item: /^[a-z0-9][a-z0-9.+-]{0,62}\/[a-z0-9][a-z0-9.+-]{0,62}$/, itemMaxLength: 127, default: ['application/pdf', 'image/jpeg', 'image/png'], stricter: 'subset' }),

@@ -215,6 +215,8 @@ describe('two staff members messaging through two workstations and a real Prosod
     expect(await a.page.getByTestId('update-password-error').getAttribute('data-code')).toBe('wrong_password');
 
     await a.page.getByTestId('update-password-field').fill(newPassword);
+    // With the current password the vault follows; the store never kept either of them.
+    await a.page.getByTestId('update-password-current').fill(ALICE.password);
     await a.page.getByTestId('update-password-submit').click();
     await a.page.getByTestId('topbar-messaging').filter({ hasText: /^Online$/ }).waitFor({ timeout: 30_000 });
     expect(await banner.count()).toBe(0);

@@ -42,7 +42,8 @@ describe.each(SERVERS)('against a real $name', (fixture) => {
       const used: string[] = [];
       expect(await checkCredentials(serverFor(prosody), STAFF, (m) => used.push(m))).toBe('ok');
       expect(await checkCredentials(serverFor(prosody, { port: prosody.directTlsPort, mode: 'directtls' }), STAFF, (m) => used.push(m))).toBe('ok');
-      expect(used).toEqual(['SCRAM-SHA-256', 'SCRAM-SHA-256']);
+      // -PLUS (channel binding) where the server offers it: ejabberd always, Prosody 0.12 on TLS 1.2 only.
+      expect(used).toEqual(fixture.name === 'Prosody' ? ['SCRAM-SHA-256', 'SCRAM-SHA-256'] : ['SCRAM-SHA-256-PLUS', 'SCRAM-SHA-256-PLUS']);
     });
 
     it('refuses an untrusted certificate on both ports (no CA given: system roots do not know it)', async () => {
@@ -77,7 +78,7 @@ describe.each(SERVERS)('against a real $name', (fixture) => {
     });
 
     it('gives the session layer three distinct errors: wrong password, unknown server, untrusted certificate', async () => {
-      const codeOf = async (p: Promise<void>) => {
+      const codeOf = async (p: Promise<unknown>) => {
         try {
           await p;
           return 'ok';

@@ -5,10 +5,11 @@ import { SmState } from '../../electron/core/messaging/stream-management.ts';
 import { child, el, NS_CLIENT, text, toXml, type XmlElement } from '../../electron/core/messaging/xml.ts';
 
 const collect = () => {
-  const got = { opened: 0, elements: [] as XmlElement[], closed: 0, errors: [] as string[] };
+  const got = { opened: 0, elements: [] as XmlElement[], closed: 0, errors: [] as string[], refused: [] as string[] };
   const parser = new StreamParser({
     open: () => got.opened++,
     element: (e) => got.elements.push(e),
+    refused: (top, reason) => got.refused.push(`${top.name}:${reason}`),
     close: () => got.closed++,
     error: (r) => got.errors.push(r),
   });
@@ -50,6 +51,29 @@ describe('XML stream parser', () => {
     const chunk = 'a'.repeat(64 * 1024);
     for (let i = 0; i < 40; i++) parser.write(chunk);
     expect(got.errors).toEqual(['stanza-too-large']);
+  });
+
+  it('takes a 255 KiB body wrapped in an archive result (what a server relays), refuses 1 MiB', () => {
+    const ok = collect();
+    const body = 'b'.repeat(255 * 1024);
+    ok.parser.write(`${HEADER}<message><result xmlns='urn:xmpp:mam:2'><forwarded xmlns='urn:xmpp:forward:0'><message><body>${body}</body></message></forwarded></result></message>`);
+    expect(ok.got.errors).toEqual([]);
+    expect(ok.got.elements).toHaveLength(1);
+    const big = collect();
+    big.parser.write(`${HEADER}<message><body>${'b'.repeat(1024 * 1024)}</body></message>`);
+    expect(big.got.errors).toEqual(['stanza-too-large']);
+  });
+
+  it('drops a stanza nested deeper than 32 or with more than 64 attributes, unbuilt, and goes on', () => {
+    const { got, parser } = collect();
+    const deep = `${'<x>'.repeat(40)}${'</x>'.repeat(40)}`;
+    const ok31 = `${'<x>'.repeat(31)}${'</x>'.repeat(31)}`;
+    const attrs = Array.from({ length: 65 }, (_, i) => `a${i}='v'`).join(' ');
+    parser.write(`${HEADER}<message id='deep'><body>hi</body>${deep}</message><message id='ok'>${ok31}</message>`);
+    parser.write(`<iq id='wide' type='get'><query ${attrs}/></iq><presence id='after'/>`);
+    expect(got.refused).toEqual(['message:depth', 'iq:attributes']);
+    expect(got.elements.map((e) => e.attrs.id)).toEqual(['ok', 'after']);
+    expect(got.errors).toEqual([]);
   });
 });
 

@@ -10,7 +10,7 @@ import type { Store } from '../store/store.ts';
 import type { ProfileHolder } from '../vault/open-profile.ts';
 import type { AuditHeadPublishing } from './audit-head-publishing.ts';
 import { bindMessagingEvents } from './messaging-events.ts';
-import { readAccount } from './stored-account.ts';
+import { credentialsOf, readAccount, withScramKeys, writeAccount } from './stored-account.ts';
 import { connectionConfig, type OrganisationServer } from './server.ts';
 
 export interface ActiveMessaging {
@@ -78,10 +78,19 @@ export function createMessagingLifecycle(deps: {
     const open = holder.current();
     if (open === null || open.profileId !== profileId || active?.profileId === profileId) return;
     const account = readAccount(open.store);
-    if (account === null) return; // a profile without a server account (tests, local-only use)
+    const credentials = account === null ? null : credentialsOf(account);
+    if (account === null || credentials === null) return; // a profile without a server account (tests, local-only use)
+    const store = open.store;
     const messaging = createMessagingSession({
-      server: connectionConfig(account.server, policy.values.allowPlainAuth),
-      credentials: { username: account.username, password: account.password },
+      server: connectionConfig(account.server, policy.values),
+      credentials,
+      // A password sign-in (an account stored before keys were kept) replaces the stored password
+      // with the SCRAM keys it produced: the migration happens at the first connection.
+      onSecrets: (keys) => {
+        const current = readAccount(store);
+        if (current !== null) writeAccount(store, withScramKeys(current, keys));
+        log.info('account.scram_keys_stored', {});
+      },
       store: open.store,
       log,
       ...(account.server.adminJids ? { adminJids: account.server.adminJids } : {}),

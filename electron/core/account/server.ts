@@ -1,4 +1,5 @@
-import type { ServerConfig } from '../messaging/server-config.ts';
+import type { Policy } from '../../../shared/contract/policy.ts';
+import type { ServerAddress, ServerConfig } from '../messaging/server-config.ts';
 
 /**
  * The organisation's XMPP server as IT configures it (managed configuration, or the demo's
@@ -9,6 +10,8 @@ export interface OrganisationServer {
   readonly host?: string;
   readonly port: number;
   readonly mode: ServerConfig['mode'];
+  /** Further nodes of the same service (an ejabberd cluster), tried in order when one is down. */
+  readonly alternatives?: readonly ServerAddress[];
   /** The organisation CA (PEM); replaces the system roots when given. */
   readonly ca?: string;
   readonly pinSha256?: readonly string[];
@@ -30,14 +33,16 @@ export function serverFromUserInput(input: string): OrganisationServer | null {
   return { domain: match[1], port, mode: port === 5223 ? 'directtls' : 'starttls' };
 }
 
-export function connectionConfig(server: OrganisationServer, allowPlain: boolean): ServerConfig {
+export function connectionConfig(server: OrganisationServer, policy: Pick<Policy, 'allowPlainAuth' | 'scramMinIterations'>): ServerConfig {
   return {
     domain: server.domain,
     ...(server.host === undefined ? {} : { host: server.host }),
     port: server.port,
     mode: server.mode,
+    ...(server.alternatives === undefined ? {} : { alternatives: server.alternatives }),
     ...(server.ca === undefined ? {} : { ca: server.ca }),
     ...(server.pinSha256 === undefined ? {} : { pinSha256: server.pinSha256 }),
-    allowPlain,
+    allowPlain: policy.allowPlainAuth,
+    scramMinIterations: policy.scramMinIterations,
   };
 }

@@ -1,5 +1,6 @@
 import { CoreError } from '../errors.ts';
-import type { Credentials, ServerConfig } from './server-config.ts';
+import type { ScramKeys } from './scram.ts';
+import { addressesOf, atAddress, type Credentials, type ServerConfig } from './server-config.ts';
 import { XmppFailure } from './xmpp-failure.ts';
 import { XmppStream } from './xmpp-stream.ts';
 import { SmState } from './stream-management.ts';
@@ -14,6 +15,22 @@ export async function checkCredentials(
   server: ServerConfig,
   credentials: Credentials,
   onMechanism?: (mechanism: string) => void,
+  onKeys?: (keys: ScramKeys) => void,
+): Promise<VerifyOutcome> {
+  // Cluster nodes: an unreachable one says nothing about the credentials, so try the next.
+  let outcome: VerifyOutcome = 'unknown_server';
+  for (const address of addressesOf(server)) {
+    outcome = await checkAt(atAddress(server, address), credentials, onMechanism, onKeys);
+    if (outcome !== 'unknown_server') return outcome;
+  }
+  return outcome;
+}
+
+async function checkAt(
+  server: ServerConfig,
+  credentials: Credentials,
+  onMechanism?: (mechanism: string) => void,
+  onKeys?: (keys: ScramKeys) => void,
 ): Promise<VerifyOutcome> {
   const stream = new XmppStream(server, { ...credentials, resource: credentials.resource ?? 'verify' }, new SmState(), {
     stanza: () => {},
@@ -23,6 +40,7 @@ export async function checkCredentials(
   try {
     const result = await stream.open();
     onMechanism?.(result.mechanism);
+    if (result.keys !== undefined) onKeys?.(result.keys);
     stream.close();
     return 'ok';
   } catch (err) {
@@ -34,6 +52,7 @@ export async function checkCredentials(
         return 'untrusted_certificate';
       case 'plain_refused':
       case 'no_mechanism':
+      case 'weak_auth':
       case 'tls_required':
         return 'insecure_server';
       default:
@@ -42,12 +61,16 @@ export async function checkCredentials(
   }
 }
 
-/** Same check, as the CoreErrors the session layer hands to the renderer. */
-export async function verifyCredentials(server: ServerConfig, credentials: Credentials): Promise<void> {
-  const outcome = await checkCredentials(server, credentials);
+/**
+ * Same check, as the CoreErrors the session layer hands to the renderer. Resolves with the SCRAM
+ * keys the exchange produced (null after PLAIN), which later sign-ins use instead of the password.
+ */
+export async function verifyCredentials(server: ServerConfig, credentials: Credentials): Promise<ScramKeys | null> {
+  let keys: ScramKeys | null = null;
+  const outcome = await checkCredentials(server, credentials, undefined, (k) => (keys = k));
   switch (outcome) {
     case 'ok':
-      return;
+      return keys;
     case 'wrong_password':
       throw new CoreError('wrong_password', 'The user name or password was not accepted by the server.');
     case 'untrusted_certificate':

@@ -1,4 +1,4 @@
-import { StreamParser } from './stream-parser.ts';
+import { StreamParser, type RefusedReason } from './stream-parser.ts';
 import { children, escapeXml, NS_CLIENT, NS_STREAM, type XmlElement } from './xml.ts';
 import { XmppFailure } from './xmpp-failure.ts';
 
@@ -8,6 +8,10 @@ export interface FramingIo {
   fail(failure: XmppFailure): void;
   /** Why the stream ended (a 'closed' failure when we closed it), or undefined while it is open. */
   endedWith(): XmppFailure | undefined;
+  /** The server broke a limit: end the stream with this stream error (RFC 6120 §4.9.3). */
+  violation(condition: string, failure: XmppFailure): void;
+  /** A top-level element over a structural limit was dropped unbuilt (only ever once online). */
+  refused(top: { readonly name: string; readonly xmlns: string }, reason: RefusedReason): void;
 }
 
 /**
@@ -38,7 +42,14 @@ export class Framing {
       open: () => {},
       element: (e) => this.receive(e),
       close: () => this.io.fail(new XmppFailure('network', 'stream-closed')),
-      error: (reason) => this.io.fail(new XmppFailure('protocol', `xml-${reason.slice(0, 40)}`)),
+      refused: (top, reason) => {
+        if (this.deliver !== undefined) this.io.refused(top, reason);
+        else this.io.violation('policy-violation', new XmppFailure('protocol', `limit-${reason}`));
+      },
+      error: (reason) => {
+        if (reason === 'stanza-too-large') this.io.violation('policy-violation', new XmppFailure('protocol', 'limit-size'));
+        else this.io.fail(new XmppFailure('protocol', `xml-${reason.slice(0, 40)}`));
+      },
     });
     this.io.write(
       `<?xml version='1.0'?><stream:stream to='${escapeXml(domain)}' version='1.0' xml:lang='en' xmlns='${NS_CLIENT}' xmlns:stream='${NS_STREAM}'>`,

@@ -1,10 +1,12 @@
 import type { Logger } from '../log/logger.ts';
 import type { Store } from '../store/store.ts';
+import type { ScramKeys } from './scram.ts';
 import type { Credentials, ServerConfig } from './server-config.ts';
 import { createMessagingEngine, type AdminCommandEvent, type MessagingEngine } from './engine.ts';
 import { createConnectionManager, type ConnectionManager } from './manager.ts';
 
 export type { Credentials, ServerConfig } from './server-config.ts';
+export type { ScramKeys } from './scram.ts';
 export type { ConnectionManager, ConnectionState } from './manager.ts';
 export type { MessagingEngine, AdminCommandEvent, MessageStateChange } from './engine.ts';
 export { checkCredentials, verifyCredentials } from './credential-check.ts';
@@ -13,6 +15,8 @@ export { buildAuditHead, createAuditHeadPublisher, NS_AUDIT } from './audit-head
 export interface MessagingSessionOptions {
   readonly server: ServerConfig;
   readonly credentials: Credentials;
+  /** A password sign-in produced SCRAM keys: store them in place of the password. */
+  readonly onSecrets?: (keys: ScramKeys) => void;
   readonly store: Store;
   readonly log: Logger;
   readonly adminJids?: readonly string[];
@@ -29,7 +33,12 @@ export interface MessagingSession {
 
 /** One signed-in staff member's messaging: connection manager plus engine over their store. */
 export function createMessagingSession(options: MessagingSessionOptions): MessagingSession {
-  const manager = createConnectionManager({ server: options.server, credentials: options.credentials, log: options.log });
+  const manager = createConnectionManager({
+    server: options.server,
+    credentials: options.credentials,
+    log: options.log,
+    ...(options.onSecrets ? { onSecrets: options.onSecrets } : {}),
+  });
   const engine = createMessagingEngine({
     manager,
     store: options.store,

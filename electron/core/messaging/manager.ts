@@ -1,6 +1,7 @@
 import type { Logger } from '../log/logger.ts';
 import { backoffDelay } from './backoff.ts';
-import type { Credentials, ServerConfig } from './server-config.ts';
+import type { ScramKeys } from './scram.ts';
+import { addressesOf, atAddress, type Credentials, type ServerConfig } from './server-config.ts';
 import { XmppFailure } from './xmpp-failure.ts';
 import { XmppStream } from './xmpp-stream.ts';
 import { Listeners } from './listeners.ts';
@@ -23,6 +24,11 @@ export interface OnlineInfo {
 export interface ConnectionManagerOptions {
   readonly server: ServerConfig;
   readonly credentials: Credentials;
+  /**
+   * The first password sign-in produced SCRAM keys: from then on the manager signs in with them
+   * and forgets the password; the owner stores them in place of the password.
+   */
+  readonly onSecrets?: (keys: ScramKeys) => void;
   readonly log: Logger;
   readonly backoffBaseMs?: number;
   readonly backoffMaxMs?: number;
@@ -66,6 +72,7 @@ function terminalStateFor(failure: XmppFailure): ConnectionState | null {
       return 'cert_failed';
     case 'plain_refused':
     case 'no_mechanism':
+    case 'weak_auth':
     case 'tls_required':
       return 'insecure_server';
     default:
@@ -86,9 +93,18 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
   let running = false;
   let stream: XmppStream | undefined;
   let attempt = 0;
+  // Streams in a row that the server ended by breaking an input limit: a server that sends the
+  // same oversized stanza after every reconnect gets a growing backoff, not a reconnect loop.
+  let violations = 0;
   let retryTimer: NodeJS.Timeout | undefined;
   let jid = '';
   let readBatch: ((handle: () => void) => void) | null = null;
+  let credentials = options.credentials;
+  // Several addresses (cluster nodes): a failed attempt moves on to the next one at once; only a
+  // whole round of failures waits for the backoff. After a loss we start at the one that worked.
+  const addresses = addressesOf(options.server);
+  let current = 0;
+  let failedInRound = 0;
 
   const setState = (next: ConnectionState) => {
     if (next === state) return;
@@ -112,16 +128,19 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
 
   const connect = async () => {
     if (!running) return;
-    const s = new XmppStream(options.server, options.credentials, sm, {
+    const s = new XmppStream(atAddress(options.server, addresses[current]!), credentials, sm, {
       stanza: (e) => stanzaListeners.emit(e, listenerError),
       acked: (e) => ackListeners.emit(e, listenerError),
       read: (handle) => (readBatch === null ? handle() : readBatch(handle)),
+      refused: (reason) => log.warn('messaging.stanza_refused', { reason }),
       closed: (failure) => {
         // Failures while negotiating are handled where open() rejects, once.
         if (stream !== s || !established) return;
         stream = undefined;
         if (!running) return;
         log.warn('messaging.connection_lost', { kind: failure?.kind ?? 'closed', detail: failure?.detail ?? '' });
+        if (failure?.detail.startsWith('limit-') === true) attempt = ++violations;
+        else violations = 0;
         scheduleRetry();
       },
     });
@@ -136,8 +155,17 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
       if (!s.isOnline) throw new XmppFailure('network', 'closed');
       established = true;
       attempt = 0;
+      failedInRound = 0;
+      if (result.keys !== undefined) {
+        credentials = { username: credentials.username, scram: result.keys, ...(credentials.resource ? { resource: credentials.resource } : {}) };
+        try {
+          options.onSecrets?.(result.keys);
+        } catch (err) {
+          listenerError(err);
+        }
+      }
       jid = result.jid || jid;
-      log.info('messaging.online', { resumed: result.resumed, sm: result.sm, mechanism: result.mechanism });
+      log.info('messaging.online', { resumed: result.resumed, sm: result.sm, mechanism: result.mechanism, address: current });
       setState('online');
       onlineListeners.emit({ jid, resumed: result.resumed }, listenerError);
     } catch (err) {
@@ -151,6 +179,13 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
         setState(terminal);
         return;
       }
+      current = (current + 1) % addresses.length;
+      if (++failedInRound < addresses.length) {
+        clearTimeout(retryTimer);
+        retryTimer = setTimeout(() => void connect(), 0);
+        return;
+      }
+      failedInRound = 0;
       scheduleRetry();
     }
   };
@@ -168,6 +203,7 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
       if (running) return;
       running = true;
       attempt = 0;
+      failedInRound = 0;
       setState(state === 'offline' || TERMINAL.has(state) ? 'connecting' : 'reconnecting');
       void connect();
     },

@@ -1,4 +1,6 @@
+import type tls from 'node:tls';
 import { authenticate, type NegotiationIo } from './sasl.ts';
+import type { ScramKeys } from './scram.ts';
 import type { Credentials, ServerConfig } from './server-config.ts';
 import { NS_SM, type SmState } from './stream-management.ts';
 import { child, el, NS_CLIENT, text, type XmlElement } from './xml.ts';
@@ -11,8 +13,8 @@ export const NS_SESSION = 'urn:ietf:params:xml:ns:xmpp-session';
 export interface NegotiationSteps extends NegotiationIo {
   /** Open (or re-open) the XML stream; resolves with the server's features. */
   restart(): Promise<XmlElement>;
-  /** Whether the transport is already TLS (direct TLS). */
-  secure(): boolean;
+  /** The TLS socket once the transport is secure (direct TLS, or after STARTTLS). */
+  tlsSocket(): tls.TLSSocket | undefined;
   startTls(): Promise<void>;
   /** The server acknowledged stanzas up to h (SM resume, or a failed resume's last count). */
   ack(h: string | undefined): void;
@@ -27,6 +29,8 @@ export interface Negotiated {
   readonly sm: boolean;
   /** Stanzas that arrived before <enabled/>: held, never counted, delivered once online. */
   readonly held: readonly XmlElement[];
+  /** After a password sign-in with SCRAM: the keys later sign-ins use instead of the password. */
+  readonly keys?: ScramKeys;
 }
 
 /**
@@ -40,7 +44,7 @@ export async function negotiate(
   sm: SmState,
 ): Promise<Negotiated> {
   let features = await io.restart();
-  if (!io.secure()) {
+  if (io.tlsSocket() === undefined) {
     if (child(features, 'starttls', NS_TLS) === undefined) throw new XmppFailure('tls_required', 'no-starttls');
     io.write(el('starttls', NS_TLS));
     const answer = await io.next();
@@ -48,9 +52,14 @@ export async function negotiate(
     await io.startTls();
     features = await io.restart();
   }
-  const mechanism = await authenticate(io, features, { credentials, allowPlain: server.allowPlain === true, secure: io.secure() });
+  const sasl = await authenticate(io, features, {
+    credentials,
+    allowPlain: server.allowPlain === true,
+    tls: io.tlsSocket(),
+    ...(server.scramMinIterations === undefined ? {} : { minIterations: server.scramMinIterations }),
+  });
   features = await io.restart();
-  return { ...(await establish(io, features, credentials, sm)), mechanism };
+  return { ...(await establish(io, features, credentials, sm)), ...sasl };
 }
 
 async function establish(

@@ -4,6 +4,7 @@ export type FailureKind =
   | 'auth'
   | 'plain_refused'
   | 'no_mechanism'
+  | 'weak_auth'
   | 'tls_required'
   | 'protocol'
   | 'timeout'

@@ -13,13 +13,17 @@
  * (STARTTLS, bind, SM enable/resume), keep-alive.ts; this file composes them for one socket.
  */
 import { Framing } from './framing.ts';
+import type { RefusedReason } from './stream-parser.ts';
 import { KeepAlive } from './keep-alive.ts';
 import { negotiate } from './negotiation.ts';
+import type { ScramKeys } from './scram.ts';
 import type { Credentials, ServerConfig } from './server-config.ts';
 import { isStanza, NS_SM, type SmState } from './stream-management.ts';
 import { Transport } from './transport.ts';
 import { el, toXml, type XmlElement } from './xml.ts';
 import { XmppFailure } from './xmpp-failure.ts';
+
+const NS_STREAMS = 'urn:ietf:params:xml:ns:xmpp-streams';
 
 export interface StreamCallbacks {
   /** A stanza from the server (already counted for SM). */
@@ -28,6 +32,8 @@ export interface StreamCallbacks {
   acked(stanzas: readonly XmlElement[]): void;
   /** The stream ended (once); `failure` says why unless we closed it ourselves. */
   closed(failure: XmppFailure | null): void;
+  /** A stanza over a structural limit (depth, attribute count) was dropped unread. */
+  refused?(reason: RefusedReason): void;
   /**
    * Runs the handling of one socket read once online (the engine: one store transaction for all
    * the stanzas it carries). Throwing means nothing of that read was stored.
@@ -41,6 +47,8 @@ export interface OpenResult {
   readonly mechanism: string;
   readonly resumed: boolean;
   readonly sm: boolean;
+  /** After a password sign-in with SCRAM: what later sign-ins use instead of the password. */
+  readonly keys?: ScramKeys;
 }
 
 /**
@@ -74,6 +82,16 @@ export class XmppStream {
       write: (data) => this.transport.write(data),
       fail: (f) => this.fail(f),
       endedWith: () => (this.ended ? (this.failure ?? new XmppFailure('closed', 'local')) : undefined),
+      violation: (condition, failure) => {
+        // Say why, then end politely (the goodbye is flushed before the socket closes).
+        this.transport.end(`<stream:error><${condition} xmlns='${NS_STREAMS}'/></stream:error></stream:stream>`);
+        this.fail(failure);
+      },
+      refused: (top, reason) => {
+        // Counted like any stanza we handled, so the server forgets it instead of resending it.
+        if (this.smActive && isStanza({ ...top, attrs: {}, children: [] })) this.sm.received();
+        this.on.refused?.(reason);
+      },
     });
     this.keepAlive = new KeepAlive(server.timeoutMs ?? 15_000, {
       requestAck: () => this.write(el('r', NS_SM)),
@@ -99,7 +117,7 @@ export class XmppStream {
           write: (e) => this.write(e),
           next: () => this.framing.next(),
           restart: () => this.framing.restart(this.server.domain),
-          secure: () => this.transport.secure,
+          tlsSocket: () => this.transport.tlsSocket,
           startTls: () => this.transport.startTls(),
           ack: (h) => this.handleAck(h),
         },
@@ -115,7 +133,8 @@ export class XmppStream {
       // Anything that arrived during negotiation after the session began is delivered now.
       const held = [...result.held, ...this.framing.goOnline((e) => this.handleOnline(e))];
       for (const e of held) this.handleOnline(e);
-      return { jid: result.jid, mechanism: result.mechanism, resumed: result.resumed, sm: result.sm };
+      const opened = { jid: result.jid, mechanism: result.mechanism, resumed: result.resumed, sm: result.sm };
+      return result.keys === undefined ? opened : { ...opened, keys: result.keys };
     } catch (err) {
       const failure = err instanceof XmppFailure ? err : new XmppFailure('protocol', 'unexpected');
       this.fail(failure);

@@ -314,6 +314,7 @@ export const en = {
         title: 'Your password was changed on the server',
         body: 'Messages cannot be sent or received until you enter your new password.',
         field: 'New password',
+        current: 'Current Sealwire password (optional)',
         submit: 'Update password',
       },
       cert_failed: {

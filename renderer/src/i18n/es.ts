@@ -312,6 +312,7 @@ export const es: Strings = {
         title: 'Su contraseña se cambió en el servidor',
         body: 'No se pueden enviar ni recibir mensajes hasta que introduzca su nueva contraseña.',
         field: 'Nueva contraseña',
+        current: 'Contraseña actual de Sealwire (opcional)',
         submit: 'Actualizar contraseña',
       },
       cert_failed: {

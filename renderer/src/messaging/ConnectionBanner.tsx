@@ -1,8 +1,9 @@
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConnectionState } from '../../../shared/contract/index.ts';
 import type { Client } from '../api/client.ts';
 import { Button } from '../components/Button.tsx';
+import { Field } from '../components/Field.tsx';
 import { FormError } from '../components/FormError.tsx';
 import { StatusPill, type Tone } from '../components/StatusPill.tsx';
 import { usePasswordSubmit } from '../session/usePasswordSubmit.ts';
@@ -43,8 +44,14 @@ export function ConnectionBanner({ client, state, fixed }: { client: Client; sta
 function PasswordChanged({ client, fixed }: { client: Client; fixed: () => void }) {
   const { t } = useTranslation();
   const id = useId();
+  // Optional: with it, the password that unlocks Sealwire changes to the new one too.
+  const [current, setCurrent] = useState('');
   const { password, setPassword, busy, error, wait, submit } = usePasswordSubmit(
-    (secret) => client.call('account.updatePassword', { newPassword: secret }),
+    (secret) => {
+      const request = current === '' ? { newPassword: secret } : { newPassword: secret, currentPassword: current };
+      setCurrent('');
+      return client.call('account.updatePassword', request);
+    },
     (ok) => ok && fixed(),
   );
   return (
@@ -52,18 +59,26 @@ function PasswordChanged({ client, fixed }: { client: Client; fixed: () => void 
       <h2>{t('messaging.banner.auth_failed.title')}</h2>
       <p>{t('messaging.banner.auth_failed.body')}</p>
       <form className="connection-banner__form" onSubmit={(e) => void submit(e)}>
-        <div className="field">
-          <label htmlFor={`${id}-pw`}>{t('messaging.banner.auth_failed.field')}</label>
-          <input
-            id={`${id}-pw`}
-            type="password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            maxLength={1024}
-            autoComplete="current-password"
-            data-testid="update-password-field"
-          />
-        </div>
+        <Field
+          id={`${id}-pw`}
+          label={t('messaging.banner.auth_failed.field')}
+          type="password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          maxLength={1024}
+          autoComplete="new-password"
+          data-testid="update-password-field"
+        />
+        <Field
+          id={`${id}-current`}
+          label={t('messaging.banner.auth_failed.current')}
+          type="password"
+          value={current}
+          onChange={(e) => setCurrent(e.target.value)}
+          maxLength={1024}
+          autoComplete="current-password"
+          data-testid="update-password-current"
+        />
         <Button type="submit" variant="primary" disabled={busy || wait > 0} data-testid="update-password-submit">
           {t('messaging.banner.auth_failed.submit')}
         </Button>

@@ -52,10 +52,12 @@ export function accountHandlers(deps: AccountHandlerDeps): HandlersFor<typeof ac
         const [local, domain] = req.username.trim().split('@') as [string, string | undefined];
         if (domain !== undefined && domain.toLowerCase() !== server.domain) throw new CoreError('invalid_request', OTHER_DOMAIN);
         const username = local.toLowerCase();
-        const config = connectionConfig(server, policy.values.allowPlainAuth);
-        await deps.limits.guard(null, () => verifyCredentials(config, { username, password: req.password }));
+        const config = connectionConfig(server, policy.values);
+        const keys = await deps.limits.guard(null, () => verifyCredentials(config, { username, password: req.password }));
         const open = await holder.create(req.displayName, req.password);
-        writeAccount(open.store, { username, password: req.password, server: { ...server } });
+        // The store keeps the SCRAM keys, not the password (which also unlocks the vault); only a
+        // PLAIN-only server (policy must allow it) leaves nothing else to sign in again with.
+        writeAccount(open.store, { username, server: { ...server }, ...(keys === null ? { password: req.password } : { scram: keys }) });
         deps.record({ event: 'profile.create', staffId: open.profileId, targets: [`profile:${open.profileId}`] });
         session.signIn(open.profileId);
         const profile = (await deps.vault.listProfiles()).find((p) => p.id === open.profileId);
@@ -66,12 +68,16 @@ export function accountHandlers(deps: AccountHandlerDeps): HandlersFor<typeof ac
       const open = holder.require();
       const account = readAccount(open.store);
       if (account === null) throw new CoreError('not_found', 'This profile is not linked to a server account.');
-      await verifyCredentials(connectionConfig(account.server, policy.values.allowPlainAuth), {
+      const keys = await verifyCredentials(connectionConfig(account.server, policy.values), {
         username: account.username,
         password: req.newPassword,
       });
-      await deps.vault.changePassword(open.profileId, account.password, req.newPassword);
-      writeAccount(open.store, { ...account, password: req.newPassword });
+      // The vault follows the new server password when the old one is known: still stored (an
+      // account from before SCRAM keys were kept) or typed by the staff member.
+      const oldPassword = req.currentPassword ?? account.password;
+      // A typed current password tests the vault's secret: limited like any other attempt.
+      if (oldPassword !== undefined) await deps.limits.guard(open.profileId, () => deps.vault.changePassword(open.profileId, oldPassword, req.newPassword));
+      writeAccount(open.store, { username: account.username, server: account.server, ...(keys === null ? { password: req.newPassword } : { scram: keys }) });
       await deps.messaging.stop();
       deps.messaging.start(open.profileId);
       return {};
