@@ -105,7 +105,7 @@ export function createCore(options: CoreOptions): Core {
     ...policyHandlers({ policy }),
     ...profilesHandlers({ vault, holder: profiles, session, limits, claim, record, closing: lifecycle.closing }),
     ...accountHandlers({ server: options.server, vault, holder: profiles, session, policy, messaging, limits, claim, record }),
-    ...conversationsHandlers({ requireStore: () => profiles.require().store }),
+    ...conversationsHandlers({ requireStore: () => profiles.require().store, log }),
     ...messagingHandlers({
       current: () => {
         const active = messaging.current();

@@ -34,6 +34,8 @@ export const AuditEventType = z.enum([
   'room.leave',
   /** An encrypted file (a profile's store or the audit trail) converted in place to the current page format. */
   'store.migrate',
+  /** A stanza refused at the messaging inbound boundary (forged sender, foreign receipt): reason and hashed id only. */
+  'messaging.rejected',
 ]);
 export type AuditEventType = z.infer<typeof AuditEventType>;
 

@@ -5,7 +5,8 @@ const Id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 /** Opaque keyset position produced by main; the renderer only hands it back. */
 const Cursor = z.string().min(1).max(40);
 const Jid = z.string().max(3071);
-const Time = z.number().int();
+/** Epoch ms within what a Date can hold (a screen formatting anything else would throw). */
+const Time = z.number().int().min(-8.64e15).max(8.64e15);
 
 export const ConversationKind = z.enum(['direct', 'room']);
 export const MessageState = z.enum(['queued', 'sent', 'delivered', 'read', 'failed']);

@@ -19,6 +19,11 @@ export const MessagingStatus = z.strictObject({
   account: Jid.nullable(),
   /** Messages written but not yet acknowledged by the server. */
   outbox: z.number().int().nonnegative(),
+  /**
+   * The server's message archive (history sync): 'missing' when the server does not offer one or
+   * refuses our queries (tell IT: archiving is off), 'unknown' until the first sync has run.
+   */
+  archive: z.enum(['unknown', 'ok', 'missing']).optional(),
 });
 export type MessagingStatus = z.infer<typeof MessagingStatus>;
 

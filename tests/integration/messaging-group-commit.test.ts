@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../electron/core/log/logger.ts';
 import { createMessagingEngine, type MessagingEngine } from '../../electron/core/messaging/engine.ts';
+import { buildChat } from '../../electron/core/messaging/stanzas.ts';
 import { createConnectionManager, type ConnectionManager } from '../../electron/core/messaging/manager.ts';
 import { openStore, type Store } from '../../electron/core/store/store.ts';
 import type { ProsodyHandle } from '../../electron/dev/prosody/index.ts';
@@ -176,5 +177,26 @@ describe('group commit', () => {
     const live = b.seen.inserts.filter((i) => i.direction === 'in');
     expect(live.every((i) => i.batch !== null)).toBe(true);
     expect(new Set(live.map((i) => i.batch)).size).toBeLessThan(written.length);
+  });
+
+  it('groups reads by time too: messages arriving one per network read share commits', async () => {
+    const [u1, u2] = await users(2);
+    // The sender is a bare connection (no store of its own on this thread to slow it down), writing
+    // one message a millisecond, so the receiver mostly reads one stanza at a time (as with ejabberd).
+    const sender = createConnectionManager({ server: serverFor(prosody), credentials: { username: u1!, password: `pw-${u1!}` }, log: silentLogger });
+    cleanups.push(() => sender.stop());
+    sender.start();
+    await sender.waitOnline();
+    const b = await observedAccount(u2!);
+    const written = Array.from({ length: 300 }, (_, i) => `spaced ${i}`);
+    for (const [i, body] of written.entries()) {
+      sender.send(buildChat({ to: b.jid, id: `spaced-${i}`, body, sentAt: Date.now(), priority: 'normal', patientTag: null }));
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    const from = `${u1!}@${prosody.domain}`;
+    await until(() => bodies(b.real, from).length === written.length, 20_000, 'all stored');
+    expect(bodies(b.real, from)).toEqual(written);
+    const batches = new Set(b.seen.inserts.filter((i) => i.direction === 'in').map((i) => i.batch));
+    expect(batches.size).toBeLessThan(written.length / 4);
   });
 });

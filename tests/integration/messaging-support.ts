@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { silentLogger, type Logger } from '../../electron/core/log/logger.ts';
 import type { ServerConfig } from '../../electron/core/messaging/server-config.ts';
 import { createMessagingEngine, type MessagingEngine, type MessagingEngineOptions } from '../../electron/core/messaging/engine.ts';
@@ -125,4 +126,42 @@ export function bodies(store: Store, peerJid: string, direction?: 'in' | 'out'):
   return allMessages(store, peerJid)
     .filter((m) => direction === undefined || m.direction === direction)
     .map((m) => m.body);
+}
+
+/**
+ * One Prosody with these accounts for a whole test file: started in beforeAll, every account
+ * opened through it closed (and the server stopped, the folder removed) in afterAll.
+ */
+export function prosodyForFile(usernames: readonly string[], options: ProsodyOptions = {}) {
+  let prosody: ProsodyHandle | undefined;
+  let dir: string | undefined;
+  const open = new Set<Account>();
+  beforeAll(async () => {
+    prosody = await startProsody({ users: usernames.map((u) => ({ username: u, password: `pw-${u}` })), ...options });
+    dir = await tempDir();
+  });
+  afterAll(async () => {
+    for (const a of open) await a.close().catch(() => {});
+    await prosody?.stop();
+    if (dir) await fsp.rm(dir, { recursive: true, force: true });
+  });
+  return {
+    get prosody(): ProsodyHandle {
+      return prosody!;
+    },
+    async account(username: string, extra: Partial<AccountOptions> = {}): Promise<Account> {
+      const a = await openAccount(prosody!, { dir: dir!, username, ...extra });
+      open.add(a);
+      return a;
+    },
+    /** Close an account now (a colleague going offline). */
+    async close(a: Account): Promise<void> {
+      open.delete(a);
+      await a.close();
+    },
+    /** Run at the end of the file (listeners to unbind). */
+    onClose(fn: () => void): void {
+      open.add({ close: async () => fn() } as Account);
+    },
+  };
 }

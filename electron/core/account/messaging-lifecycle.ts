@@ -2,7 +2,7 @@ import type { AuditEntry } from '../audit/log.ts';
 import type { CoreEvents } from '../events.ts';
 import type { Logger } from '../log/logger.ts';
 import type { AdminCommandEvent } from '../messaging/engine.ts';
-import { createMessagingSession, type MessagingSession } from '../messaging/index.ts';
+import { createMessagingSession, rejectionTargets, type MessagingSession } from '../messaging/index.ts';
 import type { PolicyService } from '../policy/service.ts';
 import type { SessionController } from '../session/controller.ts';
 import type { UnlockLifecycle } from '../session/unlock-lifecycle.ts';
@@ -95,6 +95,8 @@ export function createMessagingLifecycle(deps: {
       log,
       ...(account.server.adminJids ? { adminJids: account.server.adminJids } : {}),
       onAdminCommand,
+      // Forged senders and foreign receipts refused at the inbound boundary: audited, ids only.
+      onRejected: (event) => record({ event: 'messaging.rejected', staffId: session.state().staffId, targets: rejectionTargets(event), outcome: 'denied' }),
     });
     const unbind = bindMessagingEvents(messaging.engine, (name, payload) => events.emit(name, payload));
     active = { profileId, messaging, unbind, store: open.store };

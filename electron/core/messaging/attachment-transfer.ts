@@ -1,9 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import type { StoredMessage } from '../store/store.ts';
+import { aesgcmUrl, openFile, parseAesgcmUrl, sealFile } from './aesgcm-url.ts';
 import type { EngineContext } from './context.ts';
 import type { AttachmentInput } from './engine-types.ts';
 import type { OutboxSender } from './outbox-sender.ts';
 import { bareJid, type ParsedChat } from './stanzas.ts';
 import { AttachmentError, buildSlotRequest, createUploadService, httpGet, httpPut, MAX_ATTACHMENT_BYTES, parseSlot, type UploadService } from './upload.ts';
+
+const OPAQUE = 'application/octet-stream';
 
 /** Attachments over XEP-0363: upload then send; fetch what peers send, only from our own upload host. */
 export class AttachmentTransfer {
@@ -19,14 +23,21 @@ export class AttachmentTransfer {
     this.uploads = createUploadService({ server: ctx.manager.server, request: (stanza) => ctx.request(stanza), newId: ctx.newId });
   }
 
-  /** Fetch an incoming message's file into the store (after the message itself is committed). */
+  /**
+   * Fetch an incoming message's file into the store (after the message itself is committed), only
+   * from our own upload host. An aesgcm:// file is decrypted and its tag checked before anything
+   * is stored; a file that fails the check is dropped (and logged without its address).
+   */
   fetch(messageId: number, attachment: NonNullable<ParsedChat['attachment']>): void {
     const { store, log } = this.ctx;
-    if (!this.uploads.trusted(attachment.url)) {
+    const sealed = parseAesgcmUrl(attachment.url);
+    const https = sealed?.https ?? attachment.url;
+    if (!this.uploads.trusted(https)) {
       log.warn('messaging.attachment_untrusted_host', {});
       return;
     }
-    void httpGet(attachment.url, this.uploads.tls)
+    void httpGet(https, this.uploads.tls)
+      .then((data) => (sealed === null ? data : openFile(sealed, data)))
       .then((data) => store.attachments.add({ messageId, fileName: attachment.fileName, mime: attachment.mime, data }))
       .then(() => {
         const stored = store.getMessage(messageId);
@@ -39,11 +50,15 @@ export class AttachmentTransfer {
     const { store, manager } = this.ctx;
     if (input.data.length === 0 || input.data.length > MAX_ATTACHMENT_BYTES) throw new AttachmentError('size');
     if (manager.state !== 'online') throw new AttachmentError('offline');
+    // Encrypted before it leaves: the upload service sees a random name, no type, and ciphertext.
+    // The real name and type travel in the message, the key only in the address's fragment.
+    const sealed = sealFile(input.data);
     const service = await this.uploads.discover();
-    const answer = await this.ctx.request(buildSlotRequest(service, this.ctx.newId(), input.fileName, input.data.length, input.mime));
+    const answer = await this.ctx.request(buildSlotRequest(service, this.ctx.newId(), `${randomBytes(12).toString('hex')}.bin`, sealed.data.length, OPAQUE));
     const slot = parseSlot(answer);
     if (slot === null) throw new AttachmentError('bad-slot');
-    await httpPut(slot, input.data, input.mime, this.uploads.tls, input.onProgress);
+    const total = input.data.length;
+    await httpPut(slot, sealed.data, OPAQUE, this.uploads.tls, input.onProgress && ((sent) => input.onProgress?.(Math.min(sent, total), total)));
     const to = bareJid(input.to);
     const conversation = this.ctx.conversationFor(this.isRoom(to) ? 'room' : 'direct', to);
     const clientId = this.ctx.newId();
@@ -53,7 +68,7 @@ export class AttachmentTransfer {
         clientId,
         conversationId: conversation.id,
         senderJid: this.ctx.ownBare,
-        body: slot.get,
+        body: aesgcmUrl(slot.get, sealed.fragment),
         sentAt: this.outbox.nextSentAt(),
         priority: input.priority ?? 'normal',
         patientTag: input.patientTag ?? null,

@@ -1,6 +1,6 @@
 import type { Logger } from '../log/logger.ts';
 import type { Conversation, ConversationKind, Store, StoredMessage } from '../store/store.ts';
-import type { MessageStateChange } from './engine-types.ts';
+import type { MessageStateChange, RejectedStanza, RejectReason } from './engine-types.ts';
 import { GroupCommit } from './group-commit.ts';
 import { IqTracker } from './iq-tracker.ts';
 import { Listeners } from './listeners.ts';
@@ -27,8 +27,19 @@ export class EngineContext {
   readonly stateChanges = new Listeners<MessageStateChange>();
   /** Our bare JID (the account's, refreshed at every bind). */
   ownBare: string;
+  /** Stanzas refused at the inbound boundary since the engine started. */
+  rejectedCount = 0;
+  private readonly onRejected: ((event: RejectedStanza) => void) | undefined;
 
-  constructor(deps: { manager: ConnectionManager; store: Store; log: Logger; now: () => number; newId: () => string }) {
+  constructor(deps: {
+    manager: ConnectionManager;
+    store: Store;
+    log: Logger;
+    now: () => number;
+    newId: () => string;
+    onRejected?: ((event: RejectedStanza) => void) | undefined;
+  }) {
+    this.onRejected = deps.onRejected;
     this.manager = deps.manager;
     this.store = deps.store;
     this.log = deps.log;
@@ -39,6 +50,22 @@ export class EngineContext {
   }
 
   readonly listenerError = (err: unknown): void => this.log.error('messaging.listener_failed', { error: err });
+
+  /**
+   * A stanza was refused because it tried to speak for someone it may not (or to move a message
+   * that is not its sender's). Counted, logged and handed to the composition's audit hook with
+   * ids only: never its content, never who it claimed to be.
+   */
+  reject(reason: RejectReason, stanza: XmlElement): void {
+    this.rejectedCount++;
+    const event: RejectedStanza = { reason, id: stanza.attrs.id?.slice(0, 200) ?? null };
+    this.log.warn('messaging.rejected', { reason });
+    try {
+      this.onRejected?.(event);
+    } catch (err) {
+      this.listenerError(err);
+    }
+  }
 
   /** Tell listeners about a message's new state once the current group has committed. */
   emitState(message: StoredMessage | null): void {

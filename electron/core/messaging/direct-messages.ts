@@ -3,7 +3,10 @@ import type { EngineContext } from './context.ts';
 import type { Source } from './engine-types.ts';
 import type { Markers } from './markers.ts';
 import type { OutboxSender } from './outbox-sender.ts';
+import { incomingClientId } from './peer-ids.ts';
 import { bareJid, type ParsedChat } from './stanzas.ts';
+import { messageTime, offlineStamp } from './wire-bounds.ts';
+import type { XmlElement } from './xml.ts';
 
 /**
  * 1:1 messages into the store, whichever path they came by. Callers (the inbound boundary) have
@@ -22,7 +25,7 @@ export class DirectMessages {
     this.attachments = attachments;
   }
 
-  ingest(parsed: ParsedChat, source: Source, archiveId: string | null, stamp: number | null): void {
+  ingest(parsed: ParsedChat, source: Source, archiveId: string | null, stamp: number | null, stanza: XmlElement): void {
     const { store, now, ownBare } = this.ctx;
     const fromBare = bareJid(parsed.from || ownBare);
     const outgoing = fromBare === ownBare;
@@ -30,11 +33,15 @@ export class DirectMessages {
     if (peer === '' || peer === ownBare) return;
     const serverId = archiveId ?? parsed.serverId;
 
-    this.markers.apply(parsed, peer, outgoing, source);
+    this.markers.apply(parsed, peer, outgoing, source, stanza);
     if (parsed.body === null || (parsed.type !== 'chat' && parsed.type !== 'normal')) return;
-    const clientId = parsed.clientId ?? (serverId !== null ? `srv:${peer}:${serverId}` : this.ctx.newId());
     const conversation = this.ctx.conversationFor('direct', peer);
-    const sentAt = parsed.sentAt ?? stamp ?? now();
+    // Our own ids are ours to reuse; a peer's id is scoped to the peer (see peer-ids.ts).
+    const wireId = parsed.clientId ?? (serverId !== null ? `srv:${serverId}` : this.ctx.newId());
+    const clientId = outgoing ? wireId : incomingClientId(store, conversation.id, fromBare, wireId);
+    const receivedAt = now();
+    const serverStamp = stamp ?? (source === 'archive' ? null : offlineStamp(parsed.delay, this.ctx.manager.server.domain.toLowerCase(), receivedAt));
+    const sentAt = messageTime(parsed.sentAt, serverStamp, receivedAt);
     if (outgoing) {
       const result = store.insertMessage({
         clientId,
@@ -60,7 +67,7 @@ export class DirectMessages {
       senderJid: fromBare,
       body: parsed.body,
       sentAt,
-      receivedAt: now(),
+      receivedAt,
       direction: 'in',
       state: 'delivered',
       priority: parsed.priority,

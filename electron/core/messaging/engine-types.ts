@@ -18,6 +18,24 @@ export interface AdminCommandEvent {
   readonly from: string;
 }
 
+/** Why the inbound boundary refused a stanza (stable names: they are audited). */
+export type RejectReason =
+  | 'archive-unsolicited'
+  | 'archive-wrong-source'
+  | 'archive-foreign-message'
+  | 'forged-carbon'
+  | 'forwarded'
+  | 'room-private'
+  | 'headline'
+  | 'receipt-not-peer'
+  | 'marker-not-peer';
+
+/** What the audit hook learns about a refused stanza: the reason and the stanza's own id, nothing else. */
+export interface RejectedStanza {
+  readonly reason: RejectReason;
+  readonly id: string | null;
+}
+
 export interface MessagingEngineOptions {
   readonly manager: ConnectionManager;
   readonly store: Store;
@@ -26,6 +44,8 @@ export interface MessagingEngineOptions {
   readonly adminJids?: readonly string[];
   /** Runs an accepted admin command; its outcome is acknowledged to the sender. */
   readonly onAdminCommand?: (command: AdminCommandEvent) => void | Promise<void>;
+  /** Every stanza the inbound boundary refuses (the composition audits it as `messaging.rejected`). */
+  readonly onRejected?: (event: RejectedStanza) => void;
   readonly mamPageSize?: number;
   readonly now?: () => number;
   readonly newId?: () => string;
@@ -37,6 +57,8 @@ export interface SendInput {
   readonly priority?: Priority;
   readonly patientTag?: string | null;
 }
+
+export type ArchiveStatus = 'unknown' | 'ok' | 'missing';
 
 /** How an inbound message reached us: live on the stream, as a carbon, or from an archive page. */
 export type Source = 'live' | 'carbon' | 'archive';
@@ -74,6 +96,10 @@ export interface MessagingEngine {
   members(roomJid: string): RoomMember[];
   /** Mark incoming messages read up to a message and send a read marker for it. */
   markRead(conversationId: number, upToMessageId: number): { newlyRead: number; unreadCount: number };
+  /** Stanzas refused at the inbound boundary since the engine started. */
+  readonly rejectedCount: number;
+  /** Whether the server keeps a usable message archive for us (see ArchiveSync). */
+  readonly archiveStatus: ArchiveStatus;
   /** Resolves when the archive sync started by the latest (re)connect has finished. */
   whenSynced(): Promise<void>;
   onIncoming(listener: (message: StoredMessage) => void): () => void;

@@ -22,6 +22,8 @@ export type {
   MessageStateChange,
   MessagingEngine,
   MessagingEngineOptions,
+  RejectedStanza,
+  RejectReason,
   RoomMember,
   SendInput,
 } from './engine-types.ts';
@@ -35,7 +37,14 @@ export { AttachmentError };
  */
 export function createMessagingEngine(options: MessagingEngineOptions): MessagingEngine {
   const { manager, log } = options;
-  const ctx = new EngineContext({ manager, store: options.store, log, now: options.now ?? Date.now, newId: options.newId ?? randomUUID });
+  const ctx = new EngineContext({
+    manager,
+    store: options.store,
+    log,
+    now: options.now ?? Date.now,
+    newId: options.newId ?? randomUUID,
+    onRejected: options.onRejected,
+  });
   const connection = new Listeners<ConnectionState>();
 
   // Closures below refer to modules built after them; none runs before this function returns.
@@ -102,6 +111,12 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     get connectionState() {
       return manager.state;
     },
+    get rejectedCount() {
+      return ctx.rejectedCount;
+    },
+    get archiveStatus() {
+      return archive.status;
+    },
     send(input) {
       const to = bareJid(input.to);
       return outbox.enqueue(input, ctx.conversationFor(rooms.has(to) ? 'room' : 'direct', to));
@@ -118,6 +133,7 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     onConnection: (l) => connection.add(l),
     dispose() {
       for (const off of offs) off();
+      outbox.dispose();
       archive.cursors.flush();
       ctx.iq.rejectAll();
     },

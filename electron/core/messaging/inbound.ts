@@ -1,12 +1,13 @@
+import { createHash } from 'node:crypto';
 import type { AdminCommands } from './admin-commands.ts';
-import type { ArchiveSync } from './archive-sync.ts';
-import { MAM_SELF } from './archive-sync.ts';
+import { MAM_SELF, type ArchiveSync } from './archive-sync.ts';
 import type { EngineContext } from './context.ts';
+import type { RejectedStanza } from './engine-types.ts';
 import type { DirectMessages } from './direct-messages.ts';
 import type { OutboxSender } from './outbox-sender.ts';
 import type { Rooms } from './rooms.ts';
-import { bareJid, NS_CARBONS, NS_MAM, parseChat, parseMamResult, unwrapCarbon, type MamResult } from './stanzas.ts';
-import { child, children, type XmlElement } from './xml.ts';
+import { bareJid, NS_CARBONS, NS_FORWARD, NS_MAM, NS_MARKERS, NS_RECEIPTS, parseChat, parseMamResult, type MamResult } from './stanzas.ts';
+import { child, childText, NS_CLIENT, type XmlElement } from './xml.ts';
 
 export interface InboundDeps {
   readonly outbox: OutboxSender;
@@ -16,10 +17,37 @@ export interface InboundDeps {
   readonly admin: AdminCommands;
 }
 
+/** Anything in a message that could speak for someone: a body, a receipt, a marker, wrapped stanzas. */
+function carriesPayload(message: XmlElement): boolean {
+  return (
+    childText(message, 'body', NS_CLIENT) !== undefined ||
+    child(message, 'received', NS_RECEIPTS) !== undefined ||
+    child(message, 'displayed', NS_MARKERS) !== undefined ||
+    wraps(message)
+  );
+}
+
+/** Forwarded content (XEP-0297), a carbon wrapper or an archive result. */
+const wraps = (message: XmlElement): boolean =>
+  child(message, 'forwarded', NS_FORWARD) !== undefined ||
+  child(message, 'sent', NS_CARBONS) !== undefined ||
+  child(message, 'received', NS_CARBONS) !== undefined ||
+  child(message, 'result', NS_MAM) !== undefined;
+
 /**
  * The one inbound boundary for messages: every message stanza from the wire passes here, and here
  * alone it is decided what it may be (live chat, room message, carbon, archive result, bounce,
- * admin command) and whom it may speak for. Feature modules trust what this hands them.
+ * admin command) and whom it may speak for. Feature modules trust what this hands them. What it
+ * refuses is counted and audited (ids only) through EngineContext.reject.
+ *
+ * Who may author what:
+ * - a 1:1 message: its sender, live, or our own account (carbons, our archive);
+ * - archive results: only answers to a query this client opened, only from the archive queried
+ *   (ours: no `from` or our bare JID; a room's: that room's bare JID), and only messages that
+ *   belong there (1:1 messages involving us in ours; that room's groupchat in a room's);
+ * - carbons: only from our own bare JID, carrying a 1:1 message that involves us;
+ * - room messages: the room (the member is the nick the room stamped); a room never authors a 1:1
+ *   message, and nothing wrapped inside a room message or a headline is ever unwrapped.
  */
 export class Inbound {
   private readonly ctx: EngineContext;
@@ -32,45 +60,145 @@ export class Inbound {
 
   message(message: XmlElement): void {
     const { ctx, deps } = this;
-    const mam = parseMamResult(message, ctx.ownBare, deps.rooms.jids());
-    if (mam !== null) {
-      if (!deps.archive.hold(mam)) this.archived(mam);
+    const from = message.attrs.from;
+    // No `from`: the stanza comes from our own account (RFC 6120 §8.1.2.1).
+    const fromBare = from === undefined ? ctx.ownBare : bareJid(from);
+    const type = message.attrs.type ?? 'normal';
+    if (child(message, 'result', NS_MAM) !== undefined) {
+      this.archiveResult(message);
       return;
     }
-    if (message.attrs.type === 'groupchat') {
-      deps.rooms.message(message, null, null);
+    if (type === 'error') {
+      this.bounce(message, fromBare);
       return;
     }
-    if (child(message, 'result', NS_MAM) !== undefined) return; // a forged archive result
-    const carbon = unwrapCarbon(message, ctx.ownBare);
-    if (carbon !== null) {
-      deps.direct.ingest(parseChat(carbon.inner, ctx.ownBare), 'carbon', null, null);
+    if (type === 'groupchat') {
+      if (wraps(message)) ctx.reject('forwarded', message);
+      else deps.rooms.message(message, null, null);
       return;
     }
-    if (children(message).some((c) => c.xmlns === NS_CARBONS)) return; // forged carbon: dropped
+    if (deps.rooms.has(fromBare)) {
+      // A room's private message or notice: never a 1:1 message, receipt or marker.
+      if (carriesPayload(message)) ctx.reject('room-private', message);
+      return;
+    }
+    if (type === 'headline') {
+      if (carriesPayload(message)) ctx.reject('headline', message);
+      return;
+    }
+    if (child(message, 'sent', NS_CARBONS) !== undefined || child(message, 'received', NS_CARBONS) !== undefined) {
+      this.carbon(message);
+      return;
+    }
+    if (child(message, 'forwarded', NS_FORWARD) !== undefined) {
+      ctx.reject('forwarded', message);
+      return;
+    }
     const parsed = parseChat(message, ctx.ownBare);
-    if (message.attrs.type === 'error') {
-      // The server bounced one of ours (no such colleague, blocked): failed, not silently queued.
-      const mine = message.attrs.id === undefined ? null : deps.outbox.ownQueuedOrSent(message.attrs.id, bareJid(message.attrs.from ?? ''));
-      if (mine !== null && mine.state === 'queued') {
-        deps.outbox.giveUp(mine);
-        ctx.log.warn('messaging.message_bounced', {});
-      }
-      return;
-    }
     if (parsed.admin !== null) {
       deps.admin.handle(parsed);
       return;
     }
-    deps.direct.ingest(parsed, 'live', null, null);
+    deps.direct.ingest(parsed, 'live', null, null, message);
     // Live messages carry our archive's id: once caught up, they move the sync cursor, so the next
     // reconnect does not download them again.
     if (deps.archive.caughtUp && parsed.serverId !== null) deps.archive.cursors.note(MAM_SELF, parsed.serverId);
   }
 
-  /** One result of an archive page. */
+  /** One result of an archive page (already checked when it arrived). */
   archived(mam: MamResult): void {
     if (mam.inner.attrs.type === 'groupchat') this.deps.rooms.message(mam.inner, mam.archiveId, mam.stamp);
-    else this.deps.direct.ingest(parseChat(mam.inner, this.ctx.ownBare), 'archive', mam.archiveId, mam.stamp);
+    else this.deps.direct.ingest(parseChat(mam.inner, this.ctx.ownBare), 'archive', mam.archiveId, mam.stamp, mam.inner);
   }
+
+  private archiveResult(message: XmlElement): void {
+    const { ctx, deps } = this;
+    const queryId = child(message, 'result', NS_MAM)?.attrs.queryid ?? '';
+    const query = deps.archive.queried(queryId);
+    if (query === undefined) {
+      ctx.reject('archive-unsolicited', message);
+      return;
+    }
+    const from = message.attrs.from?.toLowerCase();
+    const fromArchive = query.room === null ? from === undefined || from === ctx.ownBare : from === query.room;
+    const mam = fromArchive ? parseMamResult(message, ctx.ownBare, new Set(query.room === null ? [] : [query.room])) : null;
+    if (mam === null) {
+      ctx.reject('archive-wrong-source', message);
+      return;
+    }
+    const inner = mam.inner;
+    const innerFrom = bareJid(inner.attrs.from ?? '');
+    const innerTo = bareJid(inner.attrs.to ?? '');
+    const belongs =
+      query.room === null
+        ? inner.attrs.type !== 'groupchat' &&
+          !deps.rooms.has(innerFrom) &&
+          !deps.rooms.has(innerTo) &&
+          (innerFrom === ctx.ownBare || innerTo === ctx.ownBare)
+        : inner.attrs.type === 'groupchat' && innerFrom === query.room;
+    if (!belongs || wraps(inner)) {
+      ctx.reject('archive-foreign-message', message);
+      return;
+    }
+    deps.archive.hold(mam);
+  }
+
+  private carbon(message: XmlElement): void {
+    const { ctx, deps } = this;
+    const from = message.attrs.from?.toLowerCase();
+    if (from !== undefined && from !== ctx.ownBare) {
+      ctx.reject('forged-carbon', message);
+      return;
+    }
+    const wrapper = child(message, 'sent', NS_CARBONS) ?? child(message, 'received', NS_CARBONS);
+    const inner = wrapper === undefined ? undefined : child(child(wrapper, 'forwarded', NS_FORWARD) ?? wrapper, 'message', NS_CLIENT);
+    if (inner === undefined) return;
+    const innerFrom = bareJid(inner.attrs.from ?? '');
+    const innerTo = bareJid(inner.attrs.to ?? '');
+    const sent = wrapper?.name === 'sent';
+    // A sent carbon is ours to someone; a received one someone's to us. Room traffic and
+    // wrapped content are never 1:1 messages.
+    const ok =
+      (sent ? innerFrom === ctx.ownBare : innerTo === ctx.ownBare) &&
+      inner.attrs.type !== 'groupchat' &&
+      !deps.rooms.has(innerFrom) &&
+      !deps.rooms.has(innerTo) &&
+      !wraps(inner);
+    if (!ok) {
+      ctx.reject('forged-carbon', message);
+      return;
+    }
+    deps.direct.ingest(parseChat(inner, ctx.ownBare), 'carbon', null, null, inner);
+  }
+
+  /**
+   * The server bounced one of ours. RFC 6120 §8.3.2: only `cancel` and `auth` are final (no such
+   * colleague, not allowed): the message fails, whether or not the server's acknowledgement came
+   * first. `wait`, `modify`, `continue` and unknown types are temporary (ejabberd's offline limit
+   * answers `wait` although its archive kept the message): never a failure.
+   */
+  private bounce(message: XmlElement, fromBare: string): void {
+    const { deps, ctx } = this;
+    const mine = message.attrs.id === undefined ? null : deps.outbox.ownMessage(message.attrs.id, fromBare);
+    if (mine === null) return;
+    const type = child(message, 'error', NS_CLIENT)?.attrs.type;
+    if (type === 'cancel' || type === 'auth') {
+      if (mine.state === 'queued' || mine.state === 'sent') deps.outbox.giveUp(mine);
+      ctx.log.warn('messaging.message_bounced', { type });
+      return;
+    }
+    ctx.log.info('messaging.message_bounced_temporary', { type: type ?? 'unknown' });
+    if (mine.state === 'queued' || mine.state === 'sent') deps.outbox.retryLater(mine);
+  }
+}
+
+/**
+ * Audit targets for a refused stanza: the reason and a hash of the stanza's id. The id is chosen
+ * by whoever sent it (it could hold any text), so the trail keeps only a digest that can still be
+ * matched against the server's logs.
+ */
+export function rejectionTargets(event: RejectedStanza): string[] {
+  const targets = [`reason:${event.reason}`];
+  if (event.id !== null) targets.push(`stanza:${createHash('sha256').update(event.id).digest('hex').slice(0, 32)}`);
+  return targets;
 }

@@ -2,14 +2,15 @@ import type { Logger } from '../log/logger.ts';
 import type { Store } from '../store/store.ts';
 import type { ScramKeys } from './scram.ts';
 import type { Credentials, ServerConfig } from './server-config.ts';
-import { createMessagingEngine, type AdminCommandEvent, type MessagingEngine } from './engine.ts';
+import { createMessagingEngine, type AdminCommandEvent, type MessagingEngine, type RejectedStanza } from './engine.ts';
 import { createConnectionManager, type ConnectionManager } from './manager.ts';
 
 export type { Credentials, ServerConfig } from './server-config.ts';
 export type { ScramKeys } from './scram.ts';
 export type { ConnectionManager, ConnectionState } from './manager.ts';
-export type { MessagingEngine, AdminCommandEvent, MessageStateChange } from './engine.ts';
+export type { MessagingEngine, AdminCommandEvent, MessageStateChange, RejectedStanza } from './engine.ts';
 export { checkCredentials, verifyCredentials } from './credential-check.ts';
+export { rejectionTargets } from './inbound.ts';
 export { buildAuditHead, createAuditHeadPublisher, NS_AUDIT } from './audit-head.ts';
 
 export interface MessagingSessionOptions {
@@ -21,6 +22,8 @@ export interface MessagingSessionOptions {
   readonly log: Logger;
   readonly adminJids?: readonly string[];
   readonly onAdminCommand?: (command: AdminCommandEvent) => void | Promise<void>;
+  /** A stanza the inbound boundary refused (audit it; ids only). */
+  readonly onRejected?: (event: RejectedStanza) => void;
 }
 
 export interface MessagingSession {
@@ -45,6 +48,7 @@ export function createMessagingSession(options: MessagingSessionOptions): Messag
     log: options.log,
     ...(options.adminJids ? { adminJids: options.adminJids } : {}),
     ...(options.onAdminCommand ? { onAdminCommand: options.onAdminCommand } : {}),
+    ...(options.onRejected ? { onRejected: options.onRejected } : {}),
   });
   return {
     manager,

@@ -1,7 +1,9 @@
 import type { EngineContext } from './context.ts';
 import type { Source } from './engine-types.ts';
 import type { OutboxSender } from './outbox-sender.ts';
+import { findIncoming, wireIdOf } from './peer-ids.ts';
 import { buildDisplayed, buildReceipt, type ParsedChat } from './stanzas.ts';
+import type { XmlElement } from './xml.ts';
 
 /**
  * Delivery receipts (XEP-0184) and read markers (XEP-0333), both ways. A receipt or marker only
@@ -23,26 +25,36 @@ export class Markers {
     this.outbox = outbox;
   }
 
-  /** Receipts and markers carried by a 1:1 message with `peer` (`outgoing`: sent by our account). */
-  apply(parsed: ParsedChat, peer: string, outgoing: boolean, source: Source): void {
+  /**
+   * Receipts and markers carried by a 1:1 message with `peer` (`outgoing`: sent by our account).
+   * A receipt or marker from the peer moves only our messages to that peer; naming any other
+   * message (someone else's, another conversation's, a room's) is refused and counted.
+   */
+  apply(parsed: ParsedChat, peer: string, outgoing: boolean, source: Source, stanza: XmlElement): void {
+    const { store } = this.ctx;
     if (parsed.receivedFor !== null && outgoing && source === 'archive') this.archiveReceipts?.delete(parsed.receivedFor);
     if (parsed.receivedFor !== null && !outgoing) {
-      const mine = this.outbox.ownQueuedOrSent(parsed.receivedFor, peer);
+      const mine = this.outbox.ownMessage(parsed.receivedFor, peer, 'direct');
       if (mine !== null) {
         if (mine.state === 'queued') this.outbox.ack(mine.clientId, null, mine);
         this.outbox.advance(mine.clientId, 'delivered');
+      } else if (store.getMessageByClientId(parsed.receivedFor) !== null) {
+        this.ctx.reject('receipt-not-peer', stanza);
       }
     }
     if (parsed.displayedFor === null) return;
-    const { store } = this.ctx;
     if (outgoing) {
       // Our other device read the peer's message: follow it here.
-      const theirs = store.getMessageByClientId(parsed.displayedFor);
-      if (theirs !== null && theirs.direction === 'in') store.markRead(theirs.conversationId, theirs.id);
+      const conversation = store.findConversation('direct', peer);
+      const theirs = conversation === null ? null : findIncoming(store, conversation.id, peer, parsed.displayedFor);
+      if (theirs !== null) store.markRead(theirs.conversationId, theirs.id);
       return;
     }
-    const mine = this.outbox.ownQueuedOrSent(parsed.displayedFor, peer);
-    if (mine === null) return;
+    const mine = this.outbox.ownMessage(parsed.displayedFor, peer, 'direct');
+    if (mine === null) {
+      if (store.getMessageByClientId(parsed.displayedFor) !== null) this.ctx.reject('marker-not-peer', stanza);
+      return;
+    }
     if (mine.state === 'queued') this.outbox.ack(mine.clientId, null, mine);
     this.outbox.advance(mine.clientId, 'read');
     // XEP-0333: a displayed marker covers every earlier message of ours in the chat.
@@ -75,7 +87,8 @@ export class Markers {
     const message = store.getMessage(upToMessageId);
     const conversation = store.getConversation(conversationId);
     if (result.newlyRead > 0 && message !== null && message.direction === 'in' && conversation !== null && conversation.kind === 'direct') {
-      if (!manager.send(buildDisplayed(conversation.jid, this.ctx.newId(), message.clientId))) this.pending.set(conversation.jid, message.clientId);
+      const id = wireIdOf(message);
+      if (!manager.send(buildDisplayed(conversation.jid, this.ctx.newId(), id))) this.pending.set(conversation.jid, id);
     }
     return result;
   }

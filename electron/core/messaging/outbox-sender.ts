@@ -6,6 +6,8 @@ import type { XmlElement } from './xml.ts';
 
 /** Most messages on the wire unacknowledged at once (also the store's largest outbox page). */
 export const OUTBOX_WINDOW = 1000;
+/** Pauses before resending after a temporary error (then we stop: the state follows the server's ack). */
+const RESEND_DELAYS_MS = [30_000, 120_000, 600_000];
 
 /**
  * The outbox flow: a message is written to the store first, then sent; it leaves the outbox only
@@ -17,6 +19,8 @@ export class OutboxSender {
   readonly inFlight = new Set<string>();
   /** Client ids whose attachment is still being written to the store: not sent yet. */
   readonly uploading = new Set<string>();
+  /** Resends after temporary errors, by client id: how many so far, and the pending timer. */
+  private readonly resends = new Map<string, { attempt: number; timer: NodeJS.Timeout | undefined }>();
   private readonly ctx: EngineContext;
   /** Whether a conversation can take a message now (a room only once joined). */
   private readonly ready: (conversation: Conversation) => boolean;
@@ -80,6 +84,8 @@ export class OutboxSender {
     this.inFlight.delete(clientId);
     this.scheduleDrain();
     const before = known === undefined ? store.getMessageByClientId(clientId) : known;
+    // A final error already failed it (see giveUp): an acknowledgement arriving after does not undo that.
+    if (before?.state === 'failed') return;
     if (before !== null && before.state !== 'queued' && !serverId) {
       // Already past 'sent': only the outbox row may remain (removing it is cheap and idempotent).
       store.outboxAck(clientId, null);
@@ -90,11 +96,49 @@ export class OutboxSender {
     if (after !== null && before?.state !== after.state) this.ctx.emitState(after);
   }
 
-  /** A final error from the server: the message failed (the person may resend). */
+  /** A final error from the server: the message failed, whether or not it was acknowledged (the person may resend). */
   giveUp(message: StoredMessage): void {
     this.inFlight.delete(message.clientId);
+    this.cancelResend(message.clientId);
     this.ctx.store.outboxGiveUp(message.clientId);
-    this.ctx.emitState(this.ctx.store.getMessageByClientId(message.clientId));
+    const after = this.ctx.store.getMessageByClientId(message.clientId);
+    if (after?.state !== message.state) this.ctx.emitState(after);
+  }
+
+  /**
+   * A temporary error (RFC 6120 wait/modify/continue, or an unknown type): not a failure. The state
+   * follows the server's acknowledgement as usual; the same stanza (same id, so the recipient folds
+   * copies) goes out again after a pause, a few times, in case the first copy went nowhere.
+   */
+  retryLater(message: StoredMessage): void {
+    const attempt = (this.resends.get(message.clientId)?.attempt ?? 0) + 1;
+    this.cancelResend(message.clientId);
+    const delay = RESEND_DELAYS_MS[attempt - 1];
+    if (delay === undefined) return;
+    const timer = setTimeout(() => {
+      const current = this.ctx.store.isOpen ? this.ctx.store.getMessageByClientId(message.clientId) : null;
+      if (current === null || (current.state !== 'queued' && current.state !== 'sent')) {
+        this.resends.delete(message.clientId);
+        return;
+      }
+      // Keep the count: a further temporary error waits longer, and after the last try we stop.
+      this.resends.set(message.clientId, { attempt, timer: undefined });
+      this.inFlight.delete(current.clientId);
+      this.transmit(current);
+    }, delay);
+    timer.unref();
+    this.resends.set(message.clientId, { attempt, timer });
+  }
+
+  private cancelResend(clientId: string): void {
+    clearTimeout(this.resends.get(clientId)?.timer);
+    this.resends.delete(clientId);
+  }
+
+  /** Stop pending resends (the engine is going away). */
+  dispose(): void {
+    for (const { timer } of this.resends.values()) clearTimeout(timer);
+    this.resends.clear();
   }
 
   /** Stream management acknowledged these stanzas. */
@@ -110,12 +154,13 @@ export class OutboxSender {
     this.inFlight.clear();
   }
 
-  /** Our own queued message with this id in the conversation with `peer`, else null. */
-  ownQueuedOrSent(clientId: string, peer: string): StoredMessage | null {
+  /** Our own message with this id in the conversation with `peer` (of that kind when given), else null. */
+  ownMessage(clientId: string, peer: string, kind?: Conversation['kind']): StoredMessage | null {
     const message = this.ctx.store.getMessageByClientId(clientId);
     if (message === null || message.direction !== 'out') return null;
     const conversation = this.ctx.store.getConversation(message.conversationId);
-    return conversation !== null && conversation.jid === bareJid(peer) ? message : null;
+    if (conversation === null || conversation.jid !== bareJid(peer)) return null;
+    return kind === undefined || conversation.kind === kind ? message : null;
   }
 
   private transmit(message: StoredMessage): boolean {

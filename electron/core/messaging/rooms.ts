@@ -1,6 +1,8 @@
 import type { EngineContext } from './context.ts';
 import type { RoomMember } from './engine-types.ts';
 import type { OutboxSender } from './outbox-sender.ts';
+import { incomingClientId } from './peer-ids.ts';
+import { LIMITS, messageTime, wireText } from './wire-bounds.ts';
 import { bareJid, buildInstantRoomConfig, buildJoin, buildLeave, parseChat, parseOccupant } from './stanzas.ts';
 import type { XmlElement } from './xml.ts';
 
@@ -121,7 +123,8 @@ export class Rooms {
     if (occupant === null) return true;
     if (occupant.available) {
       const isMe = occupant.self || occupant.nick === room.nick;
-      room.occupants.set(occupant.nick, { nick: occupant.nick, jid: occupant.realJid ?? (isMe ? this.ctx.ownBare : null), role: occupant.role });
+      const shown = wireText(occupant.nick, LIMITS.nick * 10) || '?';
+      room.occupants.set(occupant.nick, { nick: shown, jid: occupant.realJid ?? (isMe ? this.ctx.ownBare : null), role: occupant.role });
     } else {
       room.occupants.delete(occupant.nick);
     }
@@ -154,23 +157,30 @@ export class Rooms {
     const state = this.rooms.get(room);
     const nick = from.slice(from.indexOf('/') + 1);
     if (state === undefined || from.indexOf('/') === -1) return;
+    const receivedAt = now();
     const parsed = parseChat(message, room);
     if (parsed.body === null) return;
     const serverId = archiveId ?? parsed.serverId;
     const conversation = this.ctx.conversationFor('room', room);
-    const mine = parsed.clientId !== null ? store.getMessageByClientId(parsed.clientId) : null;
-    const outgoing = nick === state.nick || (mine !== null && mine.direction === 'out');
-    const clientId = parsed.clientId ?? (serverId !== null ? `srv:${room}:${serverId}` : this.ctx.newId());
+    // Ours: reflected under our nick, or one of our messages to THIS room (an earlier nick). A
+    // member reusing the id of one of our messages elsewhere gets their own row, never ours.
+    const known = parsed.clientId !== null ? store.getMessageByClientId(parsed.clientId) : null;
+    const mine = known !== null && known.direction === 'out' && known.conversationId === conversation.id;
+    const outgoing = mine || (nick === state.nick && known === null);
+    const sender = `${room}/${wireText(nick, LIMITS.nick * 10)}`.slice(0, LIMITS.jid);
+    const wireId = parsed.clientId ?? (serverId !== null ? `srv:${serverId}` : this.ctx.newId());
+    const clientId = outgoing ? wireId : incomingClientId(store, conversation.id, sender, wireId);
     const result = store.insertMessage({
       clientId,
       serverId,
       conversationId: conversation.id,
-      senderJid: outgoing ? this.ctx.ownBare : `${room}/${nick}`.slice(0, 3000),
+      senderJid: outgoing ? this.ctx.ownBare : sender,
       body: parsed.body,
-      sentAt: parsed.sentAt ?? stamp ?? now(),
+      // The room's archive stamp, else when we received it: a member's clock never dates anything.
+      sentAt: messageTime(parsed.sentAt, stamp, receivedAt),
       direction: outgoing ? 'out' : 'in',
       state: outgoing ? 'sent' : 'delivered',
-      ...(outgoing ? {} : { receivedAt: now() }),
+      ...(outgoing ? {} : { receivedAt }),
       priority: parsed.priority,
       patientTag: parsed.patientTag,
     });

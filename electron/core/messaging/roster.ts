@@ -1,9 +1,11 @@
 import type { EngineContext } from './context.ts';
 import { bareJid } from './stanzas.ts';
+import { LIMITS, wireField } from './wire-bounds.ts';
 import { child, childText, children, el, NS_CLIENT, type XmlElement } from './xml.ts';
 
 const NS_ROSTER = 'jabber:iq:roster';
 const NS_PING = 'urn:xmpp:ping';
+const SHOW: ReadonlySet<string> = new Set(['away', 'chat', 'dnd', 'xa']);
 
 /** The roster (contacts and their names), colleagues' presence, and the IQs a client must answer. */
 export class Roster {
@@ -25,8 +27,10 @@ export class Roster {
     const from = bareJid(presence.attrs.from ?? '');
     if (from === '' || from === this.ctx.ownBare || presence.attrs.type === 'error') return;
     if (presence.attrs.type !== undefined && presence.attrs.type !== 'unavailable') return;
-    const show = childText(presence, 'show', NS_CLIENT);
-    this.ctx.store.upsertContact({ jid: from, presence: presence.attrs.type === 'unavailable' ? 'unavailable' : (show ?? 'available'), presenceAt: this.ctx.now() });
+    // Only the RFC 6121 values: a status is never free text from the wire.
+    const show = childText(presence, 'show', NS_CLIENT) ?? '';
+    const state = presence.attrs.type === 'unavailable' ? 'unavailable' : SHOW.has(show) ? show : 'available';
+    this.ctx.store.upsertContact({ jid: from.slice(0, LIMITS.jid), presence: state, presenceAt: this.ctx.now() });
   }
 
   iq(stanza: XmlElement): void {
@@ -53,7 +57,7 @@ export class Roster {
     for (const item of children(child(stanza, 'query', NS_ROSTER) ?? stanza, 'item')) {
       const jid = bareJid(item.attrs.jid ?? '');
       if (jid === '' || item.attrs.subscription === 'remove') continue;
-      this.ctx.store.upsertContact({ jid, displayName: item.attrs.name?.slice(0, 200) ?? null });
+      this.ctx.store.upsertContact({ jid: jid.slice(0, LIMITS.jid), displayName: wireField(item.attrs.name, 200) });
     }
   }
 }

@@ -1,3 +1,4 @@
+import { LIMITS, wireField, wireText } from './wire-bounds.ts';
 import { child, childText, el, NS_CLIENT, type XmlElement } from './xml.ts';
 
 export const NS_RECEIPTS = 'urn:xmpp:receipts';
@@ -24,9 +25,9 @@ export const bareJid = (jid: string): string => {
 };
 
 /** Limits on what we accept from the wire (the store and contract bound them as well). */
-export const MAX_BODY_CHARS = 10_000;
-export const MAX_TAG_CHARS = 100;
-export const MAX_ID_CHARS = 200;
+export const MAX_BODY_CHARS = LIMITS.body;
+export const MAX_TAG_CHARS = LIMITS.patientTag;
+export const MAX_ID_CHARS = LIMITS.id;
 
 export interface OutgoingChat {
   readonly to: string;
@@ -78,8 +79,10 @@ export interface ParsedChat {
   readonly body: string | null;
   readonly priority: Priority;
   readonly patientTag: string | null;
-  /** Sender's stated send time (our meta), or a delay stamp. */
+  /** The sender's stated send time (our meta): a claim, see wire-bounds messageTime. */
   readonly sentAt: number | null;
+  /** A delay (XEP-0203) stamp and who added it. */
+  readonly delay: { readonly stamp: number; readonly from: string } | null;
   readonly receiptRequested: boolean;
   readonly receivedFor: string | null;
   readonly displayedFor: string | null;
@@ -87,8 +90,7 @@ export interface ParsedChat {
   readonly attachment: { url: string; fileName: string; mime: string; size: number } | null;
 }
 
-const clip = (value: string | undefined, max: number): string | null =>
-  value === undefined || value === '' ? null : value.slice(0, max);
+const clip = (value: string | undefined, max: number): string | null => wireField(value, max);
 
 /** `trustedBy`: the archive whose stanza-id we believe (our account; the room for groupchat). */
 export function parseChat(message: XmlElement, trustedBy: string): ParsedChat {
@@ -101,8 +103,8 @@ export function parseChat(message: XmlElement, trustedBy: string): ParsedChat {
   }
   const meta = child(message, 'meta', NS_META);
   const ts = Number(meta?.attrs.ts);
-  const delayStamp = child(message, 'delay', NS_DELAY)?.attrs.stamp;
-  const delayed = delayStamp === undefined ? NaN : Date.parse(delayStamp);
+  const delayElement = child(message, 'delay', NS_DELAY);
+  const delayed = delayElement?.attrs.stamp === undefined ? NaN : Date.parse(delayElement.attrs.stamp);
   const command = child(message, 'command', NS_ADMIN);
   const action = command?.attrs.action;
   const body = childText(message, 'body', NS_CLIENT);
@@ -112,10 +114,11 @@ export function parseChat(message: XmlElement, trustedBy: string): ParsedChat {
     type: message.attrs.type ?? 'normal',
     clientId: clip(originId ?? message.attrs.id, MAX_ID_CHARS),
     serverId,
-    body: body === undefined ? null : body.slice(0, MAX_BODY_CHARS),
+    body: body === undefined ? null : wireText(body, MAX_BODY_CHARS, true),
     priority: meta?.attrs.priority === 'urgent' ? 'urgent' : 'normal',
     patientTag: clip(meta?.attrs.patient, MAX_TAG_CHARS),
-    sentAt: Number.isFinite(ts) && ts > 0 ? ts : Number.isFinite(delayed) ? delayed : null,
+    sentAt: Number.isFinite(ts) && ts > 0 ? ts : null,
+    delay: Number.isFinite(delayed) ? { stamp: delayed, from: (delayElement?.attrs.from ?? '').toLowerCase() } : null,
     receiptRequested: child(message, 'request', NS_RECEIPTS) !== undefined,
     receivedFor: clip(child(message, 'received', NS_RECEIPTS)?.attrs.id, MAX_ID_CHARS),
     displayedFor: clip(child(message, 'displayed', NS_MARKERS)?.attrs.id, MAX_ID_CHARS),
@@ -238,8 +241,8 @@ export function parseOccupant(presence: XmlElement): OccupantPresence | null {
     room: bareJid(from),
     nick: from.slice(slash + 1),
     available: presence.attrs.type !== 'unavailable',
-    realJid: item?.attrs.jid ? bareJid(item.attrs.jid) : null,
-    role: item?.attrs.role ?? null,
+    realJid: item?.attrs.jid ? bareJid(item.attrs.jid).slice(0, LIMITS.jid) : null,
+    role: wireField(item?.attrs.role, LIMITS.role),
     self: codes.has('110'),
     created: codes.has('201'),
   };
@@ -249,12 +252,18 @@ function parseAttachment(message: XmlElement, meta: XmlElement | undefined): Par
   const oob = child(message, 'x', 'jabber:x:oob');
   const url = oob === undefined ? undefined : childText(oob, 'url', 'jabber:x:oob');
   if (url === undefined || url.length > 2000) return null;
-  const fromPath = decodeURIComponent(url.split('/').pop() ?? '').slice(0, 200);
+  let fromPath = '';
+  try {
+    fromPath = decodeURIComponent(url.split('/').pop() ?? '');
+  } catch {
+    // A malformed escape: no name from the address.
+  }
   const size = Number(meta?.attrs.size);
+  const mime = meta?.attrs.mime ?? '';
   return {
     url,
-    fileName: (meta?.attrs.fname ?? fromPath) || 'attachment',
-    mime: /^[\w.+-]+\/[\w.+-]+$/.test(meta?.attrs.mime ?? '') ? meta!.attrs.mime! : 'application/octet-stream',
+    fileName: wireField(meta?.attrs.fname ?? fromPath, LIMITS.fileName) ?? 'attachment',
+    mime: mime.length <= LIMITS.mime && /^[\w.+-]+\/[\w.+-]+$/.test(mime) ? mime : 'application/octet-stream',
     size: Number.isInteger(size) && size >= 0 ? size : -1,
   };
 }

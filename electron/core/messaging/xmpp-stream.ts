@@ -55,6 +55,9 @@ export interface OpenResult {
  * One socket's lifetime: negotiates TLS, SASL, bind or SM resume, then carries stanzas.
  * It never throws from socket callbacks; every failure ends in `closed(failure)` exactly once.
  */
+/** Reads closer together than this share one batch (one store commit). */
+const READ_GROUP_MS = 5;
+
 export class XmppStream {
   private readonly transport: Transport;
   private readonly framing: Framing;
@@ -67,6 +70,10 @@ export class XmppStream {
   private readonly creds: Credentials;
   private readonly sm: SmState;
   private readonly on: StreamCallbacks;
+  /** Socket reads waiting to join the next batch (see read). */
+  private pendingReads: string[] = [];
+  private pendingTimer: NodeJS.Timeout | undefined;
+  private lastBatchAt = -Infinity;
   jid = '';
 
   constructor(server: ServerConfig, creds: Credentials, sm: SmState, on: StreamCallbacks) {
@@ -187,6 +194,9 @@ export class XmppStream {
     if (this.ended) return;
     this.ended = true;
     this.online = false;
+    clearTimeout(this.pendingTimer);
+    this.pendingTimer = undefined;
+    this.pendingReads = [];
     this.keepAlive.stop();
     this.transport.destroy();
     this.framing.abort(failure ?? new XmppFailure('closed', 'local'));
@@ -213,11 +223,32 @@ export class XmppStream {
     // (it was never acknowledged, so the server delivers it again to the next session).
     if (this.ended) return;
     this.keepAlive.heard();
-    const read = this.on.read;
-    if (!this.isOnline || read === undefined) {
+    if (!this.isOnline || this.on.read === undefined) {
       this.framing.feed(text);
       return;
     }
+    // Group by time as well as by read: a server that sends one stanza per network read (ejabberd)
+    // would otherwise cost one commit per message. A read arriving within READ_GROUP_MS of the end of the last
+    // batch waits for the rest of that window and joins the next batch; an idle stream's first read
+    // goes at once, so a single message is never delayed.
+    this.pendingReads.push(text);
+    if (this.pendingTimer !== undefined) return;
+    const wait = this.lastBatchAt + READ_GROUP_MS - performance.now();
+    if (wait <= 0) {
+      this.readBatch();
+      return;
+    }
+    this.pendingTimer = setTimeout(() => {
+      this.pendingTimer = undefined;
+      this.readBatch();
+    }, Math.ceil(wait));
+  }
+
+  private readBatch(): void {
+    const text = this.pendingReads.join('');
+    this.pendingReads = [];
+    const read = this.on.read;
+    if (this.ended || read === undefined) return;
     const mark = this.sm.mark();
     this.transport.cork();
     try {
@@ -228,6 +259,8 @@ export class XmppStream {
       return;
     }
     this.transport.uncork();
+    // The window opens when the commit is done: what arrived during it is already waiting.
+    this.lastBatchAt = performance.now();
   }
 
   private handleOnline(element: XmlElement): void {

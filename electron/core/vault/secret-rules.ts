@@ -1,5 +1,10 @@
 /** Password and PIN rules. Pure, so the same checks can be unit-tested and later tightened by policy. */
 
+import { isTrivialPin } from '../../../shared/pin-rules.ts';
+
+/** True for PINs anyone would guess first (the renderer applies the same rule as the PIN is typed). */
+export { isTrivialPin };
+
 export const PASSWORD_MIN_CHARS = 10;
 export const PIN_MIN_DIGITS = 6;
 export const PIN_MAX_DIGITS = 12;
@@ -13,17 +18,6 @@ export function checkPassword(password: string, minChars = PASSWORD_MIN_CHARS): 
   if (password.trim().length === 0) return { ok: false, reason: 'A password cannot be only spaces.' };
   if (new Set(password).size === 1) return { ok: false, reason: 'A password cannot repeat one character.' };
   return { ok: true };
-}
-
-/** True for PINs anyone would guess first: one digit repeated, straight runs, a repeated pair or triple. */
-export function isTrivialPin(pin: string): boolean {
-  const d = [...pin].map(Number);
-  const stepsBy = (step: number) => d.every((v, i) => i === 0 || v === ((d[i - 1] as number) + step + 10) % 10);
-  if (stepsBy(0) || stepsBy(1) || stepsBy(-1)) return true;
-  for (const period of [2, 3]) {
-    if (pin.length % period === 0 && pin === pin.slice(0, period).repeat(pin.length / period)) return true;
-  }
-  return false;
 }
 
 export function checkPin(pin: string): SecretVerdict {

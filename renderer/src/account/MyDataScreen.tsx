@@ -1,7 +1,7 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ProfileSummary } from '../../../shared/contract/index.ts';
-import type { Client } from '../api/client.ts';
+import { useClient } from '../api/ClientProvider.tsx';
 import { Button } from '../components/Button.tsx';
 import { FormError } from '../components/FormError.tsx';
 import { discardPhi } from '../session/discard.ts';
@@ -10,7 +10,8 @@ import { QuickUnlockPin } from './QuickUnlockPin.tsx';
 import './my-data.css';
 
 /** Removing one's own data from this workstation: the password proves it is the owner's choice. */
-export function MyDataScreen({ client, profile }: { client: Client; profile: ProfileSummary | null }) {
+export function MyDataScreen({ profile }: { profile: ProfileSummary | null }) {
+  const client = useClient();
   const { t } = useTranslation();
   const id = useId();
   const { password, setPassword, busy, error, wait, submit } = usePasswordSubmit(
@@ -25,7 +26,7 @@ export function MyDataScreen({ client, profile }: { client: Client; profile: Pro
         <h1 id={`${id}-heading`}>{t('myData.heading')}</h1>
         <p className="my-data__intro">{t('myData.intro')}</p>
       </div>
-      {profile !== null ? <QuickUnlockPin client={client} hasPin={profile.hasPin} /> : null}
+      {profile !== null ? <QuickUnlockPin hasPin={profile.hasPin} /> : null}
       <form className="my-data__danger" onSubmit={(e) => void submit(e)}>
         <h2>{t('myData.wipeHeading')}</h2>
         <p>{t('myData.wipeBody')}</p>

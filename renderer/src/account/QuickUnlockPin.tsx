@@ -1,19 +1,21 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Client } from '../api/client.ts';
+import { useClient } from '../api/ClientProvider.tsx';
 import { PIN_MAX, PIN_MIN } from '../auth/PinPad.tsx';
 import { Button } from '../components/Button.tsx';
 import { Field } from '../components/Field.tsx';
 import { FormError } from '../components/FormError.tsx';
-import { useRetryCountdown, type UiError } from '../session/errors.ts';
+import { isTrivialPin } from '../../../shared/pin-rules.ts';
+import { localError, useRetryCountdown, type UiError } from '../session/errors.ts';
 
 const digitsOnly = (value: string) => value.replace(/\D/g, '').slice(0, PIN_MAX);
 
 /**
- * Set or replace the quick-unlock PIN after a full sign-in. Main judges the PIN (it refuses trivial
- * ones in its own words) and says how long it will work; the PIN itself never stays in state after a try.
+ * Set or replace the quick-unlock PIN after a full sign-in. Trivial PINs are refused at once (the
+ * same rule main applies); main says how long it will work. The PIN itself never stays in state after a try.
  */
-export function QuickUnlockPin({ client, hasPin }: { client: Client; hasPin: boolean }) {
+export function QuickUnlockPin({ hasPin }: { hasPin: boolean }) {
+  const client = useClient();
   const { t, i18n } = useTranslation();
   const id = useId();
   const [pin, setPin] = useState('');
@@ -27,9 +29,16 @@ export function QuickUnlockPin({ client, hasPin }: { client: Client; hasPin: boo
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!ready) return;
+    // A trivial PIN is refused here at once, in our words; main checks again with the same rule.
+    if (isTrivialPin(pin)) {
+      setPin('');
+      setAgain('');
+      setError(localError(t('quickPin.trivial')));
+      return;
+    }
     if (pin !== again) {
       setAgain('');
-      setError({ code: 'invalid_request', message: t('quickPin.mismatch') });
+      setError(localError(t('quickPin.mismatch')));
       return;
     }
     setBusy(true);

@@ -1,11 +1,12 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AuditRecordView } from '../../../shared/contract/index.ts';
-import type { Client } from '../api/client.ts';
+import { useClient } from '../api/ClientProvider.tsx';
+import { useContractQuery } from '../api/useContractQuery.ts';
 import type { en } from '../i18n/en.ts';
 import { Button } from '../components/Button.tsx';
 import { FormError } from '../components/FormError.tsx';
-import { formatFull } from '../messaging/format.ts';
+import { When } from '../components/When.tsx';
 import type { UiError } from '../session/errors.ts';
 import './activity.css';
 
@@ -16,36 +17,25 @@ type EventKey = keyof (typeof en)['auditEvent'];
 const eventKey = (event: AuditRecordView['event']) => event.replace('.', '_') as EventKey;
 
 /** The staff member's own audit records, newest first, in plain words. */
-export function ActivityScreen({ client }: { client: Client }) {
-  const { t, i18n } = useTranslation();
-  const [records, setRecords] = useState<readonly AuditRecordView[] | null>(null);
-  const [next, setNext] = useState<number | null>(null);
+export function ActivityScreen() {
+  const client = useClient();
+  const { t } = useTranslation();
+  const first = useContractQuery('audit.myActivity', { limit: PAGE });
+  /** Older pages asked for with "Show older activity", after the first. */
+  const [older, setOlder] = useState<{ records: readonly AuditRecordView[]; next: number | null } | null>(null);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<UiError>(null);
-
-  useEffect(() => {
-    let active = true;
-    void client.call('audit.myActivity', { limit: PAGE }).then((result) => {
-      if (!active) return;
-      if (result.ok) {
-        setRecords(result.value.records);
-        setNext(result.value.nextBeforeSeq);
-      } else setError(result.error);
-    });
-    return () => {
-      active = false;
-    };
-  }, [client]);
+  const [moreError, setError] = useState<UiError>(null);
+  const records = first.data === null ? null : [...first.data.records, ...(older?.records ?? [])];
+  const next = older !== null ? older.next : (first.data?.nextBeforeSeq ?? null);
+  const error = moreError ?? first.error;
 
   const more = async () => {
     if (next === null) return;
     setBusy(true);
     const result = await client.call('audit.myActivity', { limit: PAGE, beforeSeq: next });
     setBusy(false);
-    if (result.ok) {
-      setRecords((r) => [...(r ?? []), ...result.value.records]);
-      setNext(result.value.nextBeforeSeq);
-    } else setError(result.error);
+    if (result.ok) setOlder((o) => ({ records: [...(o?.records ?? []), ...result.value.records], next: result.value.nextBeforeSeq }));
+    else setError(result.error);
   };
 
   return (
@@ -72,7 +62,7 @@ export function ActivityScreen({ client }: { client: Client }) {
             {records.map((r) => (
               <tr key={r.seq} data-testid="activity-row" data-event={r.event}>
                 <td>
-                  <time dateTime={new Date(r.time).toISOString()}>{formatFull(r.time, i18n.resolvedLanguage)}</time>
+                  <When time={r.time} full />
                 </td>
                 <td>{t(`auditEvent.${eventKey(r.event)}`)}</td>
                 <td>

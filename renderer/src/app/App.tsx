@@ -1,15 +1,16 @@
-import { useState, type ReactNode } from 'react';
+import { useReducer, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ProfileSummary } from '../../../shared/contract/index.ts';
-import type { Client } from '../api/client.ts';
 import { FirstSignIn } from '../auth/FirstSignIn.tsx';
 import { LockScreen } from '../auth/LockScreen.tsx';
 import { PasswordSignIn } from '../auth/PasswordSignIn.tsx';
 import { PinSetup } from '../auth/PinSetup.tsx';
 import { ProfilePicker } from '../auth/ProfilePicker.tsx';
+import { ScreenBoundary } from '../components/ScreenBoundary.tsx';
 import { FailedScreen, UnreachableScreen } from '../screens/ProblemScreens.tsx';
 import { StatusScreen } from '../screens/StatusScreen.tsx';
 import { useAuthGate, type GateState } from '../session/useAuthGate.ts';
+import { navigate, START, type Flow } from './navigation.ts';
+import { NavigationContext } from './NavigationProvider.tsx';
 import { Shell } from './Shell.tsx';
 import { SignedOutNav } from './SideNav.tsx';
 import { TopBar } from './TopBar.tsx';
@@ -23,29 +24,32 @@ import { Workspace } from './Workspace.tsx';
  * message content. React escapes text; that is our XSS defence together with the CSP.
  */
 
-/** Where a person is in signing in; null means "follow the session" (workspace, lock screen or picker). */
-type Flow =
-  | { kind: 'picker' }
-  | { kind: 'first-sign-in' }
-  | { kind: 'password'; profile: ProfileSummary }
-  | { kind: 'pin-setup' }
-  | { kind: 'unlock' }
-  | { kind: 'status' }
-  | null;
+/** Which screen: the navigation reducer's state (app/navigation.ts) together with the session main reports. */
+export function App() {
+  const [nav, dispatch] = useReducer(navigate, START);
+  return (
+    <NavigationContext value={dispatch}>
+      <Screens nav={nav} setFlow={(flow) => dispatch({ type: 'flow', flow })} />
+    </NavigationContext>
+  );
+}
 
-export function App({ client }: { client: Client }) {
+function Screens({ nav, setFlow }: { nav: typeof START; setFlow: (flow: Flow) => void }) {
   const { t } = useTranslation();
-  const connection = useConnection(client);
-  const system = useSystemStatus(client);
-  const { gate, refresh } = useAuthGate(client);
-  const [flow, setFlow] = useState<Flow>(null);
+  const connection = useConnection();
+  const system = useSystemStatus();
+  const { gate, refresh } = useAuthGate();
+  const { flow } = nav;
 
-  const signedOut = (screen: ReactNode, active: 'sign-in' | 'status') => (
+  const signedOut = (screen: ReactNode, active: 'sign-in' | 'pin-setup' | 'status') => (
     <Shell
+      visit={nav.visit}
       header={<TopBar connection={connection} system={system.state} />}
       nav={<SignedOutNav active={active} signIn={() => setFlow({ kind: 'picker' })} status={() => setFlow({ kind: 'status' })} />}
     >
-      {screen}
+      <ScreenBoundary resetKey={`${flow?.kind ?? 'session'}:${nav.visit}`} back={() => setFlow({ kind: 'picker' })}>
+        {screen}
+      </ScreenBoundary>
     </Shell>
   );
   const status = <StatusScreen state={system.state} refresh={system.refresh} refreshing={system.refreshing} />;
@@ -69,23 +73,14 @@ export function App({ client }: { client: Client }) {
     void refresh();
   };
 
-  if (session.state === 'unlocked' && flow?.kind === 'pin-setup') return signedOut(<PinSetup client={client} done={done} />, 'sign-in');
+  if (session.state === 'unlocked' && flow?.kind === 'pin-setup') return signedOut(<PinSetup done={done} />, 'pin-setup');
   if (session.state === 'unlocked' && flow?.kind !== 'first-sign-in') {
-    return <Workspace client={client} connection={connection} system={system} profile={me} />;
+    return <Workspace route={nav.route} visit={nav.visit} connection={connection} system={system} profile={me} />;
   }
   // A lock during the PIN step (idle, OS lock) also lands on the lock screen.
   const lockScreen = (session.reason !== 'user_switch' && (flow === null || flow.kind === 'pin-setup')) || flow?.kind === 'unlock';
   if (session.state === 'locked' && lockScreen) {
-    return (
-      <LockScreen
-        client={client}
-        session={session}
-        profile={me}
-        unlocked={done}
-        switchUser={() => setFlow({ kind: 'picker' })}
-        pinGone={() => void refresh()}
-      />
-    );
+    return <LockScreen session={session} profile={me} unlocked={done} switchUser={() => setFlow({ kind: 'picker' })} pinGone={() => void refresh()} />;
   }
 
   if (flow?.kind === 'status') return signedOut(status, 'status');
@@ -93,7 +88,6 @@ export function App({ client }: { client: Client }) {
   if (flow?.kind === 'first-sign-in' || (flow?.kind !== 'password' && state.profiles.length === 0 && state.protection !== 'unavailable')) {
     screen = (
       <FirstSignIn
-        client={client}
         config={state.config}
         starting={() => setFlow({ kind: 'first-sign-in' })}
         done={() => {
@@ -105,7 +99,7 @@ export function App({ client }: { client: Client }) {
       />
     );
   } else if (flow?.kind === 'password') {
-    screen = <PasswordSignIn client={client} profile={flow.profile} done={done} back={() => setFlow({ kind: 'picker' })} />;
+    screen = <PasswordSignIn profile={flow.profile} done={done} back={() => setFlow({ kind: 'picker' })} />;
   } else {
     const lockedId = session.state === 'locked' ? session.staffId : null;
     screen = (

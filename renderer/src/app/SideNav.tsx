@@ -2,6 +2,8 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Icon } from '../components/Icon.tsx';
 import { DisplayPreferences } from './DisplayPreferences.tsx';
+import type { PlainScreen } from './navigation.ts';
+import { useNavigate } from './NavigationProvider.tsx';
 import './side-nav.css';
 
 function NavItem({ current, onClick, children, testId }: { current: boolean; onClick: () => void; children: ReactNode; testId?: string }) {
@@ -14,8 +16,19 @@ function NavItem({ current, onClick, children, testId }: { current: boolean; onC
   );
 }
 
-/** Before anyone signs in: sign-in and the workstation's status, nothing personal. */
-export function SignedOutNav({ active, signIn, status }: { active: 'sign-in' | 'status'; signIn: () => void; status: () => void }) {
+/**
+ * Before anyone signs in: sign-in and the workstation's status, nothing personal. During the PIN
+ * step the person is already signed in, so the first entry names that step instead of "Sign in".
+ */
+export function SignedOutNav({
+  active,
+  signIn,
+  status,
+}: {
+  active: 'sign-in' | 'pin-setup' | 'status';
+  signIn: () => void;
+  status: () => void;
+}) {
   const { t } = useTranslation();
   return (
     <nav className="side-nav" aria-label={t('shell.navigation')}>
@@ -30,9 +43,15 @@ export function SignedOutNav({ active, signIn, status }: { active: 'sign-in' | '
           {t('shell.workstationHeading')}
         </h2>
         <ul className="side-nav__list">
-          <NavItem current={active === 'sign-in'} onClick={signIn} testId="nav-sign-in">
-            {t('shell.signInLink')}
-          </NavItem>
+          {active === 'pin-setup' ? (
+            <NavItem current onClick={() => {}} testId="nav-pin-setup">
+              {t('shell.pinSetupLink')}
+            </NavItem>
+          ) : (
+            <NavItem current={active === 'sign-in'} onClick={signIn} testId="nav-sign-in">
+              {t('shell.signInLink')}
+            </NavItem>
+          )}
           <NavItem current={active === 'status'} onClick={status} testId="nav-status">
             {t('shell.statusLink')}
           </NavItem>
@@ -49,13 +68,13 @@ export function SignedOutNav({ active, signIn, status }: { active: 'sign-in' | '
 export function WorkspaceNav({
   conversations,
   active,
-  go,
 }: {
   conversations: ReactNode;
   active: string;
-  go: (screen: 'directory' | 'search' | 'activity' | 'my-data' | 'status') => void;
 }) {
   const { t } = useTranslation();
+  const dispatch = useNavigate();
+  const go = (screen: PlainScreen) => dispatch({ type: 'go', screen });
   return (
     <nav className="side-nav" aria-label={t('shell.navigation')}>
       <section className="side-nav__section side-nav__section--grow" aria-labelledby="nav-conversations">

@@ -1,11 +1,13 @@
-import { useCallback, useLayoutEffect, useState, type ReactNode } from 'react';
+import { useCallback, useLayoutEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { InboxEntry, ProfileSummary } from '../../../shared/contract/index.ts';
-import type { Client, ConnectionState } from '../api/client.ts';
+import type { ConnectionState } from '../api/client.ts';
+import { useClient } from '../api/ClientProvider.tsx';
 import { MyDataScreen } from '../account/MyDataScreen.tsx';
 import { ActivityScreen } from '../activity/ActivityScreen.tsx';
 import { Button } from '../components/Button.tsx';
 import { Icon } from '../components/Icon.tsx';
+import { PartBoundary, ScreenBoundary } from '../components/ScreenBoundary.tsx';
 import { ConnectionBanner, MessagingPill } from '../messaging/ConnectionBanner.tsx';
 import { DirectoryScreen } from '../messaging/DirectoryScreen.tsx';
 import { InboxList } from '../messaging/InboxList.tsx';
@@ -15,38 +17,30 @@ import { nameFor, useDirectory, useInbox, useMessagingStatus } from '../messagin
 import { StatusScreen } from '../screens/StatusScreen.tsx';
 import { discardPhi, markPhiShown } from '../session/discard.ts';
 import { useSessionInput } from '../session/useSessionInput.ts';
+import { screenKey, type Route } from './navigation.ts';
+import { useNavigate } from './NavigationProvider.tsx';
 import { Shell } from './Shell.tsx';
 import { WorkspaceNav } from './SideNav.tsx';
 import { TopBar } from './TopBar.tsx';
 import type { useSystemStatus } from './useSystemStatus.ts';
 
-type Route =
-  | { screen: 'home' }
-  | { screen: 'thread'; conversationId: number | null; jid: string; name: string | null }
-  | { screen: 'directory' }
-  | { screen: 'search' }
-  | { screen: 'activity' }
-  | { screen: 'my-data' }
-  | { screen: 'status' };
-
 interface Props {
-  client: Client;
+  route: Route;
+  visit: number;
   connection: ConnectionState;
   system: ReturnType<typeof useSystemStatus>;
   profile: ProfileSummary | null;
 }
 
 /** Everything a signed-in staff member sees. Mounting it means PHI may be on screen from now on. */
-export function Workspace({ client, connection, system, profile }: Props) {
+export function Workspace({ route, visit, connection, system, profile }: Props) {
   const { t } = useTranslation();
+  const client = useClient();
+  const dispatch = useNavigate();
   useLayoutEffect(markPhiShown, []);
-  const [route, setRoute] = useState<Route>({ screen: 'home' });
-  const [localVersion, setLocalVersion] = useState(0);
-  const [directoryVersion, setDirectoryVersion] = useState(0);
-  const messaging = useMessagingStatus(client);
-  const inbox = useInbox(client, messaging.version + localVersion);
-  const directory = useDirectory(client, directoryVersion);
-  const bumpInbox = useCallback(() => setLocalVersion((v) => v + 1), []);
+  const messaging = useMessagingStatus();
+  const inbox = useInbox();
+  const directory = useDirectory();
 
   const leave = useCallback(
     async (method: 'session.lockNow' | 'session.switchUser' | 'session.signOut', via: 'button' | 'hotkey' = 'button') => {
@@ -57,17 +51,14 @@ export function Workspace({ client, connection, system, profile }: Props) {
     [client],
   );
   const lock = useCallback((via: 'button' | 'hotkey') => void leave('session.lockNow', via), [leave]);
-  useSessionInput(client, lock);
+  useSessionInput(lock);
 
-  const openEntry = (entry: InboxEntry) => setRoute({ screen: 'thread', conversationId: entry.id, jid: entry.jid, name: entry.title });
+  const openEntry = (entry: InboxEntry) => dispatch({ type: 'open', conversationId: entry.id, jid: entry.jid, name: entry.title });
   const openJid = (jid: string, name: string | null) => {
     const existing = inbox.entries?.find((e) => e.kind === 'direct' && e.jid === jid);
-    setRoute({ screen: 'thread', conversationId: existing?.id ?? null, jid, name: name ?? existing?.title ?? null });
+    dispatch({ type: 'open', conversationId: existing?.id ?? null, jid, name: name ?? existing?.title ?? null });
   };
-  const go = (screen: 'directory' | 'search' | 'activity' | 'my-data' | 'status') => {
-    if (screen === 'directory') setDirectoryVersion((v) => v + 1);
-    setRoute({ screen });
-  };
+  const home = () => dispatch({ type: 'go', screen: 'home' });
   const account = messaging.status?.account ?? null;
   const domain = account?.split('@')[1] ?? null;
 
@@ -78,7 +69,7 @@ export function Workspace({ client, connection, system, profile }: Props) {
         <section className="workspace-home" aria-labelledby="home-heading" data-testid="workspace-home">
           <h1 id="home-heading">{profile ? t('home.heading', { name: profile.displayName }) : t('home.headingNoName')}</h1>
           <p>{t('home.intro')}</p>
-          <Button variant="primary" onClick={() => go('directory')}>
+          <Button variant="primary" onClick={() => dispatch({ type: 'go', screen: 'directory' })}>
             <Icon name="plus" />
             {t('shell.newChat')}
           </Button>
@@ -89,31 +80,25 @@ export function Workspace({ client, connection, system, profile }: Props) {
       screen = (
         <ThreadView
           key={route.conversationId ?? `new:${route.jid}`}
-          client={client}
           conversationId={route.conversationId}
           jid={route.jid}
           title={route.name ?? nameFor(route.jid, directory.entries)}
-          version={messaging.version}
           directory={directory.entries}
-          started={(conversationId) => {
-            setRoute({ ...route, conversationId });
-            bumpInbox();
-          }}
-          read={bumpInbox}
+          started={(conversationId) => dispatch({ type: 'started', conversationId })}
         />
       );
       break;
     case 'directory':
-      screen = <DirectoryScreen entries={directory.entries} error={directory.error} domain={domain} open={openJid} />;
+      screen = <DirectoryScreen domain={domain} open={openJid} />;
       break;
     case 'search':
-      screen = <SearchScreen client={client} inbox={inbox.entries} directory={directory.entries} open={openEntry} />;
+      screen = <SearchScreen inbox={inbox.entries} directory={directory.entries} open={openEntry} />;
       break;
     case 'activity':
-      screen = <ActivityScreen client={client} />;
+      screen = <ActivityScreen />;
       break;
     case 'my-data':
-      screen = <MyDataScreen client={client} profile={profile} />;
+      screen = <MyDataScreen profile={profile} />;
       break;
     case 'status':
       screen = <StatusScreen state={system.state} refresh={system.refresh} refreshing={system.refreshing} />;
@@ -137,10 +122,12 @@ export function Workspace({ client, connection, system, profile }: Props) {
     </>
   );
   const activeId = route.screen === 'thread' ? route.conversationId : null;
+  const key = screenKey(route);
 
   return (
     <Shell
       fill={route.screen === 'thread'}
+      visit={visit}
       header={
         <TopBar
           connection={connection}
@@ -152,15 +139,18 @@ export function Workspace({ client, connection, system, profile }: Props) {
       nav={
         <WorkspaceNav
           active={route.screen}
-          go={go}
           conversations={
-            <InboxList entries={inbox.entries} error={inbox.error} directory={directory.entries} activeId={activeId} open={openEntry} />
+            <PartBoundary resetKey={key}>
+              <InboxList entries={inbox.entries} error={inbox.error} directory={directory.entries} activeId={activeId} open={openEntry} />
+            </PartBoundary>
           }
         />
       }
     >
-      <ConnectionBanner client={client} state={messaging.status?.state ?? null} fixed={() => void messaging.refresh()} />
-      {screen}
+      <ConnectionBanner state={messaging.status?.state ?? null} fixed={() => void messaging.refresh()} />
+      <ScreenBoundary resetKey={`${key}:${visit}`} back={route.screen === 'home' ? undefined : home}>
+        {screen}
+      </ScreenBoundary>
     </Shell>
   );
 }

@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react';
-import type { Client, ConnectionState } from '../api/client.ts';
+import { useClient } from '../api/ClientProvider.tsx';
+import type { ConnectionState } from '../api/client.ts';
 
-export function useConnection(client: Client): ConnectionState {
+export function useConnection(): ConnectionState {
+  const client = useClient();
   const [state, setState] = useState<ConnectionState>('connecting');
   useEffect(() => client.watchConnection(setState), [client]);
   return state;

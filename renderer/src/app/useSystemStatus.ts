@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { SystemStatus } from '../../../shared/contract/index.ts';
-import type { Client } from '../api/client.ts';
+import { useClient } from '../api/ClientProvider.tsx';
+import { useContractQuery } from '../api/useContractQuery.ts';
 
 export type SystemState =
   | { phase: 'loading' }
@@ -13,48 +14,39 @@ export type SystemState =
 /** How long the first answer may take before the screen says Sealwire cannot be reached. */
 export const FIRST_ANSWER_TIMEOUT_MS = 10_000;
 
-/** The real system.status: asked once, then kept current by the status event stream. */
-export function useSystemStatus(client: Client, timeoutMs = FIRST_ANSWER_TIMEOUT_MS) {
-  const [state, setState] = useState<SystemState>({ phase: 'loading' });
+/** The real system.status through the query hook, kept current by the system.status event (api/invalidation.ts). */
+export function useSystemStatus(timeoutMs = FIRST_ANSWER_TIMEOUT_MS) {
+  const client = useClient();
+  const { data, error, refetch } = useContractQuery('system.status', {});
+  const [closed, setClosed] = useState(false);
+  const [late, setLate] = useState(false);
   const [refreshing, setRefreshing] = useState(false);
 
-  const ask = useCallback(async (): Promise<SystemState> => {
-    const result = await client.call('system.status', {});
-    if (result.ok) return { phase: 'ready', status: result.value };
-    return result.error.code === 'network' ? { phase: 'unreachable' } : { phase: 'failed' };
-  }, [client]);
-
+  useEffect(
+    () =>
+      client.watchConnection((connection) => {
+        if (connection === 'closed') setClosed(true);
+      }),
+    [client],
+  );
   useEffect(() => {
-    let active = true;
-    const offEvent = client.on('system.status', (status) => {
-      if (active) setState({ phase: 'ready', status });
-    });
-    const offConnection = client.watchConnection((connection) => {
-      if (active && connection === 'closed') setState({ phase: 'unreachable' });
-    });
-    const timer = setTimeout(() => {
-      if (active) setState((s) => (s.phase === 'loading' ? { phase: 'unreachable' } : s));
-    }, timeoutMs);
-    void ask().then((next) => {
-      // An event may already have brought a fresher status; a late answer must not replace it.
-      if (active) setState((s) => (s.phase === 'ready' && next.phase === 'ready' ? s : next));
-    });
-    return () => {
-      active = false;
-      clearTimeout(timer);
-      offEvent();
-      offConnection();
-    };
-  }, [client, ask, timeoutMs]);
+    const timer = setTimeout(() => setLate(true), timeoutMs);
+    return () => clearTimeout(timer);
+  }, [timeoutMs]);
 
   const refresh = useCallback(async () => {
     setRefreshing(true);
     try {
-      setState(await ask());
+      await refetch();
     } finally {
       setRefreshing(false);
     }
-  }, [ask]);
+  }, [refetch]);
 
+  let state: SystemState;
+  if (closed) state = { phase: 'unreachable' };
+  else if (error !== null) state = error.code === 'network' ? { phase: 'unreachable' } : { phase: 'failed' };
+  else if (data !== null) state = { phase: 'ready', status: data };
+  else state = late ? { phase: 'unreachable' } : { phase: 'loading' };
   return { state, refresh, refreshing };
 }

@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ProfileSummary, SignInConfig } from '../../../shared/contract/index.ts';
-import type { Client } from '../api/client.ts';
+import { useClient } from '../api/ClientProvider.tsx';
 import { Button } from '../components/Button.tsx';
 import { Field } from '../components/Field.tsx';
 import { FormError } from '../components/FormError.tsx';
@@ -10,7 +10,6 @@ import { useRetryCountdown, type UiError } from '../session/errors.ts';
 import './auth.css';
 
 interface Props {
-  client: Client;
   config: SignInConfig;
   /** Called before the call starts, so a session.changed arriving first does not skip the PIN step. */
   starting: () => void;
@@ -20,7 +19,8 @@ interface Props {
 }
 
 /** A staff member's first sign-in on this workstation: checked against the organisation's server. */
-export function FirstSignIn({ client, config, starting, done, failed, cancel }: Props) {
+export function FirstSignIn({ config, starting, done, failed, cancel }: Props) {
+  const client = useClient();
   const { t } = useTranslation();
   const id = useId();
   const [server, setServer] = useState(config.server ?? '');
@@ -59,7 +59,7 @@ export function FirstSignIn({ client, config, starting, done, failed, cancel }: 
         <h1 id={`${id}-heading`}>{t('firstSignIn.heading')}</h1>
         <p className="auth-screen__intro">{t('firstSignIn.intro')}</p>
       </div>
-      <form className="auth-form" onSubmit={(e) => void submit(e)} aria-busy={busy}>
+      <form className="auth-form auth-form--pairs" onSubmit={(e) => void submit(e)} aria-busy={busy}>
         <Field
           id={`${id}-server`}
           label={t('firstSignIn.server')}

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ProfileSummary, SessionState } from '../../../shared/contract/index.ts';
-import type { Client } from '../api/client.ts';
+import { useClient } from '../api/ClientProvider.tsx';
 import { Button } from '../components/Button.tsx';
 import { FormError } from '../components/FormError.tsx';
 import { Icon } from '../components/Icon.tsx';
@@ -12,7 +12,6 @@ import { PinPad } from './PinPad.tsx';
 import './lock-screen.css';
 
 interface Props {
-  client: Client;
   session: SessionState;
   /** The locked profile (null if it vanished, e.g. wiped remotely). */
   profile: ProfileSummary | null;
@@ -30,7 +29,8 @@ const isWorded = (r: SessionState['reason']): r is WordedReason => (REASONS as r
  * The whole window while a session is locked: nothing behind it (the page was reloaded on lock,
  * so no PHI is in the DOM or in memory), only who it belongs to and how to get back in.
  */
-export function LockScreen({ client, session, profile, unlocked, switchUser, pinGone }: Props) {
+export function LockScreen({ session, profile, unlocked, switchUser, pinGone }: Props) {
+  const client = useClient();
   const { t } = useTranslation();
   const [usePassword, setUsePassword] = useState(false);
   const [pin, setPin] = useState('');
@@ -115,7 +115,7 @@ export function LockScreen({ client, session, profile, unlocked, switchUser, pin
             ) : (
               <PasswordForm
                 key="password"
-                client={client}
+               
                 profile={profile}
                 done={unlocked}
                 notice={passwordNotice}

@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ProfileSummary } from '../../../shared/contract/index.ts';
-import type { Client } from '../api/client.ts';
+import { useClient } from '../api/ClientProvider.tsx';
 import { Button } from '../components/Button.tsx';
 import { FormError } from '../components/FormError.tsx';
 import type { UiError } from '../session/errors.ts';
@@ -9,7 +9,6 @@ import { usePasswordSubmit } from '../session/usePasswordSubmit.ts';
 import './auth.css';
 
 interface Props {
-  client: Client;
   profile: ProfileSummary;
   done: () => void;
   /** A message to show before the first attempt (e.g. the PIN slot was destroyed). */
@@ -19,7 +18,8 @@ interface Props {
 }
 
 /** The full sign-in with the profile's password (also unlocks a locked session of the same person). */
-export function PasswordForm({ client, profile, done, notice = null, submitLabel, testId = 'password-form' }: Props) {
+export function PasswordForm({ profile, done, notice = null, submitLabel, testId = 'password-form' }: Props) {
+  const client = useClient();
   const { t } = useTranslation();
   const id = useId();
   const input = useRef<HTMLInputElement>(null);
@@ -56,7 +56,7 @@ export function PasswordForm({ client, profile, done, notice = null, submitLabel
   );
 }
 
-export function PasswordSignIn({ client, profile, done, back }: { client: Client; profile: ProfileSummary; done: () => void; back: () => void }) {
+export function PasswordSignIn({ profile, done, back }: { profile: ProfileSummary; done: () => void; back: () => void }) {
   const { t } = useTranslation();
   return (
     <section className="auth-screen" aria-labelledby="password-heading" data-testid="password-sign-in">
@@ -64,7 +64,7 @@ export function PasswordSignIn({ client, profile, done, back }: { client: Client
         <h1 id="password-heading">{t('signIn.heading', { name: profile.displayName })}</h1>
         <p className="auth-screen__intro">{t('signIn.intro')}</p>
       </div>
-      <PasswordForm client={client} profile={profile} done={done} />
+      <PasswordForm profile={profile} done={done} />
       <div>
         <Button onClick={back}>{t('signIn.otherPerson')}</Button>
       </div>

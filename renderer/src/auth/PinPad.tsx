@@ -25,9 +25,11 @@ interface Props {
 export function PinPad({ id, label, value, onChange, onSubmit, submitLabel, disabled = false }: Props) {
   const { t } = useTranslation();
   const input = useRef<HTMLInputElement>(null);
+  // Focus on opening, and back again whenever the pad is enabled after a try: a disabled field
+  // drops focus, and after a wrong PIN the next digits typed must land here without a click.
   useEffect(() => {
-    input.current?.focus();
-  }, []);
+    if (!disabled) input.current?.focus();
+  }, [disabled]);
   const press = (digit: string) => {
     if (!disabled && value.length < PIN_MAX) onChange(value + digit);
   };

@@ -1,14 +1,16 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Client } from '../api/client.ts';
+import { useClient } from '../api/ClientProvider.tsx';
 import { Button } from '../components/Button.tsx';
 import { FormError } from '../components/FormError.tsx';
-import { useRetryCountdown, type UiError } from '../session/errors.ts';
+import { isTrivialPin } from '../../../shared/pin-rules.ts';
+import { localError, useRetryCountdown, type UiError } from '../session/errors.ts';
 import { PinPad } from './PinPad.tsx';
 import './auth.css';
 
-/** Optional quick-unlock PIN right after a full sign-in: typed twice, checked (and refused if trivial) by main. */
-export function PinSetup({ client, done }: { client: Client; done: () => void }) {
+/** Optional quick-unlock PIN right after a full sign-in: refused at once if trivial, then typed twice and stored by main. */
+export function PinSetup({ done }: { done: () => void }) {
+  const client = useClient();
   const { t } = useTranslation();
   const [first, setFirst] = useState<string | null>(null);
   const [pin, setPin] = useState('');
@@ -18,6 +20,12 @@ export function PinSetup({ client, done }: { client: Client; done: () => void })
 
   const submit = async () => {
     if (first === null) {
+      // Refused at once, not after typing it twice (main applies the same rule when it stores it).
+      if (isTrivialPin(pin)) {
+        setPin('');
+        setError(localError(t('pinSetup.trivial')));
+        return;
+      }
       setFirst(pin);
       setPin('');
       setError(null);
@@ -26,7 +34,7 @@ export function PinSetup({ client, done }: { client: Client; done: () => void })
     if (pin !== first) {
       setFirst(null);
       setPin('');
-      setError({ code: 'invalid_request', message: t('pinSetup.mismatch') });
+      setError(localError(t('pinSetup.mismatch')));
       return;
     }
     setBusy(true);

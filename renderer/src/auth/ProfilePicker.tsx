@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { ProfileSummary, VaultProtection } from '../../../shared/contract/index.ts';
 import { Button } from '../components/Button.tsx';
 import { Icon } from '../components/Icon.tsx';
+import { initials } from './initials.ts';
 import './auth.css';
 
 interface Props {
@@ -42,13 +43,17 @@ export function ProfilePicker({ profiles, protection, lockedId, choose, add }: P
                 <span className="profile-list__avatar" aria-hidden="true">
                   {initials(profile.displayName)}
                 </span>
-                <span className="profile-list__name">{profile.displayName}</span>
-                {profile.id === lockedId ? (
-                  <span className="profile-list__tag">
-                    <Icon name="lock" />
-                    {t('picker.locked')}
+                <span className="profile-list__text">
+                  <span className="profile-list__name" data-testid="profile-name">
+                    {profile.displayName}
                   </span>
-                ) : null}
+                  {profile.id === lockedId ? (
+                    <span className="profile-list__tag" data-testid="profile-locked">
+                      <Icon name="lock" />
+                      {t('picker.locked')}
+                    </span>
+                  ) : null}
+                </span>
               </button>
             </li>
           ))}
@@ -64,8 +69,3 @@ export function ProfilePicker({ profiles, protection, lockedId, choose, add }: P
   );
 }
 
-function initials(name: string): string {
-  const parts = name.trim().split(/\s+/).filter(Boolean);
-  const letters = parts.length > 1 ? [parts[0]![0], parts[parts.length - 1]![0]] : [parts[0]?.[0]];
-  return letters.filter(Boolean).join('').toUpperCase();
-}

@@ -34,6 +34,10 @@ export async function initI18n(win: Window): Promise<typeof i18next> {
     // React already escapes text; escaping here would double-escape.
     interpolation: { escapeValue: false },
     returnNull: false,
+    // A key missing from the resources would show raw ("auditEvent.x"): say so loudly. The
+    // end-to-end tests fail on any console error, and keys are UI names, never PHI.
+    saveMissing: true,
+    missingKeyHandler: (_languages, _namespace, key) => console.error(`Missing translation: ${key}`),
   });
   win.document.documentElement.lang = language;
   i18next.on('languageChanged', (lng) => {

@@ -1,15 +1,14 @@
 import { useEffect, useId, useRef, useState, type ChangeEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Message } from '../../../shared/contract/index.ts';
-import type { Client } from '../api/client.ts';
+import { useClient } from '../api/ClientProvider.tsx';
 import { Button } from '../components/Button.tsx';
 import { Icon } from '../components/Icon.tsx';
-import type { UiError } from '../session/errors.ts';
+import { localError, type UiError } from '../session/errors.ts';
 import { attachmentMime, attachmentName, MAX_ATTACHMENT_IPC_BYTES, newUploadId, readAsBase64 } from './attachment-file.ts';
 import { formatSize } from './format.ts';
 
 interface Props {
-  client: Client;
   to: string;
   priority: Message['priority'];
   patientTag: string | null;
@@ -32,7 +31,8 @@ interface Upload {
  * person picks), checked against the contract's size limit, and handed to main, which encrypts,
  * stores and uploads it. Progress comes from main's upload events.
  */
-export function AttachFile({ client, to, priority, patientTag, disabled, busy, failed, sent }: Props) {
+export function AttachFile({ to, priority, patientTag, disabled, busy, failed, sent }: Props) {
+  const client = useClient();
   const { t, i18n } = useTranslation();
   const hintId = useId();
   const input = useRef<HTMLInputElement>(null);
@@ -54,11 +54,11 @@ export function AttachFile({ client, to, priority, patientTag, disabled, busy, f
     const name = attachmentName(file);
     const lang = i18n.resolvedLanguage;
     if (file.size > MAX_ATTACHMENT_IPC_BYTES) {
-      failed({ code: 'invalid_request', message: t('composer.tooLarge', { name, size: formatSize(file.size, lang), limit: formatSize(MAX_ATTACHMENT_IPC_BYTES, lang) }) });
+      failed(localError(t('composer.tooLarge', { name, size: formatSize(file.size, lang), limit: formatSize(MAX_ATTACHMENT_IPC_BYTES, lang) })));
       return;
     }
     if (file.size === 0) {
-      failed({ code: 'invalid_request', message: t('composer.empty', { name }) });
+      failed(localError(t('composer.empty', { name })));
       return;
     }
     const id = newUploadId();
@@ -69,7 +69,7 @@ export function AttachFile({ client, to, priority, patientTag, disabled, busy, f
       try {
         dataBase64 = await readAsBase64(file);
       } catch {
-        failed({ code: 'invalid_request', message: t('composer.unreadable') });
+        failed(localError(t('composer.unreadable')));
         return;
       }
       const result = await client.call('messaging.sendAttachment', { to, uploadId: id, fileName: name, mime: attachmentMime(file), dataBase64, priority, patientTag });

@@ -1,19 +1,24 @@
 import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Message } from '../../../shared/contract/index.ts';
-import type { Client } from '../api/client.ts';
 import { Button } from '../components/Button.tsx';
 import { FormError } from '../components/FormError.tsx';
 import { Icon } from '../components/Icon.tsx';
+import { useClient } from '../api/ClientProvider.tsx';
 import { useRetryCountdown, type UiError } from '../session/errors.ts';
 import { AttachFile } from './AttachFile.tsx';
+import { bodyLength, MAX_BODY } from './body-limit.ts';
 
-const MAX_BODY = 10_000;
 const MAX_TAG = 100;
 
-/** Enter sends, Shift+Enter starts a new line. The text stays in the box until main has written it. */
-export function Composer({ client, to, sent }: { client: Client; to: string; sent: (message: Message) => void }) {
-  const { t } = useTranslation();
+/**
+ * Enter sends, Shift+Enter starts a new line. The text stays in the box until main has written it.
+ * Near the limit a counter shows; past it sending is refused (the box never cuts a paste short).
+ * It takes focus when a conversation opens, so one can type at once.
+ */
+export function Composer({ to, sent }: { to: string; sent: (message: Message) => void }) {
+  const { t, i18n } = useTranslation();
+  const client = useClient();
   const id = useId();
   const [body, setBody] = useState('');
   const [urgent, setUrgent] = useState(false);
@@ -22,6 +27,7 @@ export function Composer({ client, to, sent }: { client: Client; to: string; sen
   const [attaching, setAttaching] = useState(false);
   const [error, setError] = useState<UiError>(null);
   const wait = useRetryCountdown(error);
+  const length = bodyLength(body);
   const patientTag = () => (tag.trim() === '' ? null : tag.trim());
   // The urgent flag and the patient tag belong to one message (or file) and never carry over to the next.
   const clearOptions = () => {
@@ -31,7 +37,7 @@ export function Composer({ client, to, sent }: { client: Client; to: string; sen
 
   const send = async () => {
     const text = body.trim();
-    if (busy || attaching || text === '' || wait > 0) return;
+    if (busy || attaching || text === '' || wait > 0 || length.over > 0) return;
     setBusy(true);
     const result = await client.call('messaging.send', { to, body: text, priority: urgent ? 'urgent' : 'normal', patientTag: patientTag() });
     setBusy(false);
@@ -68,19 +74,30 @@ export function Composer({ client, to, sent }: { client: Client; to: string; sen
           id={`${id}-body`}
           className="composer__input"
           rows={2}
-          maxLength={MAX_BODY}
+          dir="auto"
+          autoFocus
           value={body}
+          aria-invalid={length.over > 0}
           placeholder={t('composer.placeholder')}
           onChange={(e) => setBody(e.target.value)}
           onKeyDown={onKey}
-          aria-describedby={`${id}-hint`}
+          aria-describedby={length.near ? `${id}-count ${id}-hint` : `${id}-hint`}
           data-testid="composer-input"
         />
-        <Button type="submit" variant="primary" disabled={busy || attaching || body.trim() === '' || wait > 0} data-testid="composer-send">
+        <Button type="submit" variant="primary" disabled={busy || attaching || body.trim() === '' || wait > 0 || length.over > 0}
+          data-testid="composer-send"
+        >
           <Icon name="send" />
           {t('composer.send')}
         </Button>
       </div>
+      {length.near ? (
+        <p id={`${id}-count`} className={length.over > 0 ? 'composer__count composer__count--over' : 'composer__count'} aria-live="polite" data-testid="composer-count">
+          {length.over > 0
+            ? t('composer.tooLong', { over: length.over.toLocaleString(i18n.resolvedLanguage) })
+            : t('composer.count', { used: length.used.toLocaleString(i18n.resolvedLanguage), max: MAX_BODY.toLocaleString(i18n.resolvedLanguage) })}
+        </p>
+      ) : null}
       <div className="composer__options">
         <label className="composer__urgent">
           <input type="checkbox" checked={urgent} onChange={(e) => setUrgent(e.target.checked)} data-testid="composer-urgent" />
@@ -101,7 +118,7 @@ export function Composer({ client, to, sent }: { client: Client; to: string; sen
           />
         </div>
         <AttachFile
-          client={client}
+         
           to={to}
           priority={urgent ? 'urgent' : 'normal'}
           patientTag={patientTag()}

@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConnectionState } from '../../../shared/contract/index.ts';
-import type { Client } from '../api/client.ts';
+import { useClient } from '../api/ClientProvider.tsx';
 import { Button } from '../components/Button.tsx';
 import { Field } from '../components/Field.tsx';
 import { FormError } from '../components/FormError.tsx';
@@ -27,9 +27,9 @@ export function MessagingPill({ state, failed }: { state: ConnectionState | null
 }
 
 /** The stopped states need a person: said in plain words, with the one thing that fixes it. */
-export function ConnectionBanner({ client, state, fixed }: { client: Client; state: ConnectionState | null; fixed: () => void }) {
+export function ConnectionBanner({ state, fixed }: { state: ConnectionState | null; fixed: () => void }) {
   const { t } = useTranslation();
-  if (state === 'auth_failed') return <PasswordChanged client={client} fixed={fixed} />;
+  if (state === 'auth_failed') return <PasswordChanged fixed={fixed} />;
   if (state === 'cert_failed' || state === 'insecure_server') {
     return (
       <div className="connection-banner" role="alert" data-testid="connection-banner" data-state={state}>
@@ -41,7 +41,8 @@ export function ConnectionBanner({ client, state, fixed }: { client: Client; sta
   return null;
 }
 
-function PasswordChanged({ client, fixed }: { client: Client; fixed: () => void }) {
+function PasswordChanged({ fixed }: { fixed: () => void }) {
+  const client = useClient();
   const { t } = useTranslation();
   const id = useId();
   // Optional: with it, the password that unlocks Sealwire changes to the new one too.

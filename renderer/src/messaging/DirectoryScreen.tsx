@@ -1,9 +1,8 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { DirectoryEntry } from '../../../shared/contract/index.ts';
 import { Button } from '../components/Button.tsx';
 import { FormError } from '../components/FormError.tsx';
-import type { UiError } from '../session/errors.ts';
+import { useDirectory } from './useMessaging.ts';
 import './directory.css';
 
 const JID = /^[^\s@/]+@[^\s@/]+\.?[^\s@/]*$/;
@@ -13,19 +12,16 @@ const isPresence = (p: string | null): p is Presence => (PRESENCE as readonly (s
 
 /** Start a chat: pick a colleague from the directory, or type their address. */
 export function DirectoryScreen({
-  entries,
-  error,
   domain,
   open,
 }: {
-  entries: readonly DirectoryEntry[] | null;
-  error: UiError;
   /** Our own server's domain, so "jane" means "jane@clinic.example". */
   domain: string | null;
   open: (jid: string, name: string | null) => void;
 }) {
   const { t } = useTranslation();
   const id = useId();
+  const { entries, error } = useDirectory({ askOnOpen: true });
   const [filter, setFilter] = useState('');
   const [address, setAddress] = useState('');
   const [invalid, setInvalid] = useState(false);
@@ -55,6 +51,7 @@ export function DirectoryScreen({
           <div className="directory__start-row">
             <input
               id={`${id}-address`}
+              autoFocus
               value={address}
               onChange={(e) => setAddress(e.target.value)}
               maxLength={3071}

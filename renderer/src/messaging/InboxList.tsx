@@ -1,8 +1,9 @@
 import { useTranslation } from 'react-i18next';
 import type { DirectoryEntry, InboxEntry } from '../../../shared/contract/index.ts';
 import { FormError } from '../components/FormError.tsx';
+import { useRenderFault } from '../app/render-fault.ts';
+import { When } from '../components/When.tsx';
 import type { UiError } from '../session/errors.ts';
-import { formatWhen } from './format.ts';
 import { nameFor } from './useMessaging.ts';
 import './inbox-list.css';
 
@@ -16,7 +17,8 @@ interface Props {
 
 /** Conversations by last activity: name, time, unread count and a one-line text preview. */
 export function InboxList({ entries, error, directory, activeId, open }: Props) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
+  useRenderFault('inbox');
   if (error) return <FormError error={error} secondsLeft={0} testId="inbox-error" />;
   if (entries === null) return <p className="side-nav__empty">{t('common.loading')}</p>;
   if (entries.length === 0) return <p className="side-nav__empty">{t('inbox.empty')}</p>;
@@ -37,15 +39,15 @@ export function InboxList({ entries, error, directory, activeId, open }: Props) 
               data-unread={entry.unreadCount}
             >
               <span className="inbox-list__top">
-                <span className="inbox-list__title">{title}</span>
-                {entry.lastActivity === null ? null : (
-                  <time className="inbox-list__time" dateTime={new Date(entry.lastActivity).toISOString()}>
-                    {formatWhen(entry.lastActivity, i18n.resolvedLanguage)}
-                  </time>
-                )}
+                <span className="inbox-list__title" dir="auto">
+                  {title}
+                </span>
+                {entry.lastActivity === null ? null : <When className="inbox-list__time" time={entry.lastActivity} />}
               </span>
               <span className="inbox-list__bottom">
-                <span className="inbox-list__preview">{preview}</span>
+                <span className="inbox-list__preview" dir="auto">
+                  {preview}
+                </span>
                 {entry.unreadCount > 0 ? (
                   <span className="inbox-list__unread" data-testid="inbox-unread">
                     <span aria-hidden="true">{entry.unreadCount}</span>

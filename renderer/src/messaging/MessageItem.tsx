@@ -1,8 +1,11 @@
 import { useTranslation } from 'react-i18next';
 import type { DirectoryEntry, Message } from '../../../shared/contract/index.ts';
+import { useRenderFault } from '../app/render-fault.ts';
+import { Button } from '../components/Button.tsx';
 import { Icon, type IconName } from '../components/Icon.tsx';
-import { attachmentNameFromUrl } from './attachment-file.ts';
-import { formatFull, formatSize, formatWhen } from './format.ts';
+import { When } from '../components/When.tsx';
+import { attachmentNameFromUrl } from './attachment-name.ts';
+import { formatSize } from './format.ts';
 import { nameFor } from './useMessaging.ts';
 
 const STATE_ICON: Record<Message['state'], IconName> = {
@@ -13,18 +16,29 @@ const STATE_ICON: Record<Message['state'], IconName> = {
   failed: 'alert',
 };
 
-/** One message. The body is a text child (React escapes it); never HTML. */
-export function MessageItem({ message, directory }: { message: Message; directory: readonly DirectoryEntry[] | null }) {
+interface Props {
+  message: Message;
+  directory: readonly DirectoryEntry[] | null;
+  /** Send a failed message's text again (null while a retry is under way). */
+  retry: ((message: Message) => void) | null;
+}
+
+/**
+ * One message. The body is a text child (React escapes it), never HTML, with dir="auto" so Arabic
+ * or Hebrew reads right to left. A failed message says so in plain words and offers to send it again.
+ */
+export function MessageItem({ message, directory, retry }: Props) {
   const { t, i18n } = useTranslation();
+  useRenderFault('message');
   const out = message.direction === 'out';
   const sender = out ? t('thread.you') : nameFor(message.senderJid, directory);
   return (
     <li className={`message message--${message.direction}`} data-testid="message" data-state={message.state} data-direction={message.direction}>
       <div className="message__meta">
-        <span className="message__sender">{sender}</span>
-        <time dateTime={new Date(message.sentAt).toISOString()} title={formatFull(message.sentAt, i18n.resolvedLanguage)}>
-          {formatWhen(message.sentAt, i18n.resolvedLanguage)}
-        </time>
+        <span className="message__sender" dir="auto">
+          {sender}
+        </span>
+        <When time={message.sentAt} />
         {message.priority === 'urgent' ? (
           <span className="message__urgent" data-testid="message-urgent">
             <Icon name="alert" />
@@ -43,7 +57,7 @@ export function MessageItem({ message, directory }: { message: Message; director
       ) : message.attachmentCount > 0 ? (
         <p className="message__file" data-testid="message-attachment">
           <Icon name="file" />
-          <span className="message__file-name" data-testid="attachment-name">
+          <span className="message__file-name" dir="auto" data-testid="attachment-name">
             {message.attachments?.[0]?.fileName ?? attachmentNameFromUrl(message.body) ?? t('thread.attachmentUnnamed')}
           </span>
           <span className="message__file-kind" data-testid="attachment-size">
@@ -51,7 +65,7 @@ export function MessageItem({ message, directory }: { message: Message; director
           </span>
         </p>
       ) : (
-        <p className="message__body" data-testid="message-body">
+        <p className="message__body" dir="auto" data-testid="message-body">
           {message.body}
         </p>
       )}
@@ -65,6 +79,17 @@ export function MessageItem({ message, directory }: { message: Message; director
           </span>
         ) : null}
       </div>
+      {out && message.state === 'failed' && message.recalledAt === null ? (
+        <div className="message__failed" role="alert" data-testid="message-failed">
+          {/* The core gives no reason per message yet; this is the generic one (see README). */}
+          <span>{t('composer.failedReason')}</span>
+          {message.attachmentCount === 0 ? (
+            <Button onClick={() => retry?.(message)} disabled={retry === null} data-testid="message-retry">
+              {retry === null ? t('composer.retrying') : t('composer.retry')}
+            </Button>
+          ) : null}
+        </div>
+      ) : null}
     </li>
   );
 }

@@ -1,11 +1,12 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DirectoryEntry, InboxEntry, SearchHit } from '../../../shared/contract/index.ts';
-import type { Client } from '../api/client.ts';
+import { useClient } from '../api/ClientProvider.tsx';
 import { Button } from '../components/Button.tsx';
 import { FormError } from '../components/FormError.tsx';
+import { When } from '../components/When.tsx';
 import type { UiError } from '../session/errors.ts';
-import { formatFull } from './format.ts';
+import { fileNameOfSnippet, unmarked } from './attachment-name.ts';
 import { nameFor } from './useMessaging.ts';
 import './search.css';
 
@@ -23,23 +24,22 @@ function highlighted(snippet: string): ReactNode[] {
     parts.push(<mark key={key++}>{rest.slice(start + 1, end)}</mark>);
     rest = rest.slice(end + 1);
   }
-  parts.push(rest.split('\u0002').join('').split('\u0003').join(''));
+  parts.push(unmarked(rest));
   return parts;
 }
 
 /** Full-text search over this staff member's own store (recorded in the audit trail, terms never in clear). */
 export function SearchScreen({
-  client,
   inbox,
   directory,
   open,
 }: {
-  client: Client;
   inbox: readonly InboxEntry[] | null;
   directory: readonly DirectoryEntry[] | null;
   open: (entry: InboxEntry) => void;
 }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
+  const client = useClient();
   const id = useId();
   const [query, setQuery] = useState('');
   const [hits, setHits] = useState<readonly SearchHit[] | null>(null);
@@ -69,6 +69,7 @@ export function SearchScreen({
         <input
           id={`${id}-query`}
           type="search"
+          autoFocus
           value={query}
           maxLength={200}
           placeholder={t('search.placeholder')}
@@ -88,14 +89,17 @@ export function SearchScreen({
         <ul className="search__hits" aria-label={t('search.results', { count: hits.length })}>
           {hits.map((hit) => {
             const entry = inbox?.find((e) => e.id === hit.conversationId) ?? null;
+            const file = fileNameOfSnippet(hit.snippet);
             return (
               <li key={hit.messageId}>
                 <button type="button" className="search__hit" disabled={entry === null} onClick={() => entry && open(entry)} data-testid="search-hit">
                   <span className="search__meta">
                     <span className="search__who">{entry?.title ?? nameFor(entry?.jid ?? hit.senderJid, directory)}</span>
-                    <time dateTime={new Date(hit.sentAt).toISOString()}>{formatFull(hit.sentAt, i18n.resolvedLanguage)}</time>
+                    <When time={hit.sentAt} full />
                   </span>
-                  <span className="search__snippet">{highlighted(hit.snippet)}</span>
+                  <span className="search__snippet" dir="auto">
+                    {file !== null ? t('inbox.attachmentPreview', { name: file }) : highlighted(hit.snippet)}
+                  </span>
                 </button>
               </li>
             );

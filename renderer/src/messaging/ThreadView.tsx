@@ -1,7 +1,9 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DirectoryEntry, Message } from '../../../shared/contract/index.ts';
-import type { Client } from '../api/client.ts';
+import { useClient } from '../api/ClientProvider.tsx';
+import { useContractQuery, useInvalidate } from '../api/useContractQuery.ts';
+import { useRenderFault } from '../app/render-fault.ts';
 import { Button } from '../components/Button.tsx';
 import { FormError } from '../components/FormError.tsx';
 import type { UiError } from '../session/errors.ts';
@@ -12,17 +14,12 @@ import './thread.css';
 const PAGE = 50;
 
 interface Props {
-  client: Client;
   /** null for a new chat: the conversation exists once the first message is written. */
   conversationId: number | null;
   jid: string;
   title: string;
-  /** Moves on every messaging event; the newest page is asked again. */
-  version: number;
   directory: readonly DirectoryEntry[] | null;
   started: (conversationId: number) => void;
-  /** The unread count changed (marked read): the inbox should be asked again. */
-  read: () => void;
 }
 
 function merge(current: readonly Message[], incoming: readonly Message[]): Message[] {
@@ -65,11 +62,16 @@ function withNewest(view: View, page: { messages: Message[]; olderCursor: string
 }
 
 /** One conversation: history (older pages on scroll up), live updates, read markers, the composer. */
-export function ThreadView({ client, conversationId, jid, title, version, directory, started, read }: Props) {
+export function ThreadView({ conversationId, jid, title, directory, started }: Props) {
   const { t } = useTranslation();
+  useRenderFault('thread');
+  const client = useClient();
+  const invalidate = useInvalidate();
+  const read = useCallback(() => invalidate(['conversations.inbox']), [invalidate]);
   const [{ messages, olderCursor, loaded }, setView] = useState<View>({ messages: [], olderCursor: null, loaded: conversationId === null });
   const [loadingOlder, setLoadingOlder] = useState(false);
   const [error, setError] = useState<UiError>(null);
+  const [retrying, setRetrying] = useState(false);
   const list = useRef<HTMLDivElement>(null);
   const pinnedToBottom = useRef(true);
   const keepFromBottom = useRef<number | null>(null);
@@ -82,23 +84,16 @@ export function ThreadView({ client, conversationId, jid, title, version, direct
   };
   const markedUpTo = useRef(0);
 
-  // The newest page, first and after every messaging event.
-  useEffect(() => {
-    if (conversationId === null) return;
-    let active = true;
-    void client.call('messages.page', { conversationId, limit: PAGE }).then((result) => {
-      if (!active) return;
-      if (!result.ok) {
-        setError(result.error);
-        return;
-      }
-      setError(null);
-      setView((view) => withNewest(view, result.value));
-    });
-    return () => {
-      active = false;
-    };
-  }, [client, conversationId, version]);
+  // The newest page, first and again whenever an event about this conversation marks it stale.
+  const newest = useContractQuery('messages.page', { conversationId: conversationId ?? 0, limit: PAGE }, { enabled: conversationId !== null });
+  // Each new answer is folded in once, while rendering (React's pattern for state derived from a changing input).
+  const [folded, setFolded] = useState<typeof newest.data>(null);
+  if (newest.data !== null && newest.data !== folded) {
+    const page = newest.data;
+    setFolded(page);
+    setView((view) => withNewest(view, page));
+  }
+  const shownError = error ?? newest.error;
 
   const loadOlder = useCallback(async () => {
     if (conversationId === null || olderCursor === null || loadingOlder) return;
@@ -160,6 +155,17 @@ export function ThreadView({ client, conversationId, jid, title, version, direct
     if (box.scrollTop < 48) void loadOlder();
   };
 
+  // The core keeps no reason per failed message yet: the text goes again as a new message.
+  const retry = async (failed: Message) => {
+    setRetrying(true);
+    const result = await client.call('messaging.send', { to: jid, body: failed.body, priority: failed.priority, patientTag: failed.patientTag });
+    setRetrying(false);
+    if (result.ok) {
+      setError(null);
+      sent(result.value.message);
+    } else setError(result.error);
+  };
+
   const sent = (message: Message) => {
     pinnedToBottom.current = true;
     if (conversationId === null) started(message.conversationId);
@@ -169,12 +175,12 @@ export function ThreadView({ client, conversationId, jid, title, version, direct
   return (
     <section className="thread" aria-labelledby="thread-heading" data-testid="thread">
       <header className="thread__header">
-        <h1 id="thread-heading" className="thread__title">
+        <h1 id="thread-heading" className="thread__title" dir="auto">
           {title}
         </h1>
         <p className="thread__jid">{jid}</p>
       </header>
-      <FormError error={error} secondsLeft={0} testId="thread-error" />
+      <FormError error={shownError} secondsLeft={0} testId="thread-error" />
       <div className="thread__messages" ref={list} onScroll={onScroll} data-testid="thread-messages">
         {olderCursor !== null ? (
           <div className="thread__older">
@@ -190,12 +196,12 @@ export function ThreadView({ client, conversationId, jid, title, version, direct
         ) : (
           <ol className="thread__list" aria-label={t('thread.listLabel')} role="log" aria-live="polite" aria-relevant="additions">
             {messages.map((m) => (
-              <MessageItem key={m.id} message={m} directory={directory} />
+              <MessageItem key={m.id} message={m} directory={directory} retry={retrying ? null : (failed) => void retry(failed)} />
             ))}
           </ol>
         )}
       </div>
-      <Composer client={client} to={jid} sent={sent} />
+      <Composer to={jid} sent={sent} />
     </section>
   );
 }

@@ -35,20 +35,6 @@ export function readAsBase64(file: File): Promise<string> {
   });
 }
 
-/**
- * The name to show for an attachment message. The contract gives the renderer only the upload
- * address (the body) and a count; XEP-0363 servers end that address with the file's name.
- */
-export function attachmentNameFromUrl(body: string): string | null {
-  try {
-    const last = new URL(body).pathname.split('/').pop() ?? '';
-    const name = decodeURIComponent(last).trim();
-    return name === '' ? null : name;
-  } catch {
-    return null;
-  }
-}
-
 /** A renderer-chosen id to match upload progress events to one call. */
 export function newUploadId(): string {
   return globalThis.crypto.randomUUID();

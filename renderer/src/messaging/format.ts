@@ -1,12 +1,41 @@
-/** Today: the time; earlier: the date. The locale is the UI language, so Spanish reads as Spanish. */
-export function formatWhen(time: number, language: string | undefined, now = Date.now()): string {
+/** The largest time a Date can hold (±100,000,000 days from 1970), in ms. */
+const MAX_TIME = 8.64e15;
+
+/** A Date for a time from the store or the wire, or null when it cannot be shown (NaN, ±Infinity, out of range). */
+export function dateOf(time: number): Date | null {
+  if (!Number.isFinite(time) || Math.abs(time) > MAX_TIME) return null;
   const when = new Date(time);
-  const sameDay = new Date(now).toDateString() === when.toDateString();
-  return new Intl.DateTimeFormat(language, sameDay ? { timeStyle: 'short' } : { dateStyle: 'medium' }).format(when);
+  return Number.isNaN(when.getTime()) ? null : when;
 }
 
-export function formatFull(time: number, language: string | undefined): string {
-  return new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'medium' }).format(new Date(time));
+/** Intl throws on some inputs and locales; a time that cannot be worded is shown as unknown, never a crash. */
+function worded(time: number, language: string | undefined, options: (when: Date) => Intl.DateTimeFormatOptions): string | null {
+  const when = dateOf(time);
+  if (when === null) return null;
+  try {
+    return new Intl.DateTimeFormat(language, options(when)).format(when);
+  } catch {
+    return null;
+  }
+}
+
+/** Today: the time; earlier: the date. The locale is the UI language, so Spanish reads as Spanish. null: unknown. */
+export function formatWhen(time: number, language: string | undefined, now = Date.now()): string | null {
+  return worded(time, language, (when) => (new Date(now).toDateString() === when.toDateString() ? { timeStyle: 'short' } : { dateStyle: 'medium' }));
+}
+
+/** Date and time in full; null: unknown. */
+export function formatFull(time: number, language: string | undefined): string | null {
+  return worded(time, language, () => ({ dateStyle: 'medium', timeStyle: 'medium' }));
+}
+
+/** The machine-readable form for <time dateTime>, or undefined when the time cannot be shown. */
+export function isoOf(time: number): string | undefined {
+  try {
+    return dateOf(time)?.toISOString();
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect } from 'react';
 import type { ProfileSummary, SessionState, SignInConfig, VaultProtection } from '../../../shared/contract/index.ts';
-import type { Client } from '../api/client.ts';
+import { useClient } from '../api/ClientProvider.tsx';
+import { useContractQuery } from '../api/useContractQuery.ts';
 import { discardPhi, hasShownPhi } from './discard.ts';
 
 export interface GateState {
@@ -16,64 +17,47 @@ const TYPED_SERVER: SignInConfig = { server: null, serverManaged: false };
 
 /**
  * Who is at the workstation, as main says: the session state, the profiles (names only) and the
- * sign-in configuration. Leaving "unlocked" after PHI was shown reloads the page (discardPhi).
+ * sign-in configuration, read through the query hook (session.changed carries the new session and
+ * marks the profiles and configuration stale: api/invalidation.ts). Leaving "unlocked" after PHI
+ * was shown reloads the page (discardPhi).
  */
-export function useAuthGate(client: Client) {
-  const [gate, setGate] = useState<Gate>({ phase: 'loading' });
+export function useAuthGate() {
+  const client = useClient();
+  const session = useContractQuery('session.state', {});
+  const list = useContractQuery('profiles.list', {});
+  const config = useContractQuery('account.signInConfig', {});
 
-  const load = useCallback(async (): Promise<Gate> => {
-    const [session, list, config] = await Promise.all([
-      client.call('session.state', {}),
-      client.call('profiles.list', {}),
-      client.call('account.signInConfig', {}),
-    ]);
-    if (!session.ok) return { phase: 'failed' };
-    // No keychain: nothing can be opened or stored; the picker says so instead of failing.
-    const noKeychain = !list.ok && list.error.code === 'keychain_unavailable';
-    if (!list.ok && !noKeychain) return { phase: 'failed' };
-    return {
+  useEffect(
+    () =>
+      client.on('session.changed', (next) => {
+        if (next.state !== 'unlocked' && hasShownPhi()) discardPhi();
+      }),
+    [client],
+  );
+
+  const { refetch: refetchSession } = session;
+  const { refetch: refetchList } = list;
+  const { refetch: refetchConfig } = config;
+  const refresh = useCallback(async () => {
+    const [next] = await Promise.all([refetchSession(), refetchList(), refetchConfig()]);
+    if (next.data && next.data.state !== 'unlocked' && hasShownPhi()) discardPhi();
+  }, [refetchSession, refetchList, refetchConfig]);
+
+  // No keychain: nothing can be opened or stored; the picker says so instead of failing.
+  const noKeychain = list.error !== null && list.error.code === 'keychain_unavailable';
+  let gate: Gate;
+  if (session.error !== null || (list.error !== null && !noKeychain)) gate = { phase: 'failed' };
+  else if (session.data === null || (list.data === null && !noKeychain) || (config.data === null && config.error === null)) gate = { phase: 'loading' };
+  else
+    gate = {
       phase: 'ready',
       state: {
-        session: session.value,
-        profiles: list.ok ? list.value.profiles : [],
-        protection: list.ok ? list.value.protection : 'unavailable',
+        session: session.data,
+        profiles: list.data?.profiles ?? [],
+        protection: list.data?.protection ?? 'unavailable',
         // Without a configured server the staff member types it; the field is then editable.
-        config: config.ok ? config.value : TYPED_SERVER,
+        config: config.data ?? TYPED_SERVER,
       },
     };
-  }, [client]);
-
-  const refresh = useCallback(async () => {
-    const next = await load();
-    if (next.phase === 'ready' && next.state.session.state !== 'unlocked' && hasShownPhi()) {
-      discardPhi();
-      return;
-    }
-    setGate(next);
-  }, [load]);
-
-  useEffect(() => {
-    let active = true;
-    const off = client.on('session.changed', (session) => {
-      if (session.state !== 'unlocked' && hasShownPhi()) {
-        discardPhi();
-        return;
-      }
-      if (!active) return;
-      setGate((g) => (g.phase === 'ready' ? { phase: 'ready', state: { ...g.state, session } } : g));
-      // Names and PIN flags may have changed with the transition (new profile, PIN slot destroyed).
-      void load().then((next) => {
-        if (active && next.phase === 'ready') setGate(next);
-      });
-    });
-    void load().then((next) => {
-      if (active) setGate(next);
-    });
-    return () => {
-      active = false;
-      off();
-    };
-  }, [client, load]);
-
   return { gate, refresh };
 }

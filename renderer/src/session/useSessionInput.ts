@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { ACTIVITY_HEARTBEAT_MS } from '../../../shared/contract/index.ts';
-import type { Client } from '../api/client.ts';
+import { useClient } from '../api/ClientProvider.tsx';
 
 const INPUT_EVENTS = ['keydown', 'pointerdown', 'touchstart', 'wheel'] as const;
 
@@ -8,7 +8,8 @@ const INPUT_EVENTS = ['keydown', 'pointerdown', 'touchstart', 'wheel'] as const;
  * While signed in: real input tells main the person is still there (at most one heartbeat per
  * ACTIVITY_HEARTBEAT_MS; main owns the idle timer), and Ctrl+L / Cmd+L locks at once.
  */
-export function useSessionInput(client: Client, lock: (via: 'button' | 'hotkey') => void): void {
+export function useSessionInput(lock: (via: 'button' | 'hotkey') => void): void {
+  const client = useClient();
   useEffect(() => {
     let last = 0;
     const activity = () => {

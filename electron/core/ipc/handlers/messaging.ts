@@ -29,7 +29,7 @@ export function messagingHandlers(deps: MessagingHandlerDeps): HandlersFor<typeo
     'messaging.state': (): MessagingStatus => {
       const c = deps.current();
       if (c === null) return { state: 'offline', account: null, outbox: 0 };
-      return { state: c.manager.state, account: c.manager.account, outbox: c.store.outboxSize() };
+      return { state: c.manager.state, account: c.manager.account, outbox: c.store.outboxSize(), archive: c.engine.archiveStatus };
     },
     'messaging.send': (req) => {
       const { engine } = need();
