@@ -1,7 +1,5 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CoreError } from '../../electron/core/errors.ts';
 import { createKeytarKeychain, type Keychain } from '../../electron/core/keychain/keychain.ts';
@@ -9,6 +7,7 @@ import { silentLogger } from '../../electron/core/log/logger.ts';
 import { scryptKey, scryptMaxmem } from '../../electron/core/vault/kdf.ts';
 import { parseKeyFile, serializeKeyFile, type KeyFile } from '../../electron/core/vault/key-file.ts';
 import { createVault } from '../../electron/core/vault/vault.ts';
+import { makeTempDir, removeTempDirs } from '../support/temp-dir.ts';
 
 /**
  * Issue 8 item 5 (bounds): a key file is read before anything authenticates it, and it records its
@@ -23,14 +22,14 @@ let dataDir: string;
 let keychain: Keychain;
 
 beforeEach(async () => {
-  dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sealwire-kdf-bounds-'));
+  dataDir = makeTempDir('kdf-bounds');
   keychain = createKeytarKeychain(`Sealwire-test-${crypto.randomUUID()}`);
   if (!(await keychain.probe()).ok) throw new Error('No keychain: run through `bash tests/run-tiers.sh`');
 });
 
 afterEach(async () => {
   for (const account of await keychain.accounts()) await keychain.delete(account);
-  await fs.rm(dataDir, { recursive: true, force: true });
+  await removeTempDirs();
 });
 
 async function codeOf(work: Promise<unknown>): Promise<string> {

@@ -1,11 +1,9 @@
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { MethodName, RequestOf, ResponseOf, Result } from '../../shared/contract/index.ts';
-import { createCore, type Core } from '../../electron/core/app.ts';
+import type { Result } from '../../shared/contract/index.ts';
 import { createKeytarKeychain, type Keychain } from '../../electron/core/keychain/keychain.ts';
 import { silentLogger } from '../../electron/core/log/logger.ts';
 import { DEVICE_KEY_ACCOUNT } from '../../electron/core/vault/device-key.ts';
@@ -14,7 +12,8 @@ import { deriveKek } from '../../electron/core/vault/kdf.ts';
 import { slotKek } from '../../electron/core/vault/key-slots.ts';
 import { seal, open } from '../../electron/core/vault/seal.ts';
 import { createVault } from '../../electron/core/vault/vault.ts';
-import { fakeTime } from '../support/fake-time.ts';
+import { removeTempDirs, makeTempDir } from '../support/temp-dir.ts';
+import { startTestCore, type TestCore } from '../support/test-core.ts';
 
 /**
  * Issue 8 item 3: someone copies the profile folder and can read this OS account's keychain (the
@@ -34,7 +33,7 @@ let keychain: Keychain;
 const cleanups: Array<() => Promise<void>> = [];
 
 beforeEach(async () => {
-  dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sealwire-pin-offline-'));
+  dataDir = makeTempDir('pin-offline');
   service = `Sealwire-test-${crypto.randomUUID()}`;
   keychain = createKeytarKeychain(service);
   if (!(await keychain.probe()).ok) throw new Error('No keychain: run through `bash tests/run-tiers.sh`');
@@ -43,17 +42,13 @@ beforeEach(async () => {
 afterEach(async () => {
   for (const clean of cleanups.splice(0).reverse()) await clean().catch(() => undefined);
   for (const account of await keychain.accounts()) await keychain.delete(account);
-  await fs.rm(dataDir, { recursive: true, force: true });
+  await removeTempDirs();
 });
 
-type Call = <M extends MethodName>(method: M, request: RequestOf<M>) => Promise<Result<ResponseOf<M>>>;
-
-async function startCore(clock = fakeTime()): Promise<{ core: Core; call: Call; time: ReturnType<typeof fakeTime> }> {
-  const core = createCore({ appVersion: '0.0.0-test', dataDir, runtime: 'bridge', log: silentLogger, keychain, clock, timers: clock, statusIntervalMs: 60_000 });
-  cleanups.push(() => core.close());
-  await core.ready;
-  const call = ((method, request) => core.dispatcher.call(method, request, { transport: 'bridge' })) as Call;
-  return { core, call, time: clock };
+async function startCore(): Promise<TestCore> {
+  const started = await startTestCore({ dataDir, keychain });
+  cleanups.push(started.close);
+  return started;
 }
 
 function ok<T>(result: Result<T>): T {
@@ -110,8 +105,7 @@ async function guessOffline(folder: string, profileId: string): Promise<string[]
 
 /** Copies profiles/ to a fresh folder, as a thief with the disk or a backup would have it. */
 async function copyProfiles(): Promise<string> {
-  const copy = await fs.mkdtemp(path.join(os.tmpdir(), 'sealwire-pin-copy-'));
-  cleanups.push(() => fs.rm(copy, { recursive: true, force: true }));
+  const copy = makeTempDir('pin-copy');
   await fs.cp(path.join(dataDir, 'profiles'), path.join(copy, 'profiles'), { recursive: true });
   return path.join(copy, 'profiles');
 }

@@ -15,16 +15,46 @@ export type PageFormat = 'aegis-256' | 'sqlcipher-4';
 export const KEY_BYTES = 32;
 export const PAGE_FORMAT: PageFormat = 'aegis-256';
 
-/** Raw-key syntax: the 64 hex digits are the key itself, so no KDF runs at open. */
+/**
+ * Raw-key syntax: the 64 hex digits are the key itself, so no KDF runs at open. Only for tests and
+ * benchmarks that build files by hand: the app sets keys with setRawKey, which leaves no string.
+ */
 export function rawKeyPragma(name: 'key' | 'rekey', key: Buffer): string {
   if (!Buffer.isBuffer(key) || key.length !== KEY_BYTES) throw new TypeError('database key must be 32 bytes');
   return `${name} = "x'${key.toString('hex')}'"`;
 }
 
+const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
+
+/**
+ * Sets (or changes) the raw key through sqlite3_key / sqlite3_rekey with the `x'<hex>'` text built
+ * byte by byte in a Buffer that is zeroed afterwards. A PRAGMA would put the key's hex into a JS
+ * string and into SQLite's statement text, neither of which can be cleared, so a memory dump taken
+ * after the store closed could still read the key (issue 8 item 6).
+ */
+export function setRawKey(db: Db, name: 'key' | 'rekey', key: Buffer): void {
+  if (!Buffer.isBuffer(key) || key.length !== KEY_BYTES) throw new TypeError('database key must be 32 bytes');
+  const text = Buffer.alloc(KEY_BYTES * 2 + 3);
+  try {
+    text[0] = 0x78; // x
+    text[1] = 0x27; // '
+    for (let i = 0; i < KEY_BYTES; i++) {
+      const byte = key[i] as number;
+      text[2 + 2 * i] = HEX_DIGITS[byte >> 4] as number;
+      text[3 + 2 * i] = HEX_DIGITS[byte & 15] as number;
+    }
+    text[text.length - 1] = 0x27;
+    if (name === 'key') db.key(text);
+    else db.rekey(text);
+  } finally {
+    text.fill(0);
+  }
+}
+
 /** Selects a page format and sets the key on a fresh handle (tests use it to reach the raw file). */
 export function keyDatabase(db: Db, key: Buffer, format: PageFormat = PAGE_FORMAT): void {
   selectCipher(db, format);
-  db.pragma(rawKeyPragma('key', key));
+  setRawKey(db, 'key', key);
 }
 
 function selectCipher(db: Db, format: PageFormat): void {
@@ -159,7 +189,7 @@ function convertInPlace(db: Db, key: Buffer, from: PageFormat, options: OpenEncr
   db.pragma('secure_delete = ON');
   db.pragma('wal_checkpoint(TRUNCATE)');
   selectCipher(db, PAGE_FORMAT);
-  db.pragma(rawKeyPragma('rekey', key));
+  setRawKey(db, 'rekey', key);
   db.pragma('wal_checkpoint(TRUNCATE)');
   options.onMigration?.({ phase: 'done', from, to: PAGE_FORMAT, bytes, ms: performance.now() - t0 });
 }
@@ -172,7 +202,7 @@ function convertInPlace(db: Db, key: Buffer, from: PageFormat, options: OpenEncr
  */
 export function openEncryptedDb(options: OpenEncryptedDbOptions): Db {
   const { file, key, messages } = options;
-  if (key !== null) rawKeyPragma('key', key); // validates the length before touching disk
+  if (key !== null && (!Buffer.isBuffer(key) || key.length !== KEY_BYTES)) throw new TypeError('database key must be 32 bytes'); // before touching disk
   const exists = fs.existsSync(file);
   if (!options.create && !exists) throw new CoreError('not_found', messages.notFound);
   let db: Db | null = null;

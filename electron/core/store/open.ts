@@ -3,7 +3,8 @@ import { shredBlob } from '../attachments/blob-files.ts';
 import { CoreError } from '../errors.ts';
 import { silentLogger } from '../log/logger.ts';
 import { attachmentOps } from './attachment-rows.ts';
-import { connect, rawKeyPragma, type Db } from './connection.ts';
+import { setRawKey } from '../sqlite/encrypted-db.ts';
+import { connect, type Db } from './connection.ts';
 import { conversationOps } from './conversation-ops.ts';
 import { DAY_MS } from './format.ts';
 import { messageOps } from './messages.ts';
@@ -124,7 +125,7 @@ function buildStore(db: Db, options: OpenStoreOptions): Store {
       if (options.key.length === 0) throw new CoreError('unsupported', 'This store is not encrypted.');
       // Checkpoint first so every page lives in the main file when it is re-encrypted.
       db.pragma('wal_checkpoint(TRUNCATE)');
-      db.pragma(rawKeyPragma('rekey', newKey));
+      setRawKey(db, 'rekey', newKey);
       db.pragma('wal_checkpoint(TRUNCATE)');
       log.info('store.rekeyed');
     },
