@@ -19,7 +19,7 @@ import { systemHandlers } from './ipc/handlers/system.ts';
 import { createAuditTrail } from './audit/trail.ts';
 import { createKeytarKeychain, type Keychain } from './keychain/keychain.ts';
 import type { Logger } from './log/logger.ts';
-import { readPolicyFile } from './policy/machine.ts';
+import { readPolicyFile } from './policy/linux-policy-file.ts';
 import { PolicyService } from './policy/service.ts';
 import { reportFormatMigration } from './sqlite/migration-report.ts';
 import { createCallHooks } from './session/call-hooks.ts';

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../shared/contract/policy.ts';
-import { readPolicyFile } from '../../electron/core/policy/machine.ts';
+import { readPolicyFile } from '../../electron/core/policy/linux-policy-file.ts';
 import { idleTimeoutMs, mergePolicy } from '../../electron/core/policy/merge.ts';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 
@@ -32,9 +32,9 @@ describe('policy merge: strictest wins, nobody loosens', () => {
     expect(p.values.allowPlainAuth).toBe(false);
     expect(p.refused).toEqual(
       expect.arrayContaining([
-        { key: 'idleTimeoutMinutes', source: 'machine' },
-        { key: 'allowPlainAuth', source: 'machine' },
-        { key: 'idleTimeoutMinutes', source: 'user' },
+        { key: 'idleTimeoutMinutes', source: 'machine', reason: 'looser' },
+        { key: 'allowPlainAuth', source: 'machine', reason: 'looser' },
+        { key: 'idleTimeoutMinutes', source: 'user', reason: 'looser' },
       ]),
     );
   });
@@ -42,12 +42,12 @@ describe('policy merge: strictest wins, nobody loosens', () => {
     expect(mergePolicy({ server: { messageRetentionDays: 90 }, user: { messageRetentionDays: 30 } }).values.messageRetentionDays).toBe(30);
     expect(mergePolicy({ server: { messageRetentionDays: 90 }, user: { messageRetentionDays: null } }).values.messageRetentionDays).toBe(90);
   });
-  it('ignores malformed layers whole and out-of-range values, without throwing', () => {
+  it('ignores malformed layers and out-of-range values, without throwing', () => {
     for (const bad of ['x', 42, [], { idleTimeoutMinutes: -1 }, { idleTimeoutMinutes: 999 }, { maxSessionHours: 48 }, { unknown: 1 }, { quickUnlockHours: '2' }]) {
       const p = mergePolicy({ machine: bad });
       expect(p.values).toEqual(DEFAULT_POLICY);
     }
-    expect(mergePolicy({ machine: { maxSessionHours: 48 } }).refused).toEqual([{ key: 'maxSessionHours', source: 'machine' }]);
+    expect(mergePolicy({ machine: { maxSessionHours: 48 } }).refused).toEqual([{ key: 'maxSessionHours', source: 'machine', reason: 'invalid' }]);
   });
   it('uses the shorter kiosk timeout on kiosks', () => {
     expect(idleTimeoutMs(DEFAULT_POLICY)).toBe(10 * 60_000);

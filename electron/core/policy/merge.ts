@@ -1,34 +1,23 @@
 import {
+  DEFAULT_ORGANISATION,
   DEFAULT_POLICY,
+  MANAGED_KEYS,
+  Organisation,
   Policy,
-  PolicyLayer,
+  POLICY_KEYS,
   type EffectivePolicy,
-  type PolicyKey,
+  type ManagedKey,
   type PolicySource,
 } from '../../../shared/contract/policy.ts';
+import type { Stricter } from '../../../shared/contract/managed-keys.ts';
 
-type Direction = 'lower' | 'higher' | 'true' | 'false' | 'lower_or_set';
+type Refusal = EffectivePolicy['refused'][number];
 
-/** Which way each setting tightens. */
-const STRICTER: Record<PolicyKey, Direction> = {
-  idleTimeoutMinutes: 'lower',
-  maxSessionHours: 'lower',
-  quickUnlockHours: 'lower',
-  kiosk: 'true',
-  kioskIdleTimeoutMinutes: 'lower',
-  minPasswordLength: 'higher',
-  messageRetentionDays: 'lower_or_set',
-  auditRetentionYears: 'higher',
-  allowPlainAuth: 'false',
-  scramMinIterations: 'higher',
-  allowDegradedWithoutKeychain: 'false',
-  typingNotifications: 'false',
-  notificationShowsSender: 'false',
-  clipboardClearSeconds: 'lower',
-};
+const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((item) => b.includes(item));
 
-function isStricterOrEqual(key: PolicyKey, next: unknown, current: unknown): boolean {
-  switch (STRICTER[key]) {
+/** Whether `next` is at least as strict as `current` for a key tightening in `direction`. */
+export function isStricterOrEqual(direction: Stricter, next: unknown, current: unknown, order: readonly string[] = []): boolean {
+  switch (direction) {
     case 'lower':
       return (next as number) <= (current as number);
     case 'higher':
@@ -39,6 +28,13 @@ function isStricterOrEqual(key: PolicyKey, next: unknown, current: unknown): boo
       return next === false || current === true;
     case 'lower_or_set':
       return next !== null && (current === null || (next as number) <= (current as number));
+    case 'order':
+      return order.indexOf(next as string) <= order.indexOf(current as string);
+    case 'subset':
+      return current === null || (next !== null && (next as string[]).every((item) => (current as string[]).includes(item)));
+    case 'fixed':
+      if (current === null) return true;
+      return Array.isArray(next) && Array.isArray(current) ? sameList(next as string[], current as string[]) : next === current;
   }
 }
 
@@ -48,36 +44,69 @@ export interface PolicyLayers {
   readonly user?: unknown;
 }
 
+export interface ManagedMerge {
+  /** The policy keys, with who decided each and what was refused (every key, names only). */
+  readonly policy: EffectivePolicy;
+  readonly organisation: { readonly values: Organisation; readonly sources: Record<string, PolicySource> };
+}
+
+const isKey = (key: string): key is ManagedKey => Object.hasOwn(MANAGED_KEYS, key);
+
 /**
- * Effective policy: safe defaults, tightened by the organisation's server policy, then by
- * machine-managed policy, then by the staff member's own choices. A layer value that would loosen
- * a setting is ignored and reported; a malformed layer is ignored whole (and reported per key).
+ * Effective managed configuration: safe defaults, tightened by the organisation's server policy,
+ * then by machine-managed policy, then by the staff member's own choices. Each value is checked on
+ * its own: an invalid, unknown or loosening value is refused whole and reported (names only), and
+ * the key keeps the stricter value it had. One bad value never voids the rest of a layer (that
+ * would loosen every other key back to its default).
  */
-export function mergePolicy(layers: PolicyLayers): EffectivePolicy {
-  const values: Policy = { ...DEFAULT_POLICY };
+export function mergeManaged(layers: PolicyLayers): ManagedMerge {
+  const values: Record<string, unknown> = { ...DEFAULT_ORGANISATION, ...DEFAULT_POLICY };
   const sources: Record<string, PolicySource> = Object.fromEntries(Object.keys(values).map((k) => [k, 'default']));
-  const refused: EffectivePolicy['refused'] = [];
+  const refused: Refusal[] = [];
+  const refuse = (key: string, source: PolicySource, reason: Refusal['reason']) => {
+    if (refused.length < 100) refused.push({ key: key.slice(0, 60), source, reason });
+  };
   for (const source of ['server', 'machine', 'user'] as const) {
     const raw = layers[source];
     if (raw === undefined || raw === null) continue;
-    const parsed = PolicyLayer.safeParse(raw);
-    if (!parsed.success) {
-      const keys = typeof raw === 'object' ? Object.keys(raw as object) : ['(layer)'];
-      for (const key of keys.slice(0, 20)) refused.push({ key: key.slice(0, 60), source });
+    if (typeof raw !== 'object' || Array.isArray(raw)) {
+      refuse('(layer)', source, 'invalid');
       continue;
     }
-    for (const [key, value] of Object.entries(parsed.data) as Array<[PolicyKey, Policy[PolicyKey]]>) {
-      if (value === undefined) continue;
-      if (isStricterOrEqual(key, value, values[key])) {
-        (values as Record<PolicyKey, unknown>)[key] = value;
-        if (value !== DEFAULT_POLICY[key] || sources[key] !== 'default') sources[key] = source;
-      } else {
-        refused.push({ key, source });
+    for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+      if (!isKey(key)) {
+        // A typo'd setting name helps the admin; anything that is not name-shaped is not echoed.
+        refuse(/^[A-Za-z][A-Za-z0-9_.\\-]{0,59}$/.test(key) ? key : '(unknown key)', source, 'unknown');
+        continue;
       }
+      const spec = MANAGED_KEYS[key];
+      const parsed = spec.schema.safeParse(value);
+      if (!parsed.success) {
+        refuse(key, source, 'invalid');
+        continue;
+      }
+      const order = spec.kind === 'choice' ? spec.values : [];
+      const organisationChoice = spec.security === false && source !== 'user' && sources[key] === 'default';
+      const allowed = !(spec.stricter === 'fixed' && source === 'user') && (organisationChoice || isStricterOrEqual(spec.stricter, parsed.data, values[key], order));
+      if (!allowed) {
+        refuse(key, source, 'looser');
+        continue;
+      }
+      values[key] = parsed.data;
+      // Whoever sets a key decides it, even at the default: staff see it as managed, not theirs.
+      sources[key] = source;
     }
   }
-  return { values: Policy.parse(values), sources, refused };
+  const pick = (keys: object) => Object.fromEntries(Object.keys(keys).map((k) => [k, values[k]]));
+  const sourcesOf = (keys: object) => Object.fromEntries(Object.keys(keys).map((k) => [k, sources[k] ?? 'default']));
+  return {
+    policy: { values: Policy.parse(pick(POLICY_KEYS)), sources: sourcesOf(POLICY_KEYS), refused },
+    organisation: { values: Organisation.parse(pick(DEFAULT_ORGANISATION)), sources: sourcesOf(DEFAULT_ORGANISATION) },
+  };
 }
+
+/** The policy keys alone (what the renderer and the session see). */
+export const mergePolicy = (layers: PolicyLayers): EffectivePolicy => mergeManaged(layers).policy;
 
 /** The idle timeout that applies right now (kiosks use their own, shorter one). */
 export const idleTimeoutMs = (p: Policy): number => (p.kiosk ? Math.min(p.kioskIdleTimeoutMinutes, p.idleTimeoutMinutes) : p.idleTimeoutMinutes) * 60_000;

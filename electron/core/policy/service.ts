@@ -52,6 +52,6 @@ export class PolicyService {
   }
 
   private report(): void {
-    for (const refused of this.effective.refused) this.log.warn('policy.value_refused', { key: refused.key, source: refused.source });
+    for (const refused of this.effective.refused) this.log.warn('policy.value_refused', { key: refused.key, source: refused.source, reason: refused.reason });
   }
 }

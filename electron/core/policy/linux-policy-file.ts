@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 
-/** Linux machine policy lives here; Windows (HKLM\\Software\\Policies\\Sealwire) and macOS managed
- * preferences are read by electron/main, which passes the parsed object in. */
+/** Linux machine policy lives here (see build/managed/policy.example.json); Windows and macOS
+ * sources are parsed by windows-registry.ts and macos-preferences.ts from their OS tools' output. */
 export const LINUX_POLICY_FILE = '/etc/sealwire/policy.json';
 
 export type MachinePolicyRead =
