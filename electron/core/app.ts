@@ -1,4 +1,5 @@
 import type { SystemStatus } from '../../shared/contract/index.ts';
+import path from 'node:path';
 import { createAuditHeadPublishing } from './account/audit-head-publishing.ts';
 import { createMessagingLifecycle } from './account/messaging-lifecycle.ts';
 import type { OrganisationServer } from './account/server.ts';
@@ -15,11 +16,11 @@ import { policyHandlers } from './ipc/handlers/policy.ts';
 import { profilesHandlers } from './ipc/handlers/profiles.ts';
 import { sessionHandlers } from './ipc/handlers/session.ts';
 import { systemHandlers } from './ipc/handlers/system.ts';
+import { createAuditTrail } from './audit/trail.ts';
 import { createKeytarKeychain, type Keychain } from './keychain/keychain.ts';
 import type { Logger } from './log/logger.ts';
 import { readPolicyFile } from './policy/linux-policy-file.ts';
 import { PolicyService } from './policy/service.ts';
-import { createAuditTrail } from './session/audit-trail.ts';
 import { createCallHooks } from './session/call-hooks.ts';
 import { systemClock, systemTimers, type Clock, type Timers } from './session/clock.ts';
 import { createSessionController, type OsIdleSource, type SessionController } from './session/controller.ts';
@@ -27,6 +28,7 @@ import { SignInClaim } from './session/sign-in-claim.ts';
 import { createSignInLimits } from './session/sign-in-limits.ts';
 import { sessionTimingFrom } from './session/timing.ts';
 import { bindUnlockLifecycle } from './session/unlock-lifecycle.ts';
+import { deviceFingerprint, loadOrCreateDeviceKey } from './vault/device-key.ts';
 
 export interface CoreOptions {
   readonly appVersion: string;
@@ -83,8 +85,23 @@ export function createCore(options: CoreOptions): Core {
   // Session: one controller (idle, OS lock, max session), the audit trail, sign-in limits.
   const session = createSessionController({ timing: () => sessionTimingFrom(policy.values), osIdle: options.osIdle, clock, timers, log });
   const unwatchPolicy = policy.watch(() => session.refresh());
-  const trail = createAuditTrail({ dataDir: options.dataDir, keychain, log, retentionYears: () => policy.values.auditRetentionYears });
+  const trail = createAuditTrail({
+    file: path.join(options.dataDir, 'audit', 'audit.db'),
+    keychain,
+    deviceKey: async () => {
+      const key = await loadOrCreateDeviceKey(keychain);
+      return { key, deviceId: deviceFingerprint(key) };
+    },
+    log,
+    now: () => clock.now(),
+    timers,
+    retentionMs: () => Math.round(policy.values.auditRetentionYears * 365.25 * 24 * 60 * 60 * 1000),
+  });
   const record = trail.record;
+  // The keychain copy of the audit head catches up whenever nobody is working.
+  session.onTransition((t) => {
+    if (t.to !== 'unlocked') void trail.flush();
+  });
   const lifecycle = bindUnlockLifecycle({ session, closeStore: (id) => profiles.close(id), record, events, log });
   // The session is over: its quick-unlock PIN (held in main's memory only) goes with it. A lock keeps it.
   session.onTransition((t) => {
@@ -95,8 +112,19 @@ export function createCore(options: CoreOptions): Core {
   scheduleRetention({ lifecycle, profiles, policy, log, timers });
 
   // Messaging: started on unlock, stopped before the store closes; the audit head goes out over it.
-  const headPublishing = createAuditHeadPublishing({ log, audit: () => trail.current() });
-  const messaging = createMessagingLifecycle({ server: options.server, holder: profiles, session, lifecycle, policy, events, log, record, headPublishing });
+  const headPublishing = createAuditHeadPublishing({ log, audit: () => trail.current(), onAcknowledged: (head) => trail.rememberAcknowledgedHead(head) });
+  const messaging = createMessagingLifecycle({
+    server: options.server,
+    holder: profiles,
+    session,
+    lifecycle,
+    policy,
+    events,
+    log,
+    record,
+    headPublishing,
+    beforeDeviceWipe: () => trail.close(),
+  });
 
   const status = { appVersion: options.appVersion, dataDir: options.dataDir, keychain, runtime: options.runtime };
   const unlockedStaff = () => (session.state().state === 'unlocked' ? session.state().staffId : null);
@@ -118,14 +146,24 @@ export function createCore(options: CoreOptions): Core {
       audit: () => trail.require(),
       currentStaffId: unlockedStaff,
       isAdmin: () => session.state().state === 'unlocked' && messaging.isAdmin(),
-      trustedHeads: () => headPublishing.trustedHeads(),
+      trustedHeads: () => trail.trustedHeads(),
+      integrity: () => trail.integrity(),
+      acknowledge: (by) => trail.acknowledge(by),
+      trailProblems: () => trail.verifyProblems(),
     }),
   };
 
   const statusStream = startStatusStream({ status, events, log, intervalMs: options.statusIntervalMs ?? 10_000 });
   // Profiles come and go through these calls; the status stream should not lag behind them.
   const statusAffecting = (method: string) => method.startsWith('profiles.') || method.startsWith('account.');
-  const hooks = createCallHooks({ session, record, refKey: () => trail.refKey(), now: () => clock.now() });
+  const hooks = createCallHooks({
+    session,
+    record,
+    append: (entry) => void trail.append(entry),
+    ensureWritable: () => trail.ensureWritable(),
+    refKey: () => trail.refKey(),
+    now: () => clock.now(),
+  });
   const dispatcher = createDispatcher(handlers, log, {
     before: hooks.before,
     after: async (method, ctx, outcome, request) => {
@@ -141,14 +179,14 @@ export function createCore(options: CoreOptions): Core {
     profiles,
     session,
     // The counters' integrity key derives from the device key, which opening the trail creates.
-    ready: trail.open().then(() => limits.load()),
+    ready: trail.start().then(() => limits.load()),
     async close() {
       statusStream.stop();
       await messaging.stop();
       unwatchPolicy();
       session.dispose();
       await profiles.close();
-      trail.close();
+      await trail.close();
     },
   };
 }

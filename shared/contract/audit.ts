@@ -34,6 +34,10 @@ export const AuditEventType = z.enum([
   'room.leave',
   /** An encrypted file (a profile's store or the audit trail) converted in place to the current page format. */
   'store.migrate',
+  /** The trail was found deleted, replaced, rolled back or unreadable (targets say which). */
+  'audit.integrity',
+  /** An administrator acknowledged an integrity problem; PHI access opens again. */
+  'audit.acknowledge',
   /** A stanza refused at the messaging inbound boundary (forged sender, foreign receipt): reason and hashed id only. */
   'messaging.rejected',
 ]);
@@ -65,7 +69,19 @@ export const AuditRecordView = z.strictObject({
 });
 export type AuditRecordView = z.infer<typeof AuditRecordView>;
 
-export const AuditProblemKind = z.enum(['changed', 'missing', 'reordered', 'inserted', 'truncated', 'bad_mac']);
+export const AuditProblemKind = z.enum([
+  'changed',
+  'missing',
+  'reordered',
+  'inserted',
+  'truncated',
+  'bad_mac',
+  // Found by the head kept outside the file (see AuditIntegrityKind); seq is the last one known.
+  'trail_deleted',
+  'trail_replaced',
+  'trail_rolled_back',
+  'trail_unreadable',
+]);
 export type AuditProblemKind = z.infer<typeof AuditProblemKind>;
 
 export const AuditProblem = z.strictObject({ seq: z.number().int().nonnegative(), kind: AuditProblemKind });
@@ -102,17 +118,52 @@ const PageResult = z.strictObject({
 });
 export type AuditPage = z.infer<typeof PageResult>;
 
+/**
+ * What happened to the trail itself, found by comparing it with the head kept in the OS keychain:
+ * deleted (file gone), replaced (another file, or the head record differs), rolled_back (fewer
+ * records than already written: truncation or an older copy), unreadable (corrupt or wrong key).
+ */
+export const AuditIntegrityKind = z.enum(['deleted', 'replaced', 'rolled_back', 'unreadable']);
+export type AuditIntegrityKind = z.infer<typeof AuditIntegrityKind>;
+
+export const AuditIntegrityProblem = z.strictObject({
+  kind: AuditIntegrityKind,
+  /** The last record this device knew it had written (from the keychain). */
+  knownSeq: z.number().int().nonnegative(),
+  /** The last record found in the trail as opened (0: none). */
+  foundSeq: z.number().int().nonnegative(),
+  detectedAt: z.number().int().nonnegative(),
+});
+export type AuditIntegrityProblem = z.infer<typeof AuditIntegrityProblem>;
+
+/**
+ * ok: records are written; unavailable: the trail cannot be written now (keychain or disk);
+ * needs_acknowledgement: an integrity problem was found and recorded, and PHI stays closed until an
+ * administrator acknowledges it.
+ */
+export const AuditTrailState = z.strictObject({
+  state: z.enum(['ok', 'unavailable', 'needs_acknowledgement']),
+  problems: z.array(AuditIntegrityProblem).max(16),
+});
+export type AuditTrailState = z.infer<typeof AuditTrailState>;
+
+/** The trail's state as the signed-in staff member sees it: only the admin role may acknowledge. */
+export const AuditIntegrity = AuditTrailState.extend({ canAcknowledge: z.boolean() });
+export type AuditIntegrity = z.infer<typeof AuditIntegrity>;
+
 export const AuditExportFormat = z.enum(['jsonl', 'csv']);
 export type AuditExportFormat = z.infer<typeof AuditExportFormat>;
 
 export const AUDIT_EXPORT_MAX_RECORDS = 50_000;
 
 export const auditMethods = {
+  // Records hold ids only, never PHI: 'session' keeps them readable while the trail closes PHI, so
+  // staff see what happened and an administrator can verify before acknowledging.
   /** The signed-in staff member's own records (the activity list). */
-  'audit.myActivity': defineMethod({ request: Page, response: PageResult, access: 'phi', audit: null }),
+  'audit.myActivity': defineMethod({ request: Page, response: PageResult, access: 'session', audit: null }),
   /** Every record on this device; admin role only. */
-  'audit.deviceActivity': defineMethod({ request: Page, response: PageResult, access: 'phi', audit: null }),
-  'audit.verify': defineMethod({ request: z.strictObject({}), response: AuditVerifyResult, access: 'phi', audit: null }),
+  'audit.deviceActivity': defineMethod({ request: Page, response: PageResult, access: 'session', audit: null }),
+  'audit.verify': defineMethod({ request: z.strictObject({}), response: AuditVerifyResult, access: 'session', audit: null }),
   /**
    * Export for a compliance officer. The audit log records the 'audit.export' event itself (with
    * the record count), so the generic call hook must not record it a second time: audit is null here.
@@ -135,6 +186,13 @@ export const auditMethods = {
     access: 'phi',
     audit: null,
   }),
+  /** Whether the trail is being written; any signed-in staff member may ask (their screen explains). */
+  'audit.integrity': defineMethod({ request: z.strictObject({}), response: AuditIntegrity, access: 'session', audit: null }),
+  /**
+   * Admin only. Reopens PHI access after an integrity problem; the trail records 'audit.acknowledge'
+   * itself (with the problems acknowledged), so audit is null here.
+   */
+  'audit.acknowledgeIntegrity': defineMethod({ request: z.strictObject({}), response: AuditIntegrity, access: 'session', audit: null }),
 };
 
 export const auditEvents = {};

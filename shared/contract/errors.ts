@@ -11,6 +11,8 @@ export const ErrorCode = z.enum([
   'not_found',
   'conflict',
   'keychain_unavailable',
+  /** The audit trail cannot be written or its integrity is in question: patient information stays closed. */
+  'audit_unavailable',
   'wrong_password',
   'wrong_pin',
   'pin_locked_out',

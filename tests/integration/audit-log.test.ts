@@ -198,7 +198,14 @@ describe('audit log on a real encrypted file', () => {
     log.append({ event: 'conversation.open', staffId: 'p_b', targets: ['c_2'] });
     let who: string | null = 'p_a';
     let admin = false;
-    const h = auditHandlers({ audit: () => log, currentStaffId: () => who, isAdmin: () => admin });
+    const h = auditHandlers({
+      audit: () => log,
+      currentStaffId: () => who,
+      isAdmin: () => admin,
+      integrity: async () => ({ state: 'ok' as const, problems: [] }),
+      acknowledge: async () => ({ state: 'ok' as const, problems: [] }),
+      trailProblems: () => [],
+    });
     const mine = await h['audit.myActivity']({ limit: 10 }, ctx);
     expect(mine.records.map((r) => r.staffId)).toEqual(['p_a']);
     await expect(async () => h['audit.deviceActivity']({ limit: 10 }, ctx)).rejects.toMatchObject({ code: 'unauthorized' });

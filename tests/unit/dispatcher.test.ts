@@ -49,4 +49,19 @@ describe('dispatcher', () => {
     const bad = await make(() => ({ ...status, keychain: 'maybe' }) as never).call('system.status', {}, ctx);
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_response' } });
   });
+  it('turns a success whose audit record cannot be written into the audit error, and keeps a failure as it was', async () => {
+    const refuse = { after: () => Promise.reject(new CoreError('audit_unavailable', 'The activity record cannot be written.')) };
+    const d = createDispatcher({ 'system.status': () => status } as unknown as Handlers, silentLogger, refuse);
+    expect(await d.call('system.status', {}, ctx)).toEqual({ ok: false, error: { code: 'audit_unavailable', message: 'The activity record cannot be written.' } });
+    const failing = createDispatcher(
+      {
+        'system.status': () => {
+          throw new CoreError('locked', 'Sealwire is locked.');
+        },
+      } as unknown as Handlers,
+      silentLogger,
+      refuse,
+    );
+    expect(await failing.call('system.status', {}, ctx)).toMatchObject({ ok: false, error: { code: 'locked' } });
+  });
 });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AuditEventType, AuditOutcome, ConnectionState, ErrorCode, MessageState, eventNames, methodNames } from '../../shared/contract/index.ts';
+import { AuditEventType, AuditIntegrityKind, AuditOutcome, ConnectionState, ErrorCode, MessageState, eventNames, methodNames } from '../../shared/contract/index.ts';
 import { en } from '../../renderer/src/i18n/en.ts';
 import { es } from '../../renderer/src/i18n/es.ts';
 
@@ -44,8 +44,9 @@ const underscored = (names: readonly string[]) => names.map((n) => n.replace('.'
 const TEMPLATES: Record<string, readonly string[]> = {
   'auditEvent.${eventKey(r.event)}': underscored(AuditEventType.options).map((e) => `auditEvent.${e}`),
   'errors.${known(error.code) ? error.code : \'unknown\'}': [...ErrorCode.options, 'unknown'].map((c) => `errors.${c}`),
-  'errorHint.${error.code}': ['wrong_password', 'wrong_pin', 'network', 'certificate', 'unsupported', 'conflict', 'keychain_unavailable'].map((c) => `errorHint.${c}`),
+  'errorHint.${error.code}': ['wrong_password', 'wrong_pin', 'network', 'certificate', 'unsupported', 'conflict', 'keychain_unavailable', 'audit_unavailable'].map((c) => `errorHint.${c}`),
   'activity.outcomes.${r.outcome}': AuditOutcome.options.map((o) => `activity.outcomes.${o}`),
+  'activity.integrity.kind.${p.kind}': AuditIntegrityKind.options.map((k) => `activity.integrity.kind.${k}`),
   'messageState.${message.state}': MessageState.options.map((s) => `messageState.${s}`),
   'messaging.state.${state}': ConnectionState.options.map((s) => `messaging.state.${s}`),
   'messaging.banner.${state}.title': ['auth_failed', 'cert_failed', 'insecure_server'].map((s) => `messaging.banner.${s}.title`),

@@ -6,8 +6,6 @@ import type { Logger } from '../log/logger.ts';
 import { createAuditHeadPublisher, type MessagingSession } from '../messaging/index.ts';
 
 const AUDIT_HEAD_INTERVAL_MS = 15 * 60_000;
-/** Trusted heads kept in memory; verify only needs a few recent ones. */
-const MAX_TRUSTED_HEADS = 1000;
 
 export interface AuditHeadPublishing {
   /** Starts sending the chain head to `auditJid` over this staff member's connection. */
@@ -15,14 +13,17 @@ export interface AuditHeadPublishing {
   stop(): void;
   /** Publish now (false when not publishing, offline, or unchanged since the last one). */
   publishNow(): Promise<boolean>;
-  /** Heads the organisation's server acknowledged (this run): trusted heads for verify. */
-  trustedHeads(): readonly AuditHead[];
 }
 
 /** The audit chain head goes to the organisation's audit address every interval and on every new session. */
-export function createAuditHeadPublishing(deps: { log: Logger; audit: () => AuditLog | null; intervalMs?: number }): AuditHeadPublishing {
+export function createAuditHeadPublishing(deps: {
+  log: Logger;
+  audit: () => AuditLog | null;
+  /** Each head the server accepted: kept by the trail (outside the file) and checked at every open. */
+  onAcknowledged: (head: AuditHead) => void;
+  intervalMs?: number;
+}): AuditHeadPublishing {
   const { log } = deps;
-  const trusted: AuditHead[] = [];
   let current: { publishing: HeadPublishing; off: () => void } | null = null;
 
   // startHeadPublishing reads the head inside its timer: a closed audit log must be logged, not thrown.
@@ -48,17 +49,20 @@ export function createAuditHeadPublishing(deps: { log: Logger; audit: () => Audi
 
   return {
     startFor(messaging, auditJid) {
-      const audit = deps.audit();
-      if (auditJid === undefined || auditJid === '' || audit === null) return;
+      if (auditJid === undefined || auditJid === '' || deps.audit() === null) return;
       const publishing = startHeadPublishing({
-        head: () => audit.head(),
+        // The trail may be reopened (its file changed under it): always the current one.
+        head: () => {
+          const audit = deps.audit();
+          if (audit === null) throw new Error('audit trail closed');
+          return audit.head();
+        },
         publisher: createAuditHeadPublisher({ manager: messaging.manager, to: auditJid, newId: randomUUID }),
         intervalMs: deps.intervalMs ?? AUDIT_HEAD_INTERVAL_MS,
         timers: guardedTimers,
         log,
         onPublished: (head: AuditHeadPayload) => {
-          trusted.push({ seq: head.seq, hash: head.hash });
-          if (trusted.length > MAX_TRUSTED_HEADS) trusted.splice(0, trusted.length - MAX_TRUSTED_HEADS);
+          deps.onAcknowledged({ seq: head.seq, hash: head.hash });
           log.info('audit.head_published', { seq: head.seq });
         },
       });
@@ -74,6 +78,5 @@ export function createAuditHeadPublishing(deps: { log: Logger; audit: () => Audi
       current = null;
     },
     publishNow: () => (current === null ? Promise.resolve(false) : guardedPublish(current.publishing)),
-    trustedHeads: () => [...trusted],
   };
 }

@@ -45,6 +45,8 @@ export function createMessagingLifecycle(deps: {
   log: Logger;
   record: (entry: AuditEntry) => void;
   headPublishing: AuditHeadPublishing;
+  /** Runs before a remote wipe removes the keys (closes the audit trail). */
+  beforeDeviceWipe: () => Promise<void>;
 }): MessagingLifecycle {
   const { holder, session, policy, events, log, record, headPublishing } = deps;
   let active: (ActiveMessaging & { unbind: () => void }) | null = null;
@@ -68,6 +70,8 @@ export function createMessagingLifecycle(deps: {
       record({ event: 'wipe.device', staffId, targets: [], outcome: 'ok' });
       if (session.state().state !== 'signed-out') session.signOut('remote_lock');
       await stop();
+      // The trail's keychain head goes with the device key; nothing may write it back afterwards.
+      await deps.beforeDeviceWipe();
       await holder.wipeDevice();
     } else {
       policy.refresh();

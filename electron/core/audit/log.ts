@@ -73,6 +73,8 @@ export interface AuditLog {
   /** Appends in one transaction (one fsync), in order. */
   appendMany(entries: readonly AuditEntry[]): AuditRecordView[];
   head(): AuditHeadPayload;
+  /** Hex hash of the record at seq; null when there is none, undefined when retention removed it. */
+  hashAt(seq: number): string | null | undefined;
   page(query: AuditQuery): AuditPage;
   verify(options?: { trustedHeads?: readonly AuditHead[] }): AuditVerifyResult;
   /** verify() that yields to the event loop between pages (for IPC handlers in main). */
@@ -154,6 +156,7 @@ export function openAuditLog(options: OpenAuditLogOptions): AuditLog {
 
   const insert = db.prepare<[number, string, Buffer]>('INSERT INTO audit (seq, record, mac) VALUES (?, ?, ?)');
   const lastRow = db.prepare<[], Stored>('SELECT seq, record, mac FROM audit ORDER BY seq DESC LIMIT 1');
+  const recordAt = db.prepare<[number], { record: string }>('SELECT record FROM audit WHERE seq = ?');
   const anchorRow = db.prepare<[], StoredHead>('SELECT seq, hash, mac FROM audit_anchor WHERE id = 1');
   const pageFrom = db
     .prepare<[number, number], AuditRow>('SELECT seq, record, lower(hex(mac)) FROM audit WHERE seq > ? ORDER BY seq LIMIT ?')
@@ -298,6 +301,13 @@ export function openAuditLog(options: OpenAuditLogOptions): AuditLog {
     head() {
       const t = tip();
       return { deviceId, seq: t.seq, hash: t.hash.toString('hex'), mac: t.mac.toString('hex') };
+    },
+    hashAt(seq) {
+      const a = anchor();
+      if (seq < a.seq) return undefined;
+      if (seq === a.seq) return a.hash.toString('hex');
+      const row = recordAt.get(seq);
+      return row === undefined ? null : hashRecord(row.record).toString('hex');
     },
     page({ staffId, beforeSeq, limit }) {
       const found = select(staffId, beforeSeq ?? Number.MAX_SAFE_INTEGER, limit + 1);

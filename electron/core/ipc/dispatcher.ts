@@ -38,7 +38,8 @@ export type HandlersFor<Specs extends Record<string, MethodSpec>> = {
 
 /**
  * Runs before every handler: the session layer uses it to refuse PHI methods while locked,
- * and the audit trail to record the call. Throwing a CoreError refuses the call.
+ * and the audit trail to record the call. Throwing a CoreError refuses the call; a CoreError from
+ * `after` turns a successful call into that error (a PHI call that could not be recorded).
  */
 export interface CallHooks {
   before?(method: MethodName, ctx: CallContext, request: unknown): void | Promise<void>;
@@ -69,34 +70,39 @@ export function createDispatcher(handlers: Handlers, log: Logger, hooks: CallHoo
         log.warn('ipc.invalid_request', { method, issues: parsed.error.issues.length });
         return fail('invalid_request', 'The request was not in the expected form.');
       }
-      let outcome: 'ok' | IpcError['code'] = 'internal';
+      let outcome: IpcError['code'] | 'ok';
+      let result: Result<unknown>;
       try {
         await hooks.before?.(method, ctx, parsed.data);
         const handler = handlers[method] as (req: unknown, ctx: CallContext) => unknown;
         const value = await handler(parsed.data, ctx);
         const checked = spec.response.safeParse(value);
-        if (!checked.success) {
+        if (checked.success) {
+          outcome = 'ok';
+          result = { ok: true, value: checked.data };
+        } else {
           log.error('ipc.invalid_response', { method, issues: checked.error.issues.length });
           outcome = 'invalid_response';
-          return fail('invalid_response', 'Sealwire produced an unexpected answer. The problem was logged.');
+          result = fail('invalid_response', 'Sealwire produced an unexpected answer. The problem was logged.');
         }
-        outcome = 'ok';
-        return { ok: true, value: checked.data };
       } catch (err) {
         if (err instanceof CoreError) {
           outcome = err.code;
-          return fail(err.code, err.message, err.retryAfterMs);
-        }
-        log.error('ipc.handler_failed', { method, error: err });
-        outcome = 'internal';
-        return fail('internal', 'Something went wrong. The problem was logged.');
-      } finally {
-        try {
-          await hooks.after?.(method, ctx, outcome, parsed.data);
-        } catch (err) {
-          log.error('ipc.after_hook_failed', { method, error: err });
+          result = fail(err.code, err.message, err.retryAfterMs);
+        } else {
+          log.error('ipc.handler_failed', { method, error: err });
+          outcome = 'internal';
+          result = fail('internal', 'Something went wrong. The problem was logged.');
         }
       }
+      try {
+        await hooks.after?.(method, ctx, outcome, parsed.data);
+      } catch (err) {
+        // A success that could not be recorded is not a success (the audit trail refuses it).
+        if (err instanceof CoreError && result.ok) return fail(err.code, err.message, err.retryAfterMs);
+        log.error('ipc.after_hook_failed', { method, error: err });
+      }
+      return result;
     },
   };
 }

@@ -8,6 +8,7 @@ import { Button } from '../components/Button.tsx';
 import { FormError } from '../components/FormError.tsx';
 import { When } from '../components/When.tsx';
 import type { UiError } from '../session/errors.ts';
+import { TrailIntegrityNotice } from './TrailIntegrityNotice.tsx';
 import './activity.css';
 
 const PAGE = 50;
@@ -44,6 +45,7 @@ export function ActivityScreen() {
         <h1 id="activity-heading">{t('activity.heading')}</h1>
         <p className="activity__intro">{t('activity.intro')}</p>
       </div>
+      <TrailIntegrityNotice />
       <FormError error={error} secondsLeft={0} testId="activity-error" />
       {records === null ? (
         error ? null : <p className="activity__empty">{t('common.loading')}</p>

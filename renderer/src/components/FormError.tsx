@@ -6,7 +6,7 @@ import { Icon } from './Icon.tsx';
 import './form-error.css';
 
 /** Codes that get a short hint of our own after the error (what to do next). */
-const HINTED = ['wrong_password', 'wrong_pin', 'network', 'certificate', 'unsupported', 'conflict', 'keychain_unavailable'] as const;
+const HINTED = ['wrong_password', 'wrong_pin', 'network', 'certificate', 'unsupported', 'conflict', 'keychain_unavailable', 'audit_unavailable'] as const;
 type Hinted = (typeof HINTED)[number];
 const isHinted = (code: ErrorCode | 'local'): code is Hinted => (HINTED as readonly string[]).includes(code);
 

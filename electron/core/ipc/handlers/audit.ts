@@ -1,5 +1,6 @@
-import type { AuditHead, auditMethods } from '../../../../shared/contract/audit.ts';
+import type { AuditHead, AuditProblem, AuditTrailState, auditMethods } from '../../../../shared/contract/audit.ts';
 import type { AuditLog } from '../../audit/log.ts';
+import { MAX_PROBLEMS } from '../../audit/verify.ts';
 import { CoreError } from '../../errors.ts';
 import type { HandlersFor } from '../dispatcher.ts';
 
@@ -12,6 +13,11 @@ export interface AuditHandlerDeps {
   readonly isAdmin: () => boolean;
   /** Heads the server acknowledged, so verify also catches a log rewritten together with its head file. */
   readonly trustedHeads?: () => readonly AuditHead[];
+  /** Where the trail stands (checks the file first) and the admin's acknowledgement of a problem. */
+  readonly integrity: () => Promise<AuditTrailState>;
+  readonly acknowledge: (staffId: string) => Promise<AuditTrailState>;
+  /** Problems with the trail itself (deleted, replaced, rolled back, unreadable) not yet acknowledged. */
+  readonly trailProblems: () => readonly AuditProblem[];
 }
 
 export type AuditHandlers = HandlersFor<typeof auditMethods>;
@@ -38,8 +44,18 @@ export function auditHandlers(deps: AuditHandlerDeps): AuditHandlers {
     },
     'audit.verify': async () => {
       requireAdmin(deps);
-      return deps.audit().verifyAsync({ trustedHeads: deps.trustedHeads?.() ?? [] });
+      const result = await deps.audit().verifyAsync({ trustedHeads: deps.trustedHeads?.() ?? [] });
+      const trail = deps.trailProblems();
+      if (trail.length === 0) return result;
+      // The chain in the file may be whole while the file itself is not the one this device wrote.
+      const problems = [...trail, ...(result.ok ? [] : result.problems)];
+      return { ok: false, problems: problems.slice(0, MAX_PROBLEMS), more: problems.length > MAX_PROBLEMS || (!result.ok && result.more) };
     },
+    'audit.integrity': async () => {
+      signedIn(deps);
+      return { ...(await deps.integrity()), canAcknowledge: deps.isAdmin() };
+    },
+    'audit.acknowledgeIntegrity': async () => ({ ...(await deps.acknowledge(requireAdmin(deps))), canAcknowledge: true }),
     'audit.export': (req) => {
       const staffId = req.scope === 'device' ? requireAdmin(deps) : signedIn(deps);
       const result = deps.audit().exportText({
