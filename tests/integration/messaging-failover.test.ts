@@ -1,6 +1,8 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../electron/core/log/logger.ts';
+import { organisationServerFrom } from '../../electron/dev/workstation.ts';
+import { startTestCore, type TestCore } from '../support/test-core.ts';
 import { checkCredentials } from '../../electron/core/messaging/credential-check.ts';
 import { createConnectionManager } from '../../electron/core/messaging/manager.ts';
 import type { OnlineInfo } from '../../electron/core/messaging/manager.ts';
@@ -13,12 +15,16 @@ import { makeTempDir, removeTempDirs } from '../support/temp-dir.ts';
 
 let prosody: ProsodyHandle;
 const accounts: Account[] = [];
+const cores: TestCore[] = [];
+const DEE_PASSWORD = 'dee-long-password-42';
 beforeAll(async () => {
   prosody = await startProsody({ mucDomain: false, httpUpload: false });
   for (const u of ['ana', 'ben', 'cy']) await prosody.register(u, `pw-${u}`);
+  await prosody.register('dee', DEE_PASSWORD);
 });
 afterAll(async () => {
   for (const a of accounts) await a.close().catch(() => undefined);
+  for (const c of cores) await c.forget().catch(() => undefined);
   await prosody?.stop();
   await removeTempDirs();
 });
@@ -95,5 +101,27 @@ describe('several server addresses', () => {
     await until(() => bodies(client.store, sender.jid).length === 3, 10_000, 'all messages');
     expect(bodies(client.store, sender.jid)).toEqual(['before', 'while the node was down', 'after']);
     expect(node.connections()).toBe(1);
+  });
+
+  it('the addresses managed configuration gives now win over those recorded at first sign-in', async () => {
+    const node = await relay();
+    const direct = organisationServerFrom(prosody);
+    const first = await startTestCore({ server: { ...direct, port: node.port } });
+    cores.push(first);
+    const signedIn = await first.call('account.firstSignIn', { server: prosody.domain, username: 'dee', password: DEE_PASSWORD, displayName: 'Dee' });
+    if (!signedIn.ok) throw new Error(signedIn.error.code);
+    await first.close();
+    // IT retires the node the workstation first used and lists the surviving one.
+    node.kill();
+    const again = await startTestCore({ dataDir: first.dataDir, keychain: first.keychain, server: direct });
+    cores.push(again);
+    const online = new Promise<void>((resolve) =>
+      again.core.events.subscribe((name, payload) => {
+        if (name === 'messaging.connection' && (payload as { state: string }).state === 'online') resolve();
+      }),
+    );
+    const opened = await again.call('profiles.open', { profileId: signedIn.value.profile.id, password: DEE_PASSWORD });
+    expect(opened.ok).toBe(true);
+    await online;
   });
 });

@@ -85,8 +85,11 @@ export function createMessagingLifecycle(deps: {
     const credentials = account === null ? null : credentialsOf(account);
     if (account === null || credentials === null) return; // a profile without a server account (tests, local-only use)
     const store = open.store;
+    // Managed configuration as it is now (nodes added or moved, a new CA) wins over the copy kept
+    // at first sign-in, as long as it is the same service.
+    const server = deps.server?.domain === account.server.domain ? deps.server : account.server;
     const messaging = createMessagingSession({
-      server: connectionConfig(account.server, policy.values),
+      server: connectionConfig(server, policy.values),
       credentials,
       // A password sign-in (an account stored before keys were kept) replaces the stored password
       // with the SCRAM keys it produced: the migration happens at the first connection.
@@ -97,7 +100,7 @@ export function createMessagingLifecycle(deps: {
       },
       store: open.store,
       log,
-      ...(account.server.adminJids ? { adminJids: account.server.adminJids } : {}),
+      ...((server.adminJids ?? account.server.adminJids) ? { adminJids: server.adminJids ?? account.server.adminJids } : {}),
       onAdminCommand,
       // Forged senders and foreign receipts refused at the inbound boundary: audited, ids only.
       onRejected: (event) => record({ event: 'messaging.rejected', staffId: session.state().staffId, targets: rejectionTargets(event), outcome: 'denied' }),

@@ -118,6 +118,9 @@ export async function authenticate(io: NegotiationIo, features: XmlElement, opti
       return keys === undefined ? { mechanism: choice.mechanism } : { mechanism: choice.mechanism, keys };
     } else if (answer.name === 'failure') {
       const condition = children(answer)[0]?.name ?? 'unknown';
+      // We said we could bind ('y') and the server, which can, refused: its -PLUS offer did not
+      // reach us. Not a wrong password (retrying would only count against the account).
+      if (choice.binding?.flag === 'y' && condition === 'malformed-request') throw new XmppFailure('weak_auth', 'channel-binding-stripped');
       throw new XmppFailure('auth', condition);
     } else {
       throw new XmppFailure('protocol', `sasl-${answer.name}`);
