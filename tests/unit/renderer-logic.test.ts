@@ -3,7 +3,7 @@ import { initials } from '../../renderer/src/auth/initials.ts';
 import { navigate, screenKey, START } from '../../renderer/src/app/navigation.ts';
 import { en } from '../../renderer/src/i18n/en.ts';
 import { errorText } from '../../renderer/src/i18n/error-text.ts';
-import { fileNameOfSnippet } from '../../renderer/src/messaging/attachment-name.ts';
+import { fileNameOfSnippet, isEncryptedAttachmentAddress } from '../../renderer/src/messaging/attachment-name.ts';
 import { bodyLength, COUNTER_FROM, MAX_BODY } from '../../renderer/src/messaging/body-limit.ts';
 import { dateOf, formatFull, formatWhen, isoOf } from '../../renderer/src/messaging/format.ts';
 import { isTrivialPin } from '../../shared/pin-rules.ts';
@@ -90,5 +90,14 @@ describe('renderer: #16 core errors are translated by code, never shown in the c
     expect(errorText(lookup(en.errors), withParams)).toBe(`${en.errors.not_found}|{"what":"file"}`);
     const unknown = { code: 'brand_new_code', message: 'x' } as unknown as Parameters<typeof errorText>[1];
     expect(errorText(lookup(en.errors), unknown)).toBe(`${en.errors.unknown}|{}`);
+  });
+});
+
+describe('renderer: an encrypted attachment still downloading never shows its address', () => {
+  it('recognises the aesgcm:// address (whose fragment is the file key) and nothing a person types', () => {
+    expect(isEncryptedAttachmentAddress('aesgcm://upload.clinic.example/x/f3a9#00112233445566778899aabbccddeeff')).toBe(true);
+    expect(isEncryptedAttachmentAddress('  AESGCM://upload.clinic.example/x ')).toBe(true);
+    expect(isEncryptedAttachmentAddress('https://clinic.example/forms/intake')).toBe(false);
+    expect(isEncryptedAttachmentAddress('see aesgcm://x for the file')).toBe(false);
   });
 });

@@ -4,6 +4,7 @@ import { FormError } from '../components/FormError.tsx';
 import { useRenderFault } from '../app/render-fault.ts';
 import { When } from '../components/When.tsx';
 import type { UiError } from '../session/errors.ts';
+import { isEncryptedAttachmentAddress } from './attachment-name.ts';
 import { nameFor } from './useMessaging.ts';
 import './inbox-list.css';
 
@@ -26,7 +27,13 @@ export function InboxList({ entries, error, directory, activeId, open }: Props) 
     <ul className="inbox-list" data-testid="inbox">
       {entries.map((entry) => {
         const title = entry.title ?? nameFor(entry.jid, directory);
-        const text = entry.previewIsAttachment && entry.preview !== null ? t('inbox.attachmentPreview', { name: entry.preview }) : entry.preview;
+        // A file still downloading has its address (with the file's key) as its text: never shown.
+        const text =
+          entry.preview !== null && isEncryptedAttachmentAddress(entry.preview)
+            ? t('thread.attachmentUnnamed')
+            : entry.previewIsAttachment && entry.preview !== null
+              ? t('inbox.attachmentPreview', { name: entry.preview })
+              : entry.preview;
         const preview = text === null ? t('inbox.noMessages') : entry.previewDirection === 'out' ? t('inbox.youPrefix', { text }) : text;
         return (
           <li key={entry.id}>

@@ -4,7 +4,7 @@ import { useRenderFault } from '../app/render-fault.ts';
 import { Button } from '../components/Button.tsx';
 import { Icon, type IconName } from '../components/Icon.tsx';
 import { When } from '../components/When.tsx';
-import { attachmentNameFromUrl } from './attachment-name.ts';
+import { attachmentNameFromUrl, isEncryptedAttachmentAddress } from './attachment-name.ts';
 import { formatSize } from './format.ts';
 import { nameFor } from './useMessaging.ts';
 
@@ -54,11 +54,11 @@ export function MessageItem({ message, directory, retry }: Props) {
       ) : null}
       {message.recalledAt !== null ? (
         <p className="message__body message__body--recalled">{t('thread.recalled')}</p>
-      ) : message.attachmentCount > 0 ? (
+      ) : message.attachmentCount > 0 || isEncryptedAttachmentAddress(message.body) ? (
         <p className="message__file" data-testid="message-attachment">
           <Icon name="file" />
           <span className="message__file-name" dir="auto" data-testid="attachment-name">
-            {message.attachments?.[0]?.fileName ?? attachmentNameFromUrl(message.body) ?? t('thread.attachmentUnnamed')}
+            {message.attachments?.[0]?.fileName ?? (isEncryptedAttachmentAddress(message.body) ? null : attachmentNameFromUrl(message.body)) ?? t('thread.attachmentUnnamed')}
           </span>
           <span className="message__file-kind" data-testid="attachment-size">
             {message.attachments?.[0] ? formatSize(message.attachments[0].size, i18n.resolvedLanguage) : t('thread.attachment')}

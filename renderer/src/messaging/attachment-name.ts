@@ -14,6 +14,12 @@ export function attachmentNameFromUrl(body: string): string | null {
   }
 }
 
+/**
+ * An encrypted attachment (XEP-0454) whose file is still downloading: its body is the address,
+ * whose fragment holds the file's key. The screen shows a file chip, never that address.
+ */
+export const isEncryptedAttachmentAddress = (body: string): boolean => /^aesgcm:\/\//i.test(body.trim());
+
 /** A search snippet without its highlight marks (U+0002 … U+0003). */
 export const unmarked = (snippet: string): string => snippet.split('\u0002').join('').split('\u0003').join('');
 
