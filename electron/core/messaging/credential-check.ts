@@ -1,7 +1,7 @@
 import { CoreError } from '../errors.ts';
 import type { ScramKeys } from './scram.ts';
 import { addressesOf, atAddress, type Credentials, type ServerConfig } from './server-config.ts';
-import { XmppFailure } from './xmpp-failure.ts';
+import { finalFailure, XmppFailure } from './xmpp-failure.ts';
 import { XmppStream } from './xmpp-stream.ts';
 import { SmState } from './stream-management.ts';
 
@@ -45,19 +45,10 @@ async function checkAt(
     return 'ok';
   } catch (err) {
     const failure = err instanceof XmppFailure ? err : new XmppFailure('protocol', 'unexpected');
-    switch (failure.kind) {
-      case 'auth':
-        return 'wrong_password';
-      case 'certificate':
-        return 'untrusted_certificate';
-      case 'plain_refused':
-      case 'no_mechanism':
-      case 'weak_auth':
-      case 'tls_required':
-        return 'insecure_server';
-      default:
-        return 'unknown_server';
-    }
+    const final = finalFailure(failure.kind);
+    if (final === 'auth') return 'wrong_password';
+    if (final === 'certificate') return 'untrusted_certificate';
+    return final === 'insecure' ? 'insecure_server' : 'unknown_server';
   }
 }
 

@@ -2,7 +2,7 @@ import type { Logger } from '../log/logger.ts';
 import { backoffDelay } from './backoff.ts';
 import type { ScramKeys } from './scram.ts';
 import { addressesOf, atAddress, type Credentials, type ServerConfig } from './server-config.ts';
-import { XmppFailure } from './xmpp-failure.ts';
+import { finalFailure, XmppFailure } from './xmpp-failure.ts';
 import { XmppStream } from './xmpp-stream.ts';
 import { Listeners } from './listeners.ts';
 import { SmState } from './stream-management.ts';
@@ -64,20 +64,11 @@ export interface ConnectionManager {
 
 const TERMINAL: ReadonlySet<ConnectionState> = new Set(['auth_failed', 'cert_failed', 'insecure_server']);
 
+const TERMINAL_STATE = { auth: 'auth_failed', certificate: 'cert_failed', insecure: 'insecure_server' } as const;
+
 function terminalStateFor(failure: XmppFailure): ConnectionState | null {
-  switch (failure.kind) {
-    case 'auth':
-      return 'auth_failed';
-    case 'certificate':
-      return 'cert_failed';
-    case 'plain_refused':
-    case 'no_mechanism':
-    case 'weak_auth':
-    case 'tls_required':
-      return 'insecure_server';
-    default:
-      return null;
-  }
+  const final = finalFailure(failure.kind);
+  return final === null ? null : TERMINAL_STATE[final];
 }
 
 export function createConnectionManager(options: ConnectionManagerOptions): ConnectionManager {

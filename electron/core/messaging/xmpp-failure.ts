@@ -21,3 +21,23 @@ export class XmppFailure extends Error {
     this.detail = detail;
   }
 }
+
+/**
+ * Failures that retrying cannot fix (the password, the certificate, or a server that offers no
+ * sign-in we accept). One list, so the sign-in check and the connection manager never disagree.
+ */
+export function finalFailure(kind: FailureKind): 'auth' | 'certificate' | 'insecure' | null {
+  switch (kind) {
+    case 'auth':
+      return 'auth';
+    case 'certificate':
+      return 'certificate';
+    case 'plain_refused':
+    case 'no_mechanism':
+    case 'weak_auth':
+    case 'tls_required':
+      return 'insecure';
+    default:
+      return null;
+  }
+}
