@@ -61,6 +61,8 @@ export interface AccountOptions {
   readonly engine?: Partial<MessagingEngineOptions>;
   readonly server?: Partial<ServerConfig>;
   readonly start?: boolean;
+  /** What the engine sees of the connection (tests spy on it); the account keeps the real one. */
+  readonly wrapManager?: (manager: ConnectionManager) => ConnectionManager;
 }
 
 export async function openAccount(p: XmppServerHandle, o: AccountOptions): Promise<Account & { key: Buffer; storeFile: string }> {
@@ -75,7 +77,7 @@ export async function openAccount(p: XmppServerHandle, o: AccountOptions): Promi
     backoffBaseMs: 100,
     backoffMaxMs: 1_000,
   });
-  const engine = createMessagingEngine({ manager, store, log, ...o.engine });
+  const engine = createMessagingEngine({ manager: o.wrapManager?.(manager) ?? manager, store, log, ...o.engine });
   if (o.start !== false) {
     manager.start();
     await manager.waitOnline();

@@ -1,32 +1,52 @@
 import { describe, expect, it } from 'vitest';
 import { GroupCommit } from '../../electron/core/messaging/group-commit.ts';
 
-/** A store stand-in whose batch records commits and can fail one (fakes only the transaction edge). */
-function fakeBatch() {
+/** A store stand-in that records the transaction edges and can fail one commit (fakes only that edge). */
+function fakeStore() {
   const log: string[] = [];
   let failNext = false;
+  let open = false;
   return {
     log,
     failNext: () => void (failNext = true),
     store: {
+      get inBatch() {
+        return open;
+      },
       batch<T>(fn: () => T): T {
-        log.push('begin');
+        log.push(open ? 'savepoint' : 'begin');
         const out = fn();
-        if (failNext) {
-          failNext = false;
-          log.push('rollback');
-          throw new Error('commit failed');
-        }
-        log.push('commit');
+        if (!open) log.push('commit');
         return out;
+      },
+      openBatch() {
+        log.push('open');
+        open = true;
+        return {
+          commit() {
+            open = false;
+            if (failNext) {
+              failNext = false;
+              log.push('rollback');
+              throw new Error('commit failed');
+            }
+            log.push('commit');
+          },
+          rollback() {
+            open = false;
+            log.push('rollback');
+          },
+        };
       },
     },
   };
 }
 
+const turn = () => new Promise((r) => setImmediate(r));
+
 describe('GroupCommit (engine module, alone)', () => {
-  it('runs after-commit work only once the group committed, nested groups join the outer one', () => {
-    const fake = fakeBatch();
+  it('run commits at once and only then runs after-commit work; nested groups join the outer one', () => {
+    const fake = fakeStore();
     const commit = new GroupCommit(fake.store, () => {});
     const out = commit.run(() => {
       commit.later(() => fake.log.push('told listeners'));
@@ -35,18 +55,55 @@ describe('GroupCommit (engine module, alone)', () => {
       return 7;
     });
     expect(out).toBe(7);
-    expect(fake.log).toEqual(['begin', 'work', 'commit', 'told listeners', 'inner later']);
+    expect(fake.log).toEqual(['open', 'savepoint', 'savepoint', 'work', 'commit', 'told listeners', 'inner later']);
     commit.later(() => fake.log.push('no group: at once'));
     expect(fake.log.at(-1)).toBe('no group: at once');
   });
 
-  it('drops after-commit work when the transaction rolls back, and a throwing task does not stop the others', () => {
-    const fake = fakeBatch();
+  it('defer and hold leave the group open past the call; it commits on the next turn, then acknowledges', async () => {
+    const fake = fakeStore();
+    const commit = new GroupCommit(fake.store, () => {});
+    const durable: unknown[] = [];
+    commit.defer(() => fake.log.push('outbox row'));
+    commit.hold(
+      () => commit.later(() => fake.log.push('receipt')),
+      (err) => durable.push(err),
+    );
+    expect(fake.log).toEqual(['open', 'savepoint', 'outbox row', 'savepoint']);
+    expect(commit.open).toBe(true);
+    expect(durable).toEqual([]);
+    await turn();
+    expect(fake.log.slice(4)).toEqual(['commit', 'receipt']);
+    expect(durable).toEqual([null]);
+  });
+
+  it('groups by time: a write within the window after a commit waits for the window, not the next turn', async () => {
+    const fake = fakeStore();
+    const commit = new GroupCommit(fake.store, () => {}, 40);
+    commit.run(() => {});
+    commit.defer(() => {});
+    await turn();
+    expect(commit.open).toBe(true);
+    commit.defer(() => {});
+    await new Promise((r) => setTimeout(r, 60));
+    expect(commit.open).toBe(false);
+    expect(fake.log.filter((e) => e === 'commit')).toHaveLength(2);
+  });
+
+  it('a failed commit drops after-commit work and tells the holders; a throwing task does not stop the others', () => {
+    const fake = fakeStore();
     const errors: unknown[] = [];
     const commit = new GroupCommit(fake.store, (err) => errors.push(err));
+    const durable: unknown[] = [];
+    commit.hold(
+      () => commit.later(() => fake.log.push('must not run')),
+      (err) => durable.push(err),
+    );
     fake.failNext();
-    expect(() => commit.run(() => commit.later(() => fake.log.push('must not run')))).toThrow('commit failed');
-    expect(fake.log).toEqual(['begin', 'rollback']);
+    commit.flush();
+    expect(fake.log).not.toContain('must not run');
+    expect(durable).toHaveLength(1);
+    expect((durable[0] as Error).message).toBe('commit failed');
     expect(commit.open).toBe(false);
     commit.run(() => {
       commit.later(() => {
@@ -55,6 +112,21 @@ describe('GroupCommit (engine module, alone)', () => {
       commit.later(() => fake.log.push('second ran'));
     });
     expect(fake.log.at(-1)).toBe('second ran');
-    expect(errors).toHaveLength(1);
+    expect(errors).toHaveLength(2);
+  });
+
+  it('work that throws takes back only its own after-commit tasks', () => {
+    const fake = fakeStore();
+    const commit = new GroupCommit(fake.store, () => {});
+    commit.defer(() => commit.later(() => fake.log.push('kept')));
+    expect(() =>
+      commit.defer(() => {
+        commit.later(() => fake.log.push('taken back'));
+        throw new Error('bad stanza');
+      }),
+    ).toThrow('bad stanza');
+    commit.flush();
+    expect(fake.log).toContain('kept');
+    expect(fake.log).not.toContain('taken back');
   });
 });

@@ -74,8 +74,13 @@ export class EngineContext {
     this.commit.later(() => this.stateChanges.emit(change, this.listenerError));
   }
 
+  /**
+   * A received message is shown at once, while its commit completes (off the path a person waits
+   * on); what tells the sender we have it (receipt, SM ack) still waits for the commit. If that
+   * commit fails, the stream ends unacknowledged and the server delivers the message again.
+   */
   emitIncoming(message: StoredMessage): void {
-    this.commit.later(() => this.incoming.emit(message, this.listenerError));
+    this.incoming.emit(message, this.listenerError);
   }
 
   /** A read first: ensureConversation is a write transaction, too dear for every message. */

@@ -80,9 +80,10 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     archive.startSelf();
   };
 
-  // Every socket read is one group commit (see XmppStream.read): a burst of live messages, or
-  // the receipts and SM acks that arrive together, cost one fsync instead of one each.
-  manager.setReadBatch((handle) => ctx.commit.run(handle));
+  // Every socket read joins the open group commit (see GroupCommit): a burst of live messages, or
+  // the receipts and SM acks that arrive together, cost one fsync instead of one each. What we
+  // write while handling a read is held by the stream until `durable` (see XmppStream.read).
+  manager.setReadBatch((handle, durable) => ctx.commit.hold(handle, durable));
   const offs = [
     () => manager.setReadBatch(null),
     manager.onOnline(onOnline),
@@ -133,6 +134,7 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     onConnection: (l) => connection.add(l),
     dispose() {
       for (const off of offs) off();
+      ctx.commit.flush();
       outbox.dispose();
       archive.cursors.flush();
       ctx.iq.rejectAll();

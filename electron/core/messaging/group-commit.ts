@@ -1,50 +1,138 @@
-import type { Store } from '../store/store.ts';
+import type { OpenBatch, Store } from '../store/store.ts';
+
+/** Commits closer together than this share one group (one fsync) when writes keep coming. */
+export const GROUP_WINDOW_MS = 5;
+
+interface Group {
+  readonly batch: OpenBatch;
+  /** What waits for the commit (tell listeners, release receipts and SM acks, fetch files). */
+  readonly after: Array<() => void>;
+  /** Told when the commit fails (everything in the group is gone). */
+  readonly failed: Array<(err: unknown) => void>;
+}
 
 /**
- * Group commit. Work done inside `run` shares one store transaction; what must only happen once
- * that work is durable (telling listeners, fetching attachments, sending receipts) waits in
- * `later` and is dropped if the transaction rolls back. Wire writes need no queue here: during a
- * socket read the connection holds them (corked) until the read's batch returns.
+ * Group commit, kept off the path a person waits on. Writes join one store transaction that stays
+ * open across turns of the event loop and commits soon after: at once (next turn) when the store
+ * was idle, else GROUP_WINDOW_MS after the previous commit, so a burst, or a server sending one
+ * stanza per read (ejabberd), costs one fsync per window instead of one per message. What must only
+ * happen once that work is durable (receipts, SM acks, "sent" states, attachment fetches) waits in
+ * `later` and is dropped if the commit fails. The messaging engine is the only owner of the group;
+ * writes made by anyone else meanwhile join it.
  */
 export class GroupCommit {
-  private afterCommit: Array<() => void> | null = null;
-  private readonly store: Pick<Store, 'batch'>;
+  private group: Group | null = null;
+  private depth = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
+  private lastCommitAt = -Infinity;
+  private readonly store: Pick<Store, 'batch' | 'openBatch' | 'inBatch'>;
   private readonly onError: (err: unknown) => void;
+  private readonly windowMs: number;
 
-  constructor(store: Pick<Store, 'batch'>, onError: (err: unknown) => void) {
+  constructor(store: Pick<Store, 'batch' | 'openBatch' | 'inBatch'>, onError: (err: unknown) => void, windowMs = GROUP_WINDOW_MS) {
     this.store = store;
     this.onError = onError;
+    this.windowMs = windowMs;
   }
 
   /** True while a group is open (work now commits with it). */
   get open(): boolean {
-    return this.afterCommit !== null;
+    return this.group !== null;
   }
 
   /** Run `fn` once the current group has committed (at once when no group is open). */
   later(fn: () => void): void {
-    if (this.afterCommit === null) fn();
-    else this.afterCommit.push(fn);
+    if (this.group === null) fn();
+    else this.group.after.push(fn);
   }
 
-  /** Run `fn` in one transaction (re-entrant: inside a group it just runs), then the `later` queue. */
+  /**
+   * Run `fn` now inside the current group (opening one); it commits soon, not before this returns.
+   * Inside a caller's own store batch it simply runs there (that batch commits it).
+   */
+  defer<T>(fn: () => T): T {
+    if (!this.ensureGroup()) return fn();
+    return this.inside(fn);
+  }
+
+  /**
+   * Handle one socket read inside the group: `durable(null)` once it has committed, or
+   * `durable(error)` if that commit failed. If `fn` throws, nothing it wrote stays.
+   */
+  hold(fn: () => void, durable: (err: unknown) => void): void {
+    if (!this.ensureGroup()) {
+      fn();
+      durable(null);
+      return;
+    }
+    this.inside(fn);
+    const group = this.group;
+    if (group === null) return;
+    group.after.push(() => durable(null));
+    group.failed.push(durable);
+  }
+
+  /** Run `fn` and commit now (with whatever the group already holds); nested, it just joins. */
   run<T>(fn: () => T): T {
-    if (this.afterCommit !== null) return fn();
-    const queue: Array<() => void> = [];
-    this.afterCommit = queue;
-    let out: T;
-    try {
-      out = this.store.batch(fn);
-    } finally {
-      this.afterCommit = null;
-    }
-    for (const task of queue) {
-      try {
-        task();
-      } catch (err) {
-        this.onError(err);
-      }
-    }
+    if (!this.ensureGroup()) return this.store.batch(fn);
+    const out = this.inside(fn);
+    if (this.depth === 0) this.flush();
     return out;
+  }
+
+  /** Commit the open group now, then run what waited for it. Throws nothing. */
+  flush(): void {
+    clearTimeout(this.timer);
+    if (this.immediate !== undefined) clearImmediate(this.immediate);
+    this.timer = undefined;
+    this.immediate = undefined;
+    const group = this.group;
+    if (group === null) return;
+    this.group = null;
+    try {
+      group.batch.commit();
+    } catch (err) {
+      this.lastCommitAt = performance.now();
+      this.onError(err);
+      for (const told of group.failed) this.guard(() => told(err));
+      return;
+    }
+    this.lastCommitAt = performance.now();
+    for (const task of group.after) this.guard(task);
+  }
+
+  /** Open a group unless one is open; false when a caller's own batch is open instead. */
+  private ensureGroup(): boolean {
+    if (this.group !== null) return true;
+    if (this.store.inBatch) return false;
+    this.group = { batch: this.store.openBatch(), after: [], failed: [] };
+    const wait = this.lastCommitAt + this.windowMs - performance.now();
+    if (wait <= 0) this.immediate = setImmediate(() => this.flush());
+    else this.timer = setTimeout(() => this.flush(), Math.ceil(wait));
+    return true;
+  }
+
+  /** `fn` as a savepoint in the group: if it throws, its writes and its `later` work are taken back. */
+  private inside<T>(fn: () => T): T {
+    const group = this.group!;
+    const mark = group.after.length;
+    this.depth++;
+    try {
+      return this.store.batch(fn);
+    } catch (err) {
+      group.after.length = mark;
+      throw err;
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private guard(task: () => void): void {
+    try {
+      task();
+    } catch (err) {
+      this.onError(err);
+    }
   }
 }

@@ -52,10 +52,11 @@ export interface ConnectionManager {
   onStanza(listener: (stanza: XmlElement) => void): () => void;
   onAcked(listener: (stanzas: readonly XmlElement[]) => void): () => void;
   /**
-   * Wraps the handling of each socket read (the engine stores its stanzas in one transaction).
-   * Our writes during it are held until it returns; if it throws, the read counts as not received.
+   * Wraps the handling of each socket read (the engine stores its stanzas in its group commit and
+   * calls `durable` once they are committed). Our writes made while handling it are held until
+   * `durable(null)`; if it throws or `durable` gets an error, the read counts as not received.
    */
-  setReadBatch(batch: ((handle: () => void) => void) | null): void;
+  setReadBatch(batch: ((handle: () => void, durable: (err: unknown) => void) => void) | null): void;
   /** Drop the socket without a goodbye, as a network failure would (tests, sleep detection). */
   dropSocket(): void;
   /** Wait until online (rejects on a terminal failure state or timeout). */
@@ -89,7 +90,7 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
   let violations = 0;
   let retryTimer: NodeJS.Timeout | undefined;
   let jid = '';
-  let readBatch: ((handle: () => void) => void) | null = null;
+  let readBatch: ((handle: () => void, durable: (err: unknown) => void) => void) | null = null;
   let credentials = options.credentials;
   // Several addresses (cluster nodes): a failed attempt moves on to the next one at once; only a
   // whole round of failures waits for the backoff. After a loss we start at the one that worked.
@@ -122,7 +123,13 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
     const s = new XmppStream(atAddress(options.server, addresses[current]!), credentials, sm, {
       stanza: (e) => stanzaListeners.emit(e, listenerError),
       acked: (e) => ackListeners.emit(e, listenerError),
-      read: (handle) => (readBatch === null ? handle() : readBatch(handle)),
+      read: (handle, durable) => {
+        if (readBatch !== null) readBatch(handle, durable);
+        else {
+          handle();
+          durable(null);
+        }
+      },
       refused: (reason) => log.warn('messaging.stanza_refused', { reason }),
       closed: (failure) => {
         // Failures while negotiating are handled where open() rejects, once.

@@ -10,7 +10,7 @@ export const OUTBOX_WINDOW = 1000;
 const RESEND_DELAYS_MS = [30_000, 120_000, 600_000];
 
 /**
- * The outbox flow: a message is written to the store first, then sent; it leaves the outbox only
+ * The outbox flow: a message is written to the store (its commit follows), then sent; it leaves the outbox only
  * when the server has it (SM ack, its archive, a receipt) and keeps its id throughout, so a crash
  * or a dropped connection neither loses nor duplicates it.
  */
@@ -40,23 +40,32 @@ export class OutboxSender {
     return this.lastSentAt;
   }
 
-  /** Store a new outgoing message (outbox first), then put it on the wire when order allows. */
+  /**
+   * Store a new outgoing message in the outbox, then put it on the wire when order allows, without
+   * waiting for that row's commit: the group commits it right after (see GroupCommit), and the
+   * message is reported "sent" only once both that commit and the server's acknowledgement are in.
+   * If the app dies in between, the server has it under this id: it comes back from our archive
+   * (and carbons) on the next start, and the recipient folds any copy by (conversation, sender, id).
+   */
   enqueue(input: SendInput, conversation: Conversation): StoredMessage {
     const { store } = this.ctx;
     const clientId = this.ctx.newId();
-    store.enqueueOutgoing({
-      clientId,
-      conversationId: conversation.id,
-      senderJid: this.ctx.ownBare,
-      body: input.body,
-      sentAt: this.nextSentAt(),
-      priority: input.priority ?? 'normal',
-      patientTag: input.patientTag ?? null,
+    // A caller's own batch may still roll back: its message goes out (drain) only after it commits.
+    const callerBatch = store.inBatch && !this.ctx.commit.open;
+    const stored = this.ctx.commit.defer(() => {
+      store.enqueueOutgoing({
+        clientId,
+        conversationId: conversation.id,
+        senderJid: this.ctx.ownBare,
+        body: input.body,
+        sentAt: this.nextSentAt(),
+        priority: input.priority ?? 'normal',
+        patientTag: input.patientTag ?? null,
+      });
+      return store.getMessageByClientId(clientId)!;
     });
-    const stored = store.getMessageByClientId(clientId)!;
-    // Inside a caller's batch the outbox row is not durable yet: it goes out (drain) after the commit.
-    // Otherwise order is kept: straight onto the wire only when nothing older is still waiting.
-    if (store.inBatch) {
+    // Order is kept: straight onto the wire only when nothing older is still waiting.
+    if (callerBatch) {
       this.drainComplete = false;
       this.scheduleDrain();
     } else if (this.drainComplete && this.inFlight.size < OUTBOX_WINDOW && this.ctx.manager.state === 'online') {

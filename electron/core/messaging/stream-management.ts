@@ -50,19 +50,18 @@ export class SmState {
     return this.queue;
   }
 
-  /** Where the counters stand now, to undo a socket read whose stanzas were not stored. */
-  mark(): { inbound: number; queued: number } {
-    return { inbound: this.inbound, queued: this.queue.length };
+  /** Where the inbound counter stands now, to undo a socket read whose stanzas were not stored. */
+  mark(): number {
+    return this.inbound;
   }
 
   /**
-   * Undo a read: stanzas received since `mark` were not stored, so we stop counting them (the
-   * server resends them on resume), and stanzas queued since were never written (they were held
-   * back, corked, until a commit that failed), so the server never counted them either.
+   * Undo reads: stanzas received since `mark` were not stored, so we stop counting them (the
+   * server resends them on resume). What we wrote while handling them was held back and is only
+   * counted once written (see XmppStream), so the outbound queue needs no undo.
    */
-  rewind(mark: { inbound: number; queued: number }): void {
-    this.inbound = mark.inbound;
-    if (this.queue.length > mark.queued) this.queue.length = mark.queued;
+  rewind(mark: number): void {
+    this.inbound = mark;
   }
 
   sent(stanza: XmlElement): void {

@@ -35,10 +35,11 @@ export interface StreamCallbacks {
   /** A stanza over a structural limit (depth, attribute count) was dropped unread. */
   refused?(reason: RefusedReason): void;
   /**
-   * Runs the handling of one socket read once online (the engine: one store transaction for all
-   * the stanzas it carries). Throwing means nothing of that read was stored.
+   * Runs the handling of one socket read once online (the engine: its group commit) and calls
+   * `durable` once what it stored is committed (with the error if that commit failed). Throwing
+   * means nothing of that read was stored.
    */
-  read?(handle: () => void): void;
+  read?(handle: () => void, durable: (err: unknown) => void): void;
 }
 
 export interface OpenResult {
@@ -51,13 +52,14 @@ export interface OpenResult {
   readonly keys?: ScramKeys;
 }
 
+/** Held in place of an SM <a/>: its count is taken when it is written, after the commit. */
+const SM_ANSWER = Symbol('sm-answer');
+type Held = XmlElement | typeof SM_ANSWER;
+
 /**
  * One socket's lifetime: negotiates TLS, SASL, bind or SM resume, then carries stanzas.
  * It never throws from socket callbacks; every failure ends in `closed(failure)` exactly once.
  */
-/** Reads closer together than this share one batch (one store commit). */
-const READ_GROUP_MS = 5;
-
 export class XmppStream {
   private readonly transport: Transport;
   private readonly framing: Framing;
@@ -70,10 +72,10 @@ export class XmppStream {
   private readonly creds: Credentials;
   private readonly sm: SmState;
   private readonly on: StreamCallbacks;
-  /** Socket reads waiting to join the next batch (see read). */
-  private pendingReads: string[] = [];
-  private pendingTimer: NodeJS.Timeout | undefined;
-  private lastBatchAt = -Infinity;
+  /** While a read is handled: what we write meanwhile, held until its commit (see read). */
+  private holding: Held[] | null = null;
+  /** A commit of handled reads failed: the stream is ending and counts no further reads. */
+  private commitFailed = false;
   jid = '';
 
   constructor(server: ServerConfig, creds: Credentials, sm: SmState, on: StreamCallbacks) {
@@ -157,6 +159,10 @@ export class XmppStream {
    */
   send(stanza: XmlElement): boolean {
     if (!this.isOnline) return false;
+    if (this.holding !== null) {
+      this.holding.push(stanza);
+      return true;
+    }
     this.write(stanza);
     if (this.smActive && isStanza(stanza)) {
       this.sm.sent(stanza);
@@ -194,9 +200,6 @@ export class XmppStream {
     if (this.ended) return;
     this.ended = true;
     this.online = false;
-    clearTimeout(this.pendingTimer);
-    this.pendingTimer = undefined;
-    this.pendingReads = [];
     this.keepAlive.stop();
     this.transport.destroy();
     this.framing.abort(failure ?? new XmppFailure('closed', 'local'));
@@ -212,60 +215,71 @@ export class XmppStream {
   }
 
   /**
-   * One socket read is one unit: the stanzas it carries are stored together (`on.read`, one
-   * commit), and everything we write meanwhile (receipts, SM <a/>, IQ answers) stays corked until
-   * that commit is done, so nothing is acknowledged before it is durable. If the commit fails,
-   * those writes are dropped with the socket, SM forgets the read, and a resume makes the server
-   * send those stanzas again.
+   * One socket read is handled at once (a message is shown without waiting for the disk) inside the
+   * engine's group commit; everything we write meanwhile (receipts, SM <a/>, IQ answers) is held
+   * and written only once that commit is done, so nothing is acknowledged before it is durable.
+   * Our own sends made outside a read go straight out: the outbox need not wait for its commit.
+   * If the commit fails, the held writes are dropped, SM forgets the reads and the stream ends;
+   * a resume makes the server send those stanzas again.
    */
   private read(text: string): void {
     // After we closed, the server may still write on the old socket; nothing of it is handled
     // (it was never acknowledged, so the server delivers it again to the next session).
     if (this.ended) return;
     this.keepAlive.heard();
-    if (!this.isOnline || this.on.read === undefined) {
+    const read = this.on.read;
+    if (!this.isOnline || read === undefined) {
       this.framing.feed(text);
       return;
     }
-    // Group by time as well as by read: a server that sends one stanza per network read (ejabberd)
-    // would otherwise cost one commit per message. A read arriving within READ_GROUP_MS of the end of the last
-    // batch waits for the rest of that window and joins the next batch; an idle stream's first read
-    // goes at once, so a single message is never delayed.
-    this.pendingReads.push(text);
-    if (this.pendingTimer !== undefined) return;
-    const wait = this.lastBatchAt + READ_GROUP_MS - performance.now();
-    if (wait <= 0) {
-      this.readBatch();
-      return;
+    const mark = this.sm.mark();
+    const held: Held[] = [];
+    this.holding = held;
+    try {
+      read(
+        () => this.framing.feed(text),
+        (err) => (err === null ? this.release(held) : this.lostCommit(mark)),
+      );
+    } catch {
+      this.holding = null;
+      this.lostCommit(mark);
+    } finally {
+      this.holding = null;
     }
-    this.pendingTimer = setTimeout(() => {
-      this.pendingTimer = undefined;
-      this.readBatch();
-    }, Math.ceil(wait));
   }
 
-  private readBatch(): void {
-    const text = this.pendingReads.join('');
-    this.pendingReads = [];
-    const read = this.on.read;
-    if (this.ended || read === undefined) return;
-    const mark = this.sm.mark();
-    this.transport.cork();
-    try {
-      read(() => this.framing.feed(text));
-    } catch {
-      this.sm.rewind(mark);
-      this.fail(new XmppFailure('closed', 'store-commit'));
-      return;
+  /** The reads' commit is done: write what their handling wanted to write, in order. */
+  private release(held: readonly Held[]): void {
+    if (this.ended || this.commitFailed) return;
+    let counted = false;
+    for (const item of held) {
+      if (item === SM_ANSWER) {
+        this.write(el('a', NS_SM, { h: this.sm.inbound }));
+        continue;
+      }
+      this.write(item);
+      if (this.smActive && isStanza(item)) {
+        this.sm.sent(item);
+        counted = true;
+      }
     }
-    this.transport.uncork();
-    // The window opens when the commit is done: what arrived during it is already waiting.
-    this.lastBatchAt = performance.now();
+    if (counted) this.keepAlive.requestAck();
+  }
+
+  /** The first failed commit rewinds SM to before its reads (later ones are in the same group). */
+  private lostCommit(mark: number): void {
+    if (this.commitFailed || this.ended) return;
+    this.commitFailed = true;
+    this.sm.rewind(mark);
+    this.fail(new XmppFailure('closed', 'store-commit'));
   }
 
   private handleOnline(element: XmlElement): void {
     if (element.xmlns === NS_SM) {
-      if (element.name === 'r') this.write(el('a', NS_SM, { h: this.sm.inbound }));
+      if (element.name === 'r') {
+        if (this.holding !== null) this.holding.push(SM_ANSWER);
+        else this.write(el('a', NS_SM, { h: this.sm.inbound }));
+      }
       else if (element.name === 'a') this.handleAck(element.attrs.h);
       return;
     }

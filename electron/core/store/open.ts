@@ -75,6 +75,14 @@ function buildStore(db: Db, options: OpenStoreOptions): Store {
   const swept = attachments.sweepOrphans();
   if (swept > 0) log.info('store.orphan_blobs_removed', { count: swept });
 
+  // An open batch (see openBatch) is committed early by what must not run inside a transaction
+  // (closing, rekeying, the purge's checkpoint); its owner's later commit then finds nothing to do.
+  let heldOpen = false;
+  const settle = () => {
+    if (heldOpen && db.open && db.inTransaction) db.exec('COMMIT');
+    heldOpen = false;
+  };
+
   const store: Store = {
     file: options.file,
     attachments: guardMethods(attachments, () => open),
@@ -82,9 +90,30 @@ function buildStore(db: Db, options: OpenStoreOptions): Store {
     ...messages,
     ...outboxOps(db, messages, now),
     batch(fn) {
-      if (db.inTransaction) return fn();
+      // Nested: a savepoint, so a batch that throws takes back its own writes and nothing else.
+      if (db.inTransaction) return db.transaction(fn)();
       // IMMEDIATE: take the write lock up front, so a batch never fails half-way on an upgrade.
       return db.transaction(fn).immediate();
+    },
+    openBatch() {
+      if (db.inTransaction) throw new Error('store: a batch is already open');
+      db.exec('BEGIN IMMEDIATE');
+      heldOpen = true;
+      return {
+        commit: () => {
+          heldOpen = false;
+          try {
+            if (db.inTransaction) db.exec('COMMIT');
+          } catch (err) {
+            if (db.open && db.inTransaction) db.exec('ROLLBACK');
+            throw err;
+          }
+        },
+        rollback: () => {
+          heldOpen = false;
+          if (db.open && db.inTransaction) db.exec('ROLLBACK');
+        },
+      };
     },
     get inBatch() {
       return db.inTransaction;
@@ -117,6 +146,7 @@ function buildStore(db: Db, options: OpenStoreOptions): Store {
         }
       }
       // Freed pages were zeroed by secure_delete; move them out of the WAL into the file now.
+      settle();
       db.pragma('wal_checkpoint(TRUNCATE)');
       log.info('store.purged', { messages: total, attachments: files });
       return { messages: total, attachments: files };
@@ -124,6 +154,7 @@ function buildStore(db: Db, options: OpenStoreOptions): Store {
     rekey(newKey) {
       if (options.key.length === 0) throw new CoreError('unsupported', 'This store is not encrypted.');
       // Checkpoint first so every page lives in the main file when it is re-encrypted.
+      settle();
       db.pragma('wal_checkpoint(TRUNCATE)');
       setRawKey(db, 'rekey', newKey);
       db.pragma('wal_checkpoint(TRUNCATE)');
@@ -138,6 +169,7 @@ function buildStore(db: Db, options: OpenStoreOptions): Store {
       if (!open) return;
       open = false;
       try {
+        settle();
         db.pragma('wal_checkpoint(TRUNCATE)');
       } finally {
         db.close();

@@ -189,6 +189,12 @@ export interface StoreAttachments {
   remove(id: number): Promise<void>;
 }
 
+/** See Store.openBatch. `commit` throws if the commit fails (everything in it is then gone). */
+export interface OpenBatch {
+  commit(): void;
+  rollback(): void;
+}
+
 export interface Store {
   readonly file: string;
   readonly attachments: StoreAttachments;
@@ -200,6 +206,11 @@ export interface Store {
    * Methods that open their own transaction become savepoints inside a batch.
    */
   batch<T>(fn: () => T): T;
+  /**
+   * A batch left open across turns of the event loop (the messaging engine's group commit): every
+   * write until `commit` joins it, and `batch` inside it is a savepoint. Only when no batch is open.
+   */
+  openBatch(): OpenBatch;
   /** True while a batch (or any transaction) is open: writes made now are not yet durable. */
   readonly inBatch: boolean;
 
