@@ -68,6 +68,39 @@ else
   done
 fi
 
+# 2b. Debian starts ejabberd (and with it Erlang's epmd on port 4369) as system services when the
+# package is installed. Sealwire's tests, demo and cluster check run their own nodes (own ports,
+# no or a private epmd), so the system copies are stopped and kept from starting at boot. Each step
+# runs only when there is something to stop or disable, so a second run changes nothing.
+stop_system_service() {
+  local unit="$1"
+  if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+    if systemctl is-enabled --quiet "$unit" 2>/dev/null || systemctl is-active --quiet "$unit" 2>/dev/null; then
+      say "stopping and disabling the system's $unit (tests run their own nodes)"
+      $SUDO systemctl disable --now "$unit" >/dev/null 2>&1 || true
+    fi
+  elif [ -x "/etc/init.d/$unit" ]; then
+    if $SUDO service "$unit" status >/dev/null 2>&1; then
+      say "stopping the system's $unit service (tests run their own nodes)"
+      $SUDO service "$unit" stop >/dev/null 2>&1 || true
+    fi
+    if compgen -G "/etc/rc[2-5].d/S*$unit" >/dev/null; then
+      say "disabling the system's $unit service at boot"
+      $SUDO update-rc.d "$unit" disable >/dev/null 2>&1 || true
+    fi
+  fi
+}
+if command -v dpkg-query >/dev/null 2>&1 && dpkg-query -W -f='${Status}' ejabberd 2>/dev/null | grep -q "install ok installed"; then
+  stop_system_service ejabberd
+  stop_system_service epmd.socket
+  stop_system_service epmd
+  # Without systemd, the init script's node leaves a daemon epmd behind on the default port.
+  if command -v epmd >/dev/null 2>&1 && epmd -names >/dev/null 2>&1; then
+    say "stopping the system's epmd on port 4369"
+    $SUDO epmd -kill >/dev/null 2>&1 || true
+  fi
+fi
+
 # 3. npm dependencies --------------------------------------------------------------------------
 stamp="node_modules/.sealwire-setup"
 want="$(node --version) $(sha256sum package-lock.json package.json | sha256sum | cut -c1-16)"

@@ -1,5 +1,3 @@
-import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +16,7 @@ import {
   type TestWorkstation,
   signInAndSkipPin,
 } from './helpers/sealwire.ts';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 
 /**
  * The screens hold up (issue 8 item 4) and the rough edges a new user hit are gone (issue 11,
@@ -46,7 +45,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   a = await openApp(browser, ws, { viewport: VIEW });
   await signInAndSkipPin(a.page, ELLA);
-  tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'sealwire-e2e-screens-'));
+  tmp = makeTempDir('e2e-screens');
   // A hostile colleague on the same server, sending raw stanzas through a real XMPP session.
   mallory = await openAccount(prosody, { dir: tmp, username: MALLORY.username, password: MALLORY.password });
 });
@@ -56,7 +55,7 @@ afterAll(async () => {
   await browser?.close();
   await ws?.close();
   await prosody?.stop();
-  if (tmp) await fs.rm(tmp, { recursive: true, force: true });
+  if (tmp) await removeTempDir(tmp);
 });
 
 /** A chat message as raw XML elements (the engine's own element shape), with our meta extension. */

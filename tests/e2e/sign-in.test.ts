@@ -1,5 +1,3 @@
-import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +19,7 @@ import {
 } from './helpers/sealwire.ts';
 import { startStations, type Stations } from './helpers/stations.ts';
 import { startTestWorkstation } from '../support/workstation.ts';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 
 const ANA: Staff = { username: 'ana', password: 'ana-correct-horse-1', displayName: 'Ana Rivera' };
 const PIN = '480261';
@@ -244,7 +243,7 @@ describe('sign-in, PIN and lock screens in Chromium against the real core and Pr
 
   it('says "cannot reach" and "cannot prove who it is" as distinct plain messages on first sign-in', async () => {
     const [closedPort] = await freeLoopbackPorts(1);
-    const certDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sealwire-other-ca-'));
+    const certDir = makeTempDir('other-ca');
     const otherCa = await makeCertificates(certDir, [prosody.domain]);
     const { domain, host, c2sPort, directTlsPort, httpsPort, mucDomain, uploadDomain, caCertPath } = prosody;
     const base = { domain, host, c2sPort, directTlsPort, httpsPort, mucDomain, uploadDomain, caCertPath, caCertPem: prosody.caCertPem };
@@ -277,7 +276,7 @@ describe('sign-in, PIN and lock screens in Chromium against the real core and Pr
         }
       }
     } finally {
-      await fs.rm(certDir, { recursive: true, force: true });
+      await removeTempDir(certDir);
     }
   });
 });

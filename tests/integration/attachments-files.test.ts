@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CoreError } from '../../electron/core/errors.ts';
 import { openStore, type Store } from '../../electron/core/store/store.ts';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 
 let dir: string;
 let attDir: string;
@@ -16,7 +16,7 @@ let messageId: number;
 const blobs = () => (fs.existsSync(attDir) ? fs.readdirSync(attDir) : []);
 
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sealwire-att-'));
+  dir = makeTempDir('att');
   attDir = path.join(dir, 'attachments');
   key = randomBytes(32);
   store = openStore({ file: path.join(dir, 'store.db'), key, create: true });
@@ -25,7 +25,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   if (store.isOpen) store.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+  removeTempDir(dir);
 });
 
 describe('encrypted attachments on disk', () => {

@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import { deriveAuditKeys, targetRef } from '../../electron/core/audit/keys.ts';
 import { DEFAULT_AUDIT_RETENTION_MS, openAuditLog, type AuditLog } from '../../electron/core/audit/log.ts';
 import { auditHandlers } from '../../electron/core/ipc/handlers/audit.ts';
 import { keyDatabase } from '../../electron/core/sqlite/encrypted-db.ts';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 
 let dir: string;
 let file: string;
@@ -20,11 +20,11 @@ const open = (extra: Partial<Parameters<typeof openAuditLog>[0]> = {}): AuditLog
 const ctx = { transport: 'bridge' as const };
 
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sealwire-audit-'));
+  dir = makeTempDir('audit');
   file = path.join(dir, 'audit', 'audit.db');
   clock = 1_763_780_000_000;
 });
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterEach(() => removeTempDir(dir));
 
 describe('audit log on a real encrypted file', () => {
   it('appends with consecutive seqs, survives reopening, and verifies', () => {

@@ -14,6 +14,7 @@ import { devServerOf, type XmppServerHandle } from '../../electron/dev/xmpp-serv
 import { organisationServerFrom } from '../../electron/dev/workstation.ts';
 import { SERVERS } from '../support/servers.ts';
 import { openAccount, tempDir, until, type Account } from './messaging-support.ts';
+import { removeTempDir } from '../support/temp-dir.ts';
 
 describe.each(SERVERS)('against a real $name', (fixture) => {
   let prosody: XmppServerHandle;
@@ -41,7 +42,7 @@ describe.each(SERVERS)('against a real $name', (fixture) => {
     for (const a of open) await a.close().catch(() => {});
     audit?.close();
     await prosody?.stop();
-    if (dir) await fsp.rm(dir, { recursive: true, force: true });
+    if (dir) await removeTempDir(dir);
   });
 
   let auditor: Account;

@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { canonicalRecord, hashRecord, parseRecord } from '../../electron/core/au
 import { deriveAuditKeys } from '../../electron/core/audit/keys.ts';
 import { openAuditLog } from '../../electron/core/audit/log.ts';
 import { keyDatabase } from '../../electron/core/sqlite/encrypted-db.ts';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 
 // One genuine audit store; every test tampers with its own copy, opened directly with the key
 // the way an attacker who had it would, after dropping the append-only triggers.
@@ -57,7 +57,7 @@ const verifyCopy = (file: string, trustedHeads: { seq: number; hash: string }[] 
 };
 
 beforeAll(() => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'sealwire-audit-tamper-'));
+  root = makeTempDir('audit-tamper');
   fs.mkdirSync(path.join(root, 'original'));
   original = path.join(root, 'original', 'audit.db');
   const log = openLog(original);
@@ -66,7 +66,7 @@ beforeAll(() => {
   expect(log.verify()).toMatchObject({ ok: true, count: RECORDS });
   log.close();
 });
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+afterAll(() => removeTempDir(root));
 
 describe('audit tamper detection on a copy of the real store', () => {
   it('the untouched copy verifies', () => {

@@ -1,8 +1,8 @@
-import fsp from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../electron/core/log/logger.ts';
 import { startProsody, type ProsodyHandle } from '../../electron/dev/prosody/index.ts';
 import { openAccount, tempDir, until, type Account } from './messaging-support.ts';
+import { removeTempDir } from '../support/temp-dir.ts';
 
 /** Issue 13: a server with archiving off is detected and said in plain words, not a silent empty sync. */
 let noArchive: ProsodyHandle;
@@ -21,7 +21,7 @@ afterAll(async () => {
   for (const a of open) await a.close().catch(() => {});
   await noArchive?.stop();
   await withArchive?.stop();
-  if (dir) await fsp.rm(dir, { recursive: true, force: true });
+  if (dir) await removeTempDir(dir);
 });
 
 describe('a server without a usable message archive', () => {

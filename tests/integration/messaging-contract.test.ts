@@ -1,4 +1,3 @@
-import fsp from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messagingEvents, messagingMethods, type EventName } from '../../shared/contract/index.ts';
 import { silentLogger } from '../../electron/core/log/logger.ts';
@@ -10,6 +9,7 @@ import { startProsody, type ProsodyHandle } from '../../electron/dev/prosody/ind
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { serverFor, tempDir, until } from './messaging-support.ts';
+import { removeTempDir } from '../support/temp-dir.ts';
 
 let prosody: ProsodyHandle;
 let dir: string;
@@ -28,7 +28,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of cleanup.reverse()) await c();
   await prosody?.stop();
-  if (dir) await fsp.rm(dir, { recursive: true, force: true });
+  if (dir) await removeTempDir(dir);
 });
 
 function session(username: string): { s: MessagingSession; store: Store } {
@@ -79,6 +79,9 @@ describe('messaging contract handlers over the real engine', () => {
     const sent = await h['messaging.send'](request, ctx);
     expect(messagingMethods['messaging.send'].response.safeParse(sent).success).toBe(true);
     await until(() => lab.store.getMessageByClientId(sent.message.clientId) !== null, 10_000, 'delivery');
+    // The receipt leaves once the message is on the lab's disk; read it only after (a read marker
+    // sent at once could overtake it, and states only move forward).
+    await until(() => desk.store.getMessageByClientId(sent.message.clientId)?.state === 'delivered', 10_000, 'receipt');
 
     const got = lab.store.getMessageByClientId(sent.message.clientId)!;
     const read = await handlersFor(lab)['messaging.markRead']({ conversationId: got.conversationId, upToMessageId: got.id }, ctx);

@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../electron/core/log/logger.ts';
@@ -9,6 +8,7 @@ import { createConnectionManager, type ConnectionManager } from '../../electron/
 import { openStore, type Store } from '../../electron/core/store/store.ts';
 import type { ProsodyHandle } from '../../electron/dev/prosody/index.ts';
 import { bodies, openAccount, serverFor, startProsodyOnTmpfs, tempDir, until, type Account } from './messaging-support.ts';
+import { removeTempDir } from '../support/temp-dir.ts';
 
 let prosody: ProsodyHandle;
 let dir: string;
@@ -66,7 +66,7 @@ function observe(real: Store): Observed {
                   batch.rollback();
                   throw err;
                 }
-                batch.commit();
+                return batch.commit();
               },
               rollback() {
                 current = null;
@@ -147,7 +147,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => {});
   await prosody?.stop();
-  if (dir) await fsp.rm(dir, { recursive: true, force: true });
+  if (dir) await removeTempDir(dir);
 });
 
 describe('group commit', () => {
@@ -184,7 +184,7 @@ describe('group commit', () => {
 
     b.seen.failNextCommitWithInsert = true;
     const sent = a.engine.send({ to: b.jid, body: 'after a failed commit' });
-    await until(() => a.store.getMessageByClientId(sent.clientId)?.state === 'delivered', 20_000, 'delivered');
+    await until(() => events.includes(`delivered:${sent.clientId}`), 20_000, 'delivered');
 
     expect(b.seen.failures).toBe(1);
     expect(resumed).toEqual([true]); // the stream was dropped and resumed, not restarted

@@ -75,11 +75,12 @@ describe('latency path (real Prosody, real encrypted stores)', () => {
     // send() returned: the stanza is written, its row is not yet committed.
     expect(wire).toContain(sent.clientId);
     expect(onDisk.state(sent.clientId)).toBeNull();
-    await until(() => a.store.getMessageByClientId(sent.clientId)?.state === 'delivered', 15_000, 'delivered');
+    await until(() => states.some((s) => s.state === 'delivered'), 15_000, 'delivered');
 
     const firstSent = states.find((s) => s.state === 'sent');
-    // "sent" was told once the row was committed, as sent, and out of the outbox.
-    expect(firstSent).toEqual({ state: 'sent', onDisk: 'sent', inOutbox: false });
+    // "sent" was told once the row was committed, past queued, and out of the outbox.
+    expect(firstSent?.onDisk).toMatch(/^(sent|delivered)$/);
+    expect(firstSent?.inOutbox).toBe(false);
     expect(bodies(b.store, a.jid)).toEqual(['on the wire first']);
   });
 
@@ -95,8 +96,8 @@ describe('latency path (real Prosody, real encrypted stores)', () => {
       if (c.state === 'delivered') atReceipt.push(onDisk.has('shown first'));
     });
 
-    const sent = a.engine.send({ to: b.jid, body: 'shown first' });
-    await until(() => a.store.getMessageByClientId(sent.clientId)?.state === 'delivered', 15_000, 'delivered');
+    a.engine.send({ to: b.jid, body: 'shown first' });
+    await until(() => atReceipt.length > 0, 15_000, 'delivered');
     expect(shown).toEqual([{ body: 'shown first', committed: false }]);
     expect(atReceipt).toEqual([true]);
   });
@@ -109,7 +110,7 @@ describe('kill -9 mid-burst (real Prosody, workstations in their own processes)'
     const senderFile = path.join(dir, `${u1!}-sender.db`);
     const keyHex = randomBytes(32).toString('hex');
     const base = stationConfig(u1!, senderFile, keyHex, b.jid);
-    const first = await runStation({ ...base, mode: 'send-die-in-commit', prefix: 'k', count: 120, chunk: 10, dieAt: 95 });
+    const first = await runStation({ ...base, mode: 'send-die-in-commit', prefix: 'k', count: 100, chunk: 10, dieAt: 95 });
     expect(first.signal).toBe('SIGKILL');
     const dying = first.lines.find((l) => l.startsWith('committing '));
     expect(dying).toBeDefined();
@@ -117,11 +118,10 @@ describe('kill -9 mid-burst (real Prosody, workstations in their own processes)'
 
     const settled = await settle({ ...base, mode: 'settle' });
     expect(settled.outbox).toBe(0);
-    // Everything committed before the crash, and the first message of the group that never
-    // committed (it was written straight to the socket; the rest of that group may have sat in the
-    // socket's user-space buffer): it came back from our archive, under its own id. No gaps.
-    const expected = Array.from({ length: settled.out.length }, (_, i) => `k ${i}`);
-    expect(settled.out.length).toBeGreaterThan(firstUncommitted);
+    // Everything committed before the crash, and the group that never committed: it was on the
+    // wire, so it came back from our archive under its own ids. Nothing lost, nothing twice.
+    const expected = Array.from({ length: 100 }, (_, i) => `k ${i}`);
+    expect(firstUncommitted).toBeLessThanOrEqual(95);
     expect([...settled.out].sort()).toEqual([...expected].sort());
     await until(() => bodies(b.store, `${u1!}@${prosody.domain}`).length >= expected.length, 15_000, 'all at the receiver');
     expect(bodies(b.store, `${u1!}@${prosody.domain}`)).toEqual(expected);

@@ -1,9 +1,9 @@
-import fsp from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OnlineInfo } from '../../electron/core/messaging/manager.ts';
 import type { XmppServerHandle } from '../../electron/dev/xmpp-server.ts';
 import { SERVERS } from '../support/servers.ts';
 import { allMessages, bodies, openAccount, tempDir, until, type Account } from './messaging-support.ts';
+import { removeTempDir } from '../support/temp-dir.ts';
 
 describe.each(SERVERS)('against a real $name', (fixture) => {
   let server: XmppServerHandle;
@@ -44,7 +44,7 @@ describe.each(SERVERS)('against a real $name', (fixture) => {
 
   afterAll(async () => {
     await server?.stop();
-    if (dir) await fsp.rm(dir, { recursive: true, force: true });
+    if (dir) await removeTempDir(dir);
   });
 
   describe('no message lost, none duplicated', () => {

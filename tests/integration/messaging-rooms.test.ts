@@ -1,9 +1,9 @@
-import fsp from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../electron/core/store/store.ts';
 import type { XmppServerHandle } from '../../electron/dev/xmpp-server.ts';
 import { SERVERS } from '../support/servers.ts';
 import { openAccount, tempDir, until, type Account } from './messaging-support.ts';
+import { removeTempDir } from '../support/temp-dir.ts';
 
 describe.each(SERVERS)('against a real $name', (fixture) => {
   let server: XmppServerHandle;
@@ -21,7 +21,7 @@ describe.each(SERVERS)('against a real $name', (fixture) => {
   afterAll(async () => {
     for (const a of open) await a.close().catch(() => {});
     await server?.stop();
-    if (dir) await fsp.rm(dir, { recursive: true, force: true });
+    if (dir) await removeTempDir(dir);
   });
 
   async function account(username: string, storeFile?: string, key?: Buffer) {

@@ -1,7 +1,5 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import fsp from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CoreError } from '../../electron/core/errors.ts';
@@ -13,6 +11,7 @@ import { startProsody } from '../../electron/dev/prosody/index.ts';
 import type { XmppServerHandle } from '../../electron/dev/xmpp-server.ts';
 import { SERVERS } from '../support/servers.ts';
 import { serverFor } from './messaging-support.ts';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 
 const STAFF = { username: 'nurse', password: 'correct horse' };
 const spki = (pem: string) => createHash('sha256').update(new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
@@ -55,7 +54,7 @@ describe.each(SERVERS)('against a real $name', (fixture) => {
     it('refuses a certificate for another name even when its CA is trusted', async () => {
       // The server refuses unknown SNI names itself, so a loopback TLS server presents a CA-signed
       // certificate for "localhost" while we expect "clinic.example".
-      const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'sealwire-msg-cert-'));
+      const dir = makeTempDir('msg-cert');
       const certs = await makeCertificates(dir, ['localhost']);
       const server = tls.createServer({ cert: await fsp.readFile(certs.certPath), key: await fsp.readFile(certs.keyPath) }, (s) => s.end());
       server.on('tlsClientError', () => {});
@@ -68,7 +67,7 @@ describe.each(SERVERS)('against a real $name', (fixture) => {
         expect(await checkCredentials({ ...base, domain: 'localhost' }, STAFF)).toBe('unknown_server');
       } finally {
         server.close();
-        await fsp.rm(dir, { recursive: true, force: true });
+        await removeTempDir(dir);
       }
     });
 

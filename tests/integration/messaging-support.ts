@@ -1,7 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import fsp from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { silentLogger, type Logger } from '../../electron/core/log/logger.ts';
@@ -11,6 +9,7 @@ import { createConnectionManager, type ConnectionManager } from '../../electron/
 import { openStore, type Store, type StoredMessage } from '../../electron/core/store/store.ts';
 import { startProsody, type ProsodyHandle, type ProsodyOptions } from '../../electron/dev/prosody/index.ts';
 import type { XmppServerHandle } from '../../electron/dev/xmpp-server.ts';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 
 /** Shared setup for the messaging integration tests: real Prosody, real encrypted stores. */
 export interface Account {
@@ -37,7 +36,7 @@ export async function startProsodyOnTmpfs(options: ProsodyOptions = {}): Promise
   }
 }
 
-export const tempDir = () => fsp.mkdtemp(path.join(os.tmpdir(), 'sealwire-msg-'));
+export const tempDir = () => makeTempDir('msg');
 
 export const serverFor = (p: XmppServerHandle, overrides: Partial<ServerConfig> = {}): ServerConfig => ({
   domain: p.domain,
@@ -145,7 +144,7 @@ export function prosodyForFile(usernames: readonly string[], options: ProsodyOpt
   afterAll(async () => {
     for (const a of open) await a.close().catch(() => {});
     await prosody?.stop();
-    if (dir) await fsp.rm(dir, { recursive: true, force: true });
+    if (dir) await removeTempDir(dir);
   });
   return {
     get prosody(): ProsodyHandle {

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CoreError } from '../../electron/core/errors.ts';
 import { SEARCH_WINDOW } from '../../electron/core/store/messages.ts';
 import { openStore, type Store } from '../../electron/core/store/store.ts';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 
 let dir: string;
 let file: string;
@@ -24,12 +24,12 @@ const codeOf = (fn: () => unknown): string | undefined => {
 };
 
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sealwire-store-'));
+  dir = makeTempDir('store');
   file = path.join(dir, 'store.db');
   key = randomBytes(32);
   clock = Date.UTC(2026, 0, 10);
 });
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterEach(() => removeTempDir(dir));
 
 function seedConversation(store: Store, jid = 'bob@clinic.test') {
   return store.ensureConversation({ kind: 'direct', jid, title: 'Bob' });

@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CoreError } from '../../electron/core/errors.ts';
 import { SCHEMA_VERSION, openStore } from '../../electron/core/store/store.ts';
 import { keyDatabase } from '../../electron/core/sqlite/encrypted-db.ts';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 
 let dir: string;
 let file: string;
@@ -39,11 +39,11 @@ function rawOpen() {
 }
 
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sealwire-damage-'));
+  dir = makeTempDir('damage');
   file = path.join(dir, 'store.db');
   key = randomBytes(32);
 });
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterEach(() => removeTempDir(dir));
 
 describe('store: damage and versions', () => {
   it('a damaged page in the middle is a typed damaged_store error; the file is not altered further', async () => {

@@ -1,15 +1,14 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../electron/core/store/store.ts';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 
 const CHILD = path.resolve(import.meta.dirname, '../../bench/store-writer-child.ts');
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sealwire-durability-'));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const dir = makeTempDir('durability');
+afterAll(() => removeTempDir(dir));
 
 interface Reported {
   inbound: string[];

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../electron/core/store/store.ts';
 import { keyDatabase } from '../../electron/core/sqlite/encrypted-db.ts';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 
 // Unique per run so a hit can only come from this test's writes.
 const tag = randomBytes(4).toString('hex').toUpperCase();
@@ -71,11 +71,11 @@ async function seed(s: Store, now: number) {
 }
 
 beforeEach(() => {
-  profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sealwire-forensics-'));
+  profileDir = makeTempDir('forensics');
   file = path.join(profileDir, 'store.db');
   key = randomBytes(32);
 });
-afterEach(() => fs.rmSync(profileDir, { recursive: true, force: true }));
+afterEach(() => removeTempDir(profileDir));
 
 describe('store forensics: no canary bytes at rest', () => {
   it('finds none in the store, WAL or attachment blobs after close', async () => {
@@ -107,13 +107,13 @@ describe('store forensics: no canary bytes at rest', () => {
     s.close();
     expect(hits(profileDir)).toEqual([]);
     expect(fs.readdirSync(path.join(profileDir, 'attachments'))).toEqual([]);
-    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'sealwire-forensics-plain-'));
+    const scratch = makeTempDir('forensics-plain');
     try {
       const plain = plaintextCopy(scratch);
       expect(plain.includes(Buffer.from('plain follow-up'))).toBe(true); // the decryption worked
       for (const canary of CANARIES) for (const enc of encodings(canary)) expect(plain.includes(enc)).toBe(false);
     } finally {
-      fs.rmSync(scratch, { recursive: true, force: true });
+      removeTempDir(scratch);
     }
   });
 });

@@ -1,7 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deriveAuditKeys } from '../../electron/core/audit/keys.ts';
@@ -10,10 +9,11 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { keyDatabase, pageFormatHint, rawKeyPragma, type FormatMigrationEvent } from '../../electron/core/sqlite/encrypted-db.ts';
 import { openStore } from '../../electron/core/store/store.ts';
 import { opensAs, toLegacySqlcipher } from '../../bench/store-legacy.ts';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 
 const bench = path.resolve(import.meta.dirname, '../../bench');
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sealwire-format-'));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const dir = makeTempDir('format');
+afterAll(() => removeTempDir(dir));
 
 const SEED_MESSAGES = 60_000;
 const lastClientId = `g${(SEED_MESSAGES - 1).toString(36)}`;

@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { toLegacySqlcipher } from '../../bench/store-legacy.ts';
@@ -13,6 +11,7 @@ import { pageFormatHint } from '../../electron/core/sqlite/encrypted-db.ts';
 import { deviceFingerprint, loadOrCreateDeviceKey } from '../../electron/core/vault/device-key.ts';
 import { createVault } from '../../electron/core/vault/vault.ts';
 import { fakeTime } from '../support/fake-time.ts';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 
 const PASSWORD = 'migration-password-1';
 let core: Core | null = null;
@@ -21,12 +20,12 @@ let dataDir = '';
 afterEach(async () => {
   await core?.close();
   core = null;
-  if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
+  if (dataDir) await removeTempDir(dataDir);
 });
 
 describe('page format migration in the composition', () => {
   it('converts the audit trail and a profile store of the previous version, tells the screen, and audits both', async () => {
-    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sealwire-migration-'));
+    dataDir = makeTempDir('migration');
     const keychain = createKeytarKeychain(`Sealwire-test-${randomUUID()}`);
     const time = fakeTime(Date.now());
     const start = async () => {

@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { keyDatabase } from '../../electron/core/sqlite/encrypted-db.ts';
 import { openStore, type Store } from '../../electron/core/store/store.ts';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sealwire-queries-'));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const dir = makeTempDir('queries');
+afterAll(() => removeTempDir(dir));
 
 /** Every SQL text the store prepares, recorded by wrapping prepare() while it opens. */
 function openRecording(file: string, key: Buffer): { store: Store; sql: string[] } {

@@ -1,15 +1,15 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CoreError } from '../../electron/core/errors.ts';
 import { openStore } from '../../electron/core/store/store.ts';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 
 const bench = path.resolve(import.meta.dirname, '../../bench');
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sealwire-rekey-crash-'));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const dir = makeTempDir('rekey-crash');
+afterAll(() => removeTempDir(dir));
 
 function rekeyAndKill(file: string, oldKey: Buffer, newKey: Buffer, killAfterMs: number): Promise<boolean> {
   return new Promise((resolve, reject) => {

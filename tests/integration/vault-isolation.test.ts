@@ -9,6 +9,7 @@ import { silentLogger } from '../../electron/core/log/logger.ts';
 import { openStore } from '../../electron/core/store/store.ts';
 import { createProfileHolder } from '../../electron/core/vault/open-profile.ts';
 import { createVault } from '../../electron/core/vault/vault.ts';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 
 /**
  * Another "computer": a child node process, optionally under its own D-Bus session with a fresh,
@@ -83,8 +84,8 @@ let service: string;
 let keychain: Keychain;
 
 beforeEach(async () => {
-  dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sealwire-vault-iso-'));
-  childHome = await fs.mkdtemp(path.join(os.tmpdir(), 'sealwire-other-home-'));
+  dataDir = makeTempDir('vault-iso');
+  childHome = makeTempDir('other-home');
   process.env.VAULT_CHILD_HOME = childHome;
   service = `Sealwire-test-${crypto.randomUUID()}`;
   keychain = createKeytarKeychain(service);
@@ -93,8 +94,8 @@ beforeEach(async () => {
 
 afterEach(async () => {
   for (const account of await keychain.accounts()) await keychain.delete(account);
-  await fs.rm(dataDir, { recursive: true, force: true });
-  await fs.rm(childHome, { recursive: true, force: true });
+  await removeTempDir(dataDir);
+  await removeTempDir(childHome);
   delete process.env.VAULT_CHILD_HOME;
 });
 
@@ -105,7 +106,7 @@ describe('vault isolation across machines and without a keychain', () => {
     const created = await holder.create('Front desk Sam', 'sam-password-1');
     await holder.setPin('284719');
     await holder.close();
-    const copy = await fs.mkdtemp(path.join(os.tmpdir(), 'sealwire-copied-'));
+    const copy = makeTempDir('copied');
     try {
       await fs.cp(path.join(dataDir, 'profiles'), path.join(copy, 'profiles'), { recursive: true });
       const base = { service, dataDir: copy, kdf: FAST, open: created.profileId, password: 'sam-password-1', pin: '284719', cleanup: true };
@@ -128,7 +129,7 @@ describe('vault isolation across machines and without a keychain', () => {
       expect(unwrapped.key).toHaveLength(32);
       unwrapped.key.fill(0);
     } finally {
-      await fs.rm(copy, { recursive: true, force: true });
+      await removeTempDir(copy);
     }
   });
 

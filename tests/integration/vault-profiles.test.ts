@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import keytar from 'keytar';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -20,6 +19,7 @@ import { DEVICE_KEY_ACCOUNT } from '../../electron/core/vault/device-key.ts';
 import { DEFAULT_SCRYPT, scryptKey, tuneKdf, type ScryptParams } from '../../electron/core/vault/kdf.ts';
 import { createProfileHolder, type ProfileHolder } from '../../electron/core/vault/open-profile.ts';
 import { createVault, MAX_PIN_ATTEMPTS, type Vault, type VaultOptions } from '../../electron/core/vault/vault.ts';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 
 // Functional tests wrap with cheap scrypt parameters; the measured test uses the real default.
 const FAST: ScryptParams = { log2N: 10, r: 8, p: 1 };
@@ -81,7 +81,7 @@ const textNeedles = (label: string, text: string): Record<string, Buffer> => ({
 });
 
 beforeEach(async () => {
-  dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sealwire-vault-'));
+  dataDir = makeTempDir('vault');
   service = `Sealwire-test-${crypto.randomUUID()}`;
   keychain = createKeytarKeychain(service);
   clock = Date.UTC(2026, 0, 5, 8, 0, 0);
@@ -91,7 +91,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   for (const account of await keychain.accounts()) await keychain.delete(account);
-  await fs.rm(dataDir, { recursive: true, force: true });
+  await removeTempDir(dataDir);
 });
 
 describe('vault profiles (real keychain, real files)', () => {
@@ -376,7 +376,7 @@ describe('vault profiles (real keychain, real files)', () => {
     await holder.create('Staff B', 'password-of-b');
     await holder.close();
     await keychain.set('other-sealwire-entry', 'x');
-    const backup = await fs.mkdtemp(path.join(os.tmpdir(), 'sealwire-backup-'));
+    const backup = makeTempDir('backup');
     try {
       await fs.cp(path.join(dataDir, 'profiles'), path.join(backup, 'profiles'), { recursive: true });
       await holder.openWithPassword(a.profileId, 'password-of-a');
@@ -393,7 +393,7 @@ describe('vault profiles (real keychain, real files)', () => {
       expect(await codeOf(restored.unlockWithPin(a.profileId, '284719'))).toBe('unauthorized');
       expect(await keytar.findCredentials(service)).toEqual([]); // opening did not create a new device key
     } finally {
-      await fs.rm(backup, { recursive: true, force: true });
+      await removeTempDir(backup);
     }
   });
 

@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SNIPPET_CLOSE, SNIPPET_OPEN } from '../../electron/core/store/format.ts';
 import { openStore } from '../../electron/core/store/store.ts';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sealwire-snippets-'));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const dir = makeTempDir('snippets');
+afterAll(() => removeTempDir(dir));
 
 describe('search snippets', () => {
   it('a message carrying the highlight markers cannot fake a highlighted match in search results', () => {

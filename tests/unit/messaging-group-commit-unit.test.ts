@@ -5,10 +5,12 @@ import { GroupCommit } from '../../electron/core/messaging/group-commit.ts';
 function fakeStore() {
   const log: string[] = [];
   let failNext = false;
+  let failSync = false;
   let open = false;
   return {
     log,
     failNext: () => void (failNext = true),
+    failSync: () => void (failSync = true),
     store: {
       get inBatch() {
         return open;
@@ -31,6 +33,11 @@ function fakeStore() {
               throw new Error('commit failed');
             }
             log.push('commit');
+            if (failSync) {
+              failSync = false;
+              return Promise.reject(new Error('fsync failed'));
+            }
+            return new Promise<void>((r) => setTimeout(() => (log.push('on disk'), r()), 5));
           },
           rollback() {
             open = false;
@@ -45,7 +52,7 @@ function fakeStore() {
 const turn = () => new Promise((r) => setImmediate(r));
 
 describe('GroupCommit (engine module, alone)', () => {
-  it('run commits at once and only then runs after-commit work; nested groups join the outer one', () => {
+  it('run commits at once; after-commit work runs once that commit is on disk; nested groups join the outer one', async () => {
     const fake = fakeStore();
     const commit = new GroupCommit(fake.store, () => {});
     const out = commit.run(() => {
@@ -55,7 +62,9 @@ describe('GroupCommit (engine module, alone)', () => {
       return 7;
     });
     expect(out).toBe(7);
-    expect(fake.log).toEqual(['open', 'savepoint', 'savepoint', 'work', 'commit', 'told listeners', 'inner later']);
+    expect(fake.log).toEqual(['open', 'savepoint', 'savepoint', 'work', 'commit']);
+    await commit.settled();
+    expect(fake.log.slice(5)).toEqual(['on disk', 'told listeners', 'inner later']);
     commit.later(() => fake.log.push('no group: at once'));
     expect(fake.log.at(-1)).toBe('no group: at once');
   });
@@ -73,7 +82,9 @@ describe('GroupCommit (engine module, alone)', () => {
     expect(commit.open).toBe(true);
     expect(durable).toEqual([]);
     await turn();
-    expect(fake.log.slice(4)).toEqual(['commit', 'receipt']);
+    expect(fake.log.slice(4)).toEqual(['commit']);
+    await commit.settled();
+    expect(fake.log.slice(5)).toEqual(['on disk', 'receipt']);
     expect(durable).toEqual([null]);
   });
 
@@ -90,20 +101,22 @@ describe('GroupCommit (engine module, alone)', () => {
     expect(fake.log.filter((e) => e === 'commit')).toHaveLength(2);
   });
 
-  it('a failed commit drops after-commit work and tells the holders; a throwing task does not stop the others', () => {
+  it('a failed commit or fsync drops after-commit work and tells the holders; a throwing task does not stop the others', async () => {
     const fake = fakeStore();
     const errors: unknown[] = [];
     const commit = new GroupCommit(fake.store, (err) => errors.push(err));
     const durable: unknown[] = [];
-    commit.hold(
-      () => commit.later(() => fake.log.push('must not run')),
-      (err) => durable.push(err),
-    );
-    fake.failNext();
-    commit.flush();
+    for (const fail of [fake.failNext, fake.failSync]) {
+      commit.hold(
+        () => commit.later(() => fake.log.push('must not run')),
+        (err) => durable.push(err),
+      );
+      fail();
+      commit.flush();
+      await commit.settled();
+    }
     expect(fake.log).not.toContain('must not run');
-    expect(durable).toHaveLength(1);
-    expect((durable[0] as Error).message).toBe('commit failed');
+    expect(durable.map((e) => (e as Error).message)).toEqual(['commit failed', 'fsync failed']);
     expect(commit.open).toBe(false);
     commit.run(() => {
       commit.later(() => {
@@ -111,11 +124,12 @@ describe('GroupCommit (engine module, alone)', () => {
       });
       commit.later(() => fake.log.push('second ran'));
     });
+    await commit.settled();
     expect(fake.log.at(-1)).toBe('second ran');
-    expect(errors).toHaveLength(2);
+    expect(errors).toHaveLength(3);
   });
 
-  it('work that throws takes back only its own after-commit tasks', () => {
+  it('work that throws takes back only its own after-commit tasks', async () => {
     const fake = fakeStore();
     const commit = new GroupCommit(fake.store, () => {});
     commit.defer(() => commit.later(() => fake.log.push('kept')));
@@ -126,6 +140,7 @@ describe('GroupCommit (engine module, alone)', () => {
       }),
     ).toThrow('bad stanza');
     commit.flush();
+    await commit.settled();
     expect(fake.log).toContain('kept');
     expect(fake.log).not.toContain('taken back');
   });

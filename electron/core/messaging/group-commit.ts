@@ -15,9 +15,10 @@ interface Group {
  * Group commit, kept off the path a person waits on. Writes join one store transaction that stays
  * open across turns of the event loop and commits soon after: at once (next turn) when the store
  * was idle, else GROUP_WINDOW_MS after the previous commit, so a burst, or a server sending one
- * stanza per read (ejabberd), costs one fsync per window instead of one per message. What must only
- * happen once that work is durable (receipts, SM acks, "sent" states, attachment fetches) waits in
- * `later` and is dropped if the commit fails. The messaging engine is the only owner of the group;
+ * stanza per read (ejabberd), costs one commit per window instead of one per message. The commit
+ * itself skips the fsync, which then runs off the event loop (see store/held-batch.ts). What must
+ * only happen once that work is on disk (receipts, SM acks, "sent" states, attachment fetches)
+ * waits in `later` and is dropped if the commit or its fsync fails. The messaging engine is the only owner of the group;
  * writes made by anyone else meanwhile join it.
  */
 export class GroupCommit {
@@ -26,6 +27,8 @@ export class GroupCommit {
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private lastCommitAt = -Infinity;
+  /** Resolves when the groups committed so far are on disk and their work has run. */
+  private ondisk: Promise<void> = Promise.resolve();
   private readonly store: Pick<Store, 'batch' | 'openBatch' | 'inBatch'>;
   private readonly onError: (err: unknown) => void;
   private readonly windowMs: number;
@@ -81,7 +84,10 @@ export class GroupCommit {
     return out;
   }
 
-  /** Commit the open group now, then run what waited for it. Throws nothing. */
+  /**
+   * Commit the open group now (visible, and safe from a crash of this process, at once); what
+   * waited for it runs once it is on disk too, in commit order. Throws nothing.
+   */
   flush(): void {
     clearTimeout(this.timer);
     if (this.immediate !== undefined) clearImmediate(this.immediate);
@@ -90,16 +96,32 @@ export class GroupCommit {
     const group = this.group;
     if (group === null) return;
     this.group = null;
+    let synced: Promise<void>;
     try {
-      group.batch.commit();
+      synced = group.batch.commit();
     } catch (err) {
       this.lastCommitAt = performance.now();
-      this.onError(err);
-      for (const told of group.failed) this.guard(() => told(err));
+      this.failed(group, err);
       return;
     }
     this.lastCommitAt = performance.now();
-    for (const task of group.after) this.guard(task);
+    // A later group's fsync also covers the earlier ones, but its work waits for theirs anyway.
+    this.ondisk = Promise.all([this.ondisk, synced]).then(
+      () => {
+        for (const task of group.after) this.guard(task);
+      },
+      (err: unknown) => this.failed(group, err),
+    );
+  }
+
+  /** Resolves once every group committed so far is on disk and its work has run. */
+  settled(): Promise<void> {
+    return this.ondisk;
+  }
+
+  private failed(group: Group, err: unknown): void {
+    this.onError(err);
+    for (const told of group.failed) this.guard(() => told(err));
   }
 
   /** Open a group unless one is open; false when a caller's own batch is open instead. */

@@ -9,6 +9,7 @@ import { conversationOps } from './conversation-ops.ts';
 import { DAY_MS } from './format.ts';
 import { messageOps } from './messages.ts';
 import { outboxOps } from './outbox.ts';
+import { heldBatches } from './held-batch.ts';
 import { guardMethods } from './sqlite-errors.ts';
 import type { OpenStoreOptions, Store } from './types.ts';
 
@@ -75,13 +76,9 @@ function buildStore(db: Db, options: OpenStoreOptions): Store {
   const swept = attachments.sweepOrphans();
   if (swept > 0) log.info('store.orphan_blobs_removed', { count: swept });
 
-  // An open batch (see openBatch) is committed early by what must not run inside a transaction
-  // (closing, rekeying, the purge's checkpoint); its owner's later commit then finds nothing to do.
-  let heldOpen = false;
-  const settle = () => {
-    if (heldOpen && db.open && db.inTransaction) db.exec('COMMIT');
-    heldOpen = false;
-  };
+  // An open batch (see openBatch) is committed early by what must not run inside a transaction.
+  const held = heldBatches(db, options.file);
+  const settle = held.settle;
 
   const store: Store = {
     file: options.file,
@@ -95,26 +92,7 @@ function buildStore(db: Db, options: OpenStoreOptions): Store {
       // IMMEDIATE: take the write lock up front, so a batch never fails half-way on an upgrade.
       return db.transaction(fn).immediate();
     },
-    openBatch() {
-      if (db.inTransaction) throw new Error('store: a batch is already open');
-      db.exec('BEGIN IMMEDIATE');
-      heldOpen = true;
-      return {
-        commit: () => {
-          heldOpen = false;
-          try {
-            if (db.inTransaction) db.exec('COMMIT');
-          } catch (err) {
-            if (db.open && db.inTransaction) db.exec('ROLLBACK');
-            throw err;
-          }
-        },
-        rollback: () => {
-          heldOpen = false;
-          if (db.open && db.inTransaction) db.exec('ROLLBACK');
-        },
-      };
-    },
+    openBatch: held.openBatch,
     get inBatch() {
       return db.inTransaction;
     },
@@ -172,6 +150,7 @@ function buildStore(db: Db, options: OpenStoreOptions): Store {
         settle();
         db.pragma('wal_checkpoint(TRUNCATE)');
       } finally {
+        held.close();
         db.close();
       }
     },

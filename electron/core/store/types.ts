@@ -189,9 +189,13 @@ export interface StoreAttachments {
   remove(id: number): Promise<void>;
 }
 
-/** See Store.openBatch. `commit` throws if the commit fails (everything in it is then gone). */
+/**
+ * See Store.openBatch. `commit` throws if the commit fails (everything in it is then gone);
+ * otherwise its writes are visible and survive the process being killed at once, and the promise
+ * resolves once they are also on disk (fsync'd, off the event loop) or rejects if that fails.
+ */
 export interface OpenBatch {
-  commit(): void;
+  commit(): Promise<void>;
   rollback(): void;
 }
 
