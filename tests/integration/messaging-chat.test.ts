@@ -4,7 +4,7 @@ import { buildAdminCommand } from '../../electron/core/messaging/stanzas.ts';
 import { el, NS_CLIENT } from '../../electron/core/messaging/xml.ts';
 import type { XmppServerHandle } from '../../electron/dev/xmpp-server.ts';
 import { SERVERS } from '../support/servers.ts';
-import { allMessages, bodies, openAccount, tempDir, until, type Account } from './messaging-support.ts';
+import { allMessages, bodies, openAccount, tempDir, until, untilArchived, type Account } from './messaging-support.ts';
 import { removeTempDir } from '../support/temp-dir.ts';
 
 describe.each(SERVERS)('against a real $name', (fixture) => {
@@ -84,7 +84,9 @@ describe.each(SERVERS)('against a real $name', (fixture) => {
       const read = b.engine.markRead(theirs.conversationId, theirs.id);
       expect(read.newlyRead).toBe(1);
       expect(read.unreadCount).toBe(0);
-      await until(() => a.store.getMessageByClientId(sent.clientId)?.state === 'read', 10_000, 'read');
+      // States are told once the change is on disk, just after the store shows it.
+      await until(() => states.at(-1) === 'read', 10_000, 'read');
+      expect(a.store.getMessageByClientId(sent.clientId)?.state).toBe('read');
       expect(states).toEqual(['sent', 'delivered', 'read']);
     });
 
@@ -187,6 +189,7 @@ describe.each(SERVERS)('against a real $name', (fixture) => {
       const written = Array.from({ length: 30 }, (_, i) => `while away ${i}`);
       for (const body of written) a.engine.send({ to: b.jid, body });
       await until(() => a.store.outboxSize() === 0, 10_000, 'server has them all');
+      await untilArchived(a.manager, written);
       b.manager.start();
       await b.manager.waitOnline();
       await b.engine.whenSynced();

@@ -124,4 +124,25 @@ describe('several server addresses', () => {
     expect(opened.ok).toBe(true);
     await online;
   });
+  it('HTTP upload and download dial the alternatives too when the primary node is down', async () => {
+    // A Prosody with HTTP upload; the primary address is a loopback IP nothing listens on (the
+    // fixture binds 127.0.0.1 only), the alternative is the live node: XMPP, the upload PUT and
+    // the download GET all reach the surviving node.
+    const withUpload = await startProsody({ mucDomain: false });
+    try {
+      for (const u of ['eve', 'fay']) await withUpload.register(u, `pw-${u}`);
+      const dir = makeTempDir('failover-upload');
+      const server = { host: '127.0.0.3', alternatives: [{ host: withUpload.host, port: withUpload.c2sPort, mode: 'starttls' as const }] };
+      const eve = await openAccount(withUpload, { dir, username: 'eve', server });
+      const fay = await openAccount(withUpload, { dir, username: 'fay', server });
+      accounts.push(eve, fay);
+      const data = Buffer.from('lab result through the surviving node');
+      const sent = await eve.engine.sendAttachment({ to: fay.jid, fileName: 'result.txt', mime: 'text/plain', data });
+      await until(() => (fay.store.getMessageByClientId(sent.clientId)?.attachmentCount ?? 0) === 1, 15_000, 'downloaded through the alternative');
+      const [file] = fay.store.attachments.list(fay.store.getMessageByClientId(sent.clientId)!.id);
+      expect((await fay.store.attachments.read(file!.id)).equals(data)).toBe(true);
+    } finally {
+      await withUpload.stop();
+    }
+  });
 });

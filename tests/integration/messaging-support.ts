@@ -6,6 +6,8 @@ import { silentLogger, type Logger } from '../../electron/core/log/logger.ts';
 import type { ServerConfig } from '../../electron/core/messaging/server-config.ts';
 import { createMessagingEngine, type MessagingEngine, type MessagingEngineOptions } from '../../electron/core/messaging/engine.ts';
 import { createConnectionManager, type ConnectionManager } from '../../electron/core/messaging/manager.ts';
+import { buildMamQuery, NS_MAM } from '../../electron/core/messaging/stanzas.ts';
+import { child, childText, NS_CLIENT, type XmlElement } from '../../electron/core/messaging/xml.ts';
 import { openStore, type Store, type StoredMessage } from '../../electron/core/store/store.ts';
 import { startProsody, type ProsodyHandle, type ProsodyOptions } from '../../electron/dev/prosody/index.ts';
 import type { XmppServerHandle } from '../../electron/dev/xmpp-server.ts';
@@ -165,4 +167,34 @@ export function prosodyForFile(usernames: readonly string[], options: ProsodyOpt
       open.add({ close: async () => fn() } as Account);
     },
   };
+}
+
+/**
+ * Wait until the server's archive of this account holds every one of `wanted` (message bodies).
+ * A server may acknowledge a stanza (SM) before its archive write lands (ejabberd does), so a
+ * test that then syncs another device first waits for the archive itself.
+ */
+export async function untilArchived(manager: ConnectionManager, wanted: readonly string[], timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let round = 0; ; round++) {
+    const found = new Set<string>();
+    const id = `archived-${round}-${randomUUID()}`;
+    const done = new Promise<void>((resolve) => {
+      const off = manager.onStanza((s: XmlElement) => {
+        const forwarded = child(child(s, 'result', NS_MAM) ?? s, 'forwarded', 'urn:xmpp:forward:0');
+        const message = forwarded === undefined ? undefined : child(forwarded, 'message', NS_CLIENT);
+        const body = message === undefined ? undefined : childText(message, 'body', NS_CLIENT);
+        if (body !== undefined) found.add(body);
+        if (s.name === 'iq' && s.attrs.id === id) {
+          off();
+          resolve();
+        }
+      });
+    });
+    manager.send(buildMamQuery(id, id, null, 1000));
+    await done;
+    if (wanted.every((b) => found.has(b))) return;
+    if (Date.now() > deadline) throw new Error('timed out waiting for the server archive');
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

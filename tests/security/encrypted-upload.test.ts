@@ -35,7 +35,7 @@ describe('attachments are encrypted before upload', () => {
     expect(sent.body.split('#')[1]).toMatch(/^[0-9a-f]{88}$/);
 
     // Whoever learns only the https address downloads ciphertext.
-    const plain = await httpGet(address!.https, { ca: file.prosody.caCertPem, hostFor: () => file.prosody.host });
+    const plain = await httpGet(address!.https, { ca: file.prosody.caCertPem, hostsFor: () => [file.prosody.host] });
     expect(plain.length).toBe(data.length + 16);
     expect(plain.includes(canary)).toBe(false);
 

@@ -50,7 +50,7 @@ const store: Store = new Proxy(real, {
               // The disk stalls and the process dies before COMMIT: meanwhile the event loop runs on,
               // so what was written to the socket leaves it, and the server routes and archives it.
               say(`committing ${first}`);
-              setTimeout(() => process.kill(process.pid, 'SIGKILL'), 300);
+              setTimeout(() => process.kill(process.pid, 'SIGKILL'), 1500);
               return new Promise<void>(() => {});
             }
             return batch.commit();

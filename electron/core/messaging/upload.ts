@@ -23,8 +23,30 @@ export interface UploadSlot {
 export interface HttpTls {
   /** The organisation CA (PEM); the same trust as the XMPP connection. */
   readonly ca?: string;
-  /** Dial this host for the XMPP domain's URLs (mirrors ServerConfig.host). */
-  readonly hostFor?: (hostname: string) => string;
+  /**
+   * Hosts to dial for a URL's hostname, in order: for the XMPP domain's URLs the server's host,
+   * then its alternatives (cluster nodes), so a transfer survives the primary node being down.
+   */
+  readonly hostsFor?: (hostname: string) => readonly string[];
+}
+
+/** Failures of reaching a host at all (worth trying the next node); anything else is final. */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND']);
+
+/** Run `attempt` against each host in turn while the host cannot be reached. */
+async function onEachHost<T>(url: URL, tlsOpts: HttpTls, attempt: (host: string) => Promise<T>): Promise<T> {
+  const hosts = tlsOpts.hostsFor?.(url.hostname) ?? [url.hostname];
+  let last: unknown = new Error('no-host');
+  for (const host of hosts.length > 0 ? hosts : [url.hostname]) {
+    try {
+      return await attempt(host);
+    } catch (err) {
+      last = err;
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === undefined || !UNREACHABLE.has(code)) throw err;
+    }
+  }
+  throw last;
 }
 
 export const buildDiscoItems = (to: string, id: string): XmlElement => el('iq', NS_CLIENT, { type: 'get', to, id }, el('query', NS_DISCO_ITEMS));
@@ -58,10 +80,10 @@ export function isHttps(url: string): boolean {
   }
 }
 
-function requestOptions(url: URL, tlsOpts: HttpTls): https.RequestOptions {
+function requestOptions(url: URL, tlsOpts: HttpTls, host: string): https.RequestOptions {
   return {
     protocol: 'https:',
-    host: tlsOpts.hostFor?.(url.hostname) ?? url.hostname,
+    host,
     port: url.port === '' ? 443 : Number(url.port),
     path: `${url.pathname}${url.search}`,
     servername: url.hostname,
@@ -82,8 +104,20 @@ export function httpPut(
   onProgress?: (sent: number, total: number) => void,
 ): Promise<void> {
   const url = new URL(slot.put);
+  return onEachHost(url, tlsOpts, (host) => putOnce(url, host, slot, data, mime, tlsOpts, onProgress));
+}
+
+function putOnce(
+  url: URL,
+  host: string,
+  slot: UploadSlot,
+  data: Buffer,
+  mime: string,
+  tlsOpts: HttpTls,
+  onProgress?: (sent: number, total: number) => void,
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    const base = requestOptions(url, tlsOpts);
+    const base = requestOptions(url, tlsOpts, host);
     const req = https.request({
       ...base,
       method: 'PUT',
@@ -118,8 +152,12 @@ export function httpPut(
 /** GET a file over verified TLS, bounded in size. */
 export function httpGet(urlText: string, tlsOpts: HttpTls, maxBytes = MAX_ATTACHMENT_BYTES): Promise<Buffer> {
   const url = new URL(urlText);
+  return onEachHost(url, tlsOpts, (host) => getOnce(url, host, tlsOpts, maxBytes));
+}
+
+function getOnce(url: URL, host: string, tlsOpts: HttpTls, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const req = https.request({ ...requestOptions(url, tlsOpts), method: 'GET', timeout: 60_000 });
+    const req = https.request({ ...requestOptions(url, tlsOpts, host), method: 'GET', timeout: 60_000 });
     req.on('error', reject);
     req.on('timeout', () => req.destroy(new Error('download-timeout')));
     req.on('response', (res) => {
@@ -165,7 +203,7 @@ export function createUploadService(deps: {
   return {
     tls: {
       ...(server.ca === undefined ? {} : { ca: server.ca }),
-      hostFor: (hostname) => (ours(hostname) ? (server.host ?? hostname) : hostname),
+      hostsFor: (hostname) => (ours(hostname) ? [...new Set([server.host ?? hostname, ...(server.alternatives ?? []).map((a) => a.host)])] : [hostname]),
     },
     trusted(url) {
       try {
