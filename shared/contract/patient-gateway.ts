@@ -135,7 +135,10 @@ export const ConversationSummary = z.strictObject({
 });
 export type ConversationSummary = z.infer<typeof ConversationSummary>;
 
-/** Why a message could not reach the patient (or is waiting). */
+/**
+ * Why a message could not reach the patient (or is waiting). Includes every failure of
+ * gateway/notify (NOTIFY_FAILURES) so a provider's answer reaches staff unchanged.
+ */
 export const FailureCode = z.enum([
   'opted_out',
   'invalid_number',
@@ -144,9 +147,12 @@ export const FailureCode = z.enum([
   'locked',
   'closed',
   'no_consent',
+  'no_channel',
   'provider_rejected',
   'auth_failed',
   'unreachable',
+  'tls_failed',
+  'invalid_message',
 ]);
 export type FailureCode = z.infer<typeof FailureCode>;
 

@@ -1,6 +1,6 @@
 import type { Logger } from '../log/logger.ts';
 import type { Store } from '../store/store.ts';
-import { IqError } from './iq-tracker.ts';
+import { IqError } from '../../../node-shared/xmpp/iq-tracker.ts';
 import { buildMamQuery, NS_MAM, NS_RSM } from '../../../node-shared/xmpp/stanzas.ts';
 import { child, childText, type XmlElement } from '../../../node-shared/xmpp/xml.ts';
 

@@ -2,7 +2,7 @@ import type { Logger } from '../log/logger.ts';
 import type { Conversation, ConversationKind, Store, StoredMessage } from '../store/store.ts';
 import type { MessageStateChange, RejectedStanza, RejectReason } from './engine-types.ts';
 import { GroupCommit } from './group-commit.ts';
-import { IqTracker } from './iq-tracker.ts';
+import { IqTracker } from '../../../node-shared/xmpp/iq-tracker.ts';
 import { Listeners } from './listeners.ts';
 import type { ConnectionManager } from './manager.ts';
 import { bareJid } from '../../../node-shared/xmpp/stanzas.ts';

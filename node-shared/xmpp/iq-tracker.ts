@@ -1,4 +1,4 @@
-import type { XmlElement } from '../../../node-shared/xmpp/xml.ts';
+import type { XmlElement } from './xml.ts';
 
 export class IqError extends Error {
   override readonly name = 'IqError';
