@@ -7,7 +7,7 @@ import type { GatewayStore } from './store/gateway-store.ts';
  * from the store key, and the e-mail opt-out link points at this gateway's /unsubscribe/ page.
  * `notify` is the config file's notify section (sms, email, quietHours), checked by createNotifier.
  */
-export function createGatewayNotifier(notify: Record<string, unknown>, store: GatewayStore, storeKey: Buffer, publicUrl: string): Notifier {
+export function createGatewayNotifier(notify: Record<string, unknown>, store: GatewayStore, storeKey: Buffer, publicUrl: string, now: () => number): Notifier {
   const optOutSecret = Buffer.from(crypto.hkdfSync('sha256', storeKey, Buffer.alloc(0), 'sealwire/gateway/opt-out/v1', 32));
   const config = notify as Partial<NotifierConfig>;
   const email = config.email === undefined ? undefined : { ...config.email, optOutLinkBase: `${publicUrl.replace(/\/+$/, '')}/unsubscribe/` };
@@ -15,6 +15,8 @@ export function createGatewayNotifier(notify: Record<string, unknown>, store: Ga
     ...config,
     ...(email === undefined ? {} : { email }),
     optOutSecret,
+    // The gateway's clock decides quiet hours too, so the queue and the notifier agree.
+    now: () => new Date(now()),
     optOutStore: {
       get: (key) => store.optOut(key) as OptOutRecord | undefined,
       set: (key, record) => store.setOptOut(key, record),

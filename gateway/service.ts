@@ -43,7 +43,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const componentDomain = config.xmpp.componentDomain ?? patientGatewayAddress(config.xmpp.domain);
   const team = new Set(config.xmpp.team.map(bareJid));
   const publicUrl = config.web.publicUrl.replace(/\/+$/, '');
-  const notifier = createGatewayNotifier(config.notify, store, storeKey, publicUrl);
+  const notifier = createGatewayNotifier(config.notify, store, storeKey, publicUrl, now);
 
   // eslint-disable-next-line prefer-const -- the XMPP side and the context refer to each other
   let ctx: GatewayContext;
