@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { SERVERS } from '../tests/support/servers.ts';
 import { removeTempDirs } from '../tests/support/temp-dir.ts';
-import { command, PatientBrowser, startGatewayFixture, until, verifyPatient } from '../tests/gateway/gateway-support.ts';
+import { openConversation, PatientBrowser, startGatewayFixture, until, verifyPatient } from '../tests/gateway/gateway-support.ts';
 
 const PHONE = '+12025550188';
 const DOB = '1970-01-15';
@@ -21,17 +21,7 @@ const pct = (values: number[], p: number): number => {
 const fx = await startGatewayFixture(SERVERS[0]!, { policy: { notifyCoalesceMinutes: 0 } });
 try {
   const alice = await fx.staff('alice');
-  const created = await command(fx, alice, 'create', {
-    name: 'Bench Patient',
-    phone: PHONE,
-    dateOfBirth: DOB,
-    consent: { given: true, recordedBy: alice.jid, method: 'verbal' },
-    channel: 'sms',
-    locale: 'en',
-  });
-  if (!created.ok) throw new Error(created.error.code);
-  const { room, conversationId } = created.value;
-  await alice.engine.joinRoom(room, 'alice');
+  const { room, conversationId } = await openConversation(fx, alice, { name: 'Bench Patient', phone: PHONE, dateOfBirth: DOB });
 
   const notify: number[] = [];
   for (let i = 0; i < ROUNDS; i++) {

@@ -7,7 +7,7 @@ import type { Account } from '../integration/messaging-support.ts';
 import { inPage, launchChromium, watchPage } from '../support/chromium.ts';
 import { SERVERS } from '../support/servers.ts';
 import { removeTempDirs } from '../support/temp-dir.ts';
-import { command, lastCode, lastLink, startGatewayFixture, until, type GatewayFixture } from '../gateway/gateway-support.ts';
+import { lastCode, lastLink, openConversation, startGatewayFixture, until, type GatewayFixture } from '../gateway/gateway-support.ts';
 
 // The patient's side in a real Chromium at a phone's size (390×844): link → date of birth → code
 // → thread → reply, in English and Spanish, with no script on the page, nothing wider than the
@@ -46,17 +46,8 @@ afterAll(async () => {
 
 describe('the patient page on a phone', () => {
   it('verifies, shows the thread and takes a reply at 390×844, in English and Spanish, with hostile text shown as text', async () => {
-    const created = await command(fx, alice, 'create', {
-      name: 'Ines Canary',
-      phone: PHONE,
-      dateOfBirth: DOB,
-      consent: { given: true, recordedBy: alice.jid, method: 'verbal' },
-      channel: 'sms',
-      locale: 'es',
-    });
-    if (!created.ok) throw new Error(created.error.code);
-    await alice.engine.joinRoom(created.value.room, 'alice');
-    alice.engine.send({ to: created.value.room, body: 'Su cita es mañana a las 9. <b>Traiga</b> su tarjeta.' });
+    const { room } = await openConversation(fx, alice, { name: 'Ines Canary', phone: PHONE, dateOfBirth: DOB, locale: 'es' });
+    alice.engine.send({ to: room, body: 'Su cita es mañana a las 9. <b>Traiga</b> su tarjeta.' });
     await until(() => fx.sms.messages.some((m) => m.to === PHONE), 15_000, 'link sms');
 
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, ignoreHTTPSErrors: true });

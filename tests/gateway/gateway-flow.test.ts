@@ -5,7 +5,7 @@ import type { StateEvent } from '../../shared/contract/patient-gateway.ts';
 import type { Account } from '../integration/messaging-support.ts';
 import { SERVERS } from '../support/servers.ts';
 import { removeTempDirs } from '../support/temp-dir.ts';
-import { command, OUTSIDER, PatientBrowser, startGatewayFixture, until, verifyPatient, type GatewayFixture } from './gateway-support.ts';
+import { command, openConversation, OUTSIDER, PatientBrowser, startGatewayFixture, until, verifyPatient, type GatewayFixture } from './gateway-support.ts';
 
 const PHONE = '+12025550143';
 const DOB = '1975-04-09';
@@ -30,19 +30,10 @@ describe.each(SERVERS)('patient gateway against $name', (server) => {
   afterAll(() => fx?.stop());
 
   it('staff open a team conversation; the patient gets a PHI-free SMS link, verifies with date of birth and code, reads, replies; both staff see the reply; notes stay in the room', async () => {
-    const created = await command(fx, alice, 'create', {
-      name: 'Rosa Canary-Name',
-      phone: PHONE,
-      dateOfBirth: DOB,
-      consent: { given: true, recordedBy: alice.jid, method: 'verbal' },
-      channel: 'sms',
-      locale: 'en',
-    });
-    if (!created.ok) throw new Error(created.error.code);
-    const { room, conversationId } = created.value;
-    expect(created.value).toMatchObject({ status: 'open', link: 'none', contactHint: '•••• 0143', assignee: null });
+    const created = await openConversation(fx, alice, { name: 'Rosa Canary-Name', phone: PHONE, dateOfBirth: DOB });
+    const { room, conversationId } = created;
+    expect(created).toMatchObject({ status: 'open', link: 'none', contactHint: '•••• 0143', assignee: null });
     // The room belongs to the team: both are members and can join it.
-    await alice.engine.joinRoom(room, 'alice');
     await bob.engine.joinRoom(room, 'bob');
     await until(() => alice.engine.members(room).some((m) => m.nick === 'Patient' && m.jid === fx.gateway.ctx.xmpp.domain), 10_000, 'gateway occupant');
 

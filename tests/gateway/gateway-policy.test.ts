@@ -5,7 +5,7 @@ import type { Account } from '../integration/messaging-support.ts';
 import { ACCOUNT_SID, AUTH_TOKEN } from '../support/notify-fixture.ts';
 import { SERVERS } from '../support/servers.ts';
 import { removeTempDirs } from '../support/temp-dir.ts';
-import { command, startGatewayFixture, until, type GatewayFixture } from './gateway-support.ts';
+import { command, openConversation, startGatewayFixture, until, type GatewayFixture } from './gateway-support.ts';
 
 // Consent, opt-out and quiet hours, end to end through the gateway: the SMS stand-in's signed
 // STOP, the notifier's quiet-hours window in UTC around "now", and the gateway's queue.
@@ -27,19 +27,7 @@ afterAll(async () => {
   await removeTempDirs();
 });
 
-async function conversation(phone: string) {
-  const created = await command(fx, alice, 'create', {
-    name: 'Policy Patient',
-    phone,
-    dateOfBirth: DOB,
-    consent: { given: true, recordedBy: alice.jid, method: 'verbal' },
-    channel: 'sms',
-    locale: 'en',
-  });
-  if (!created.ok) throw new Error(created.error.code);
-  await alice.engine.joinRoom(created.value.room, 'alice');
-  return created.value;
-}
+const conversation = (phone: string) => openConversation(fx, alice, { phone, dateOfBirth: DOB });
 
 const stateOf = (conversationId: string, body: string) => fx.gateway.ctx.store.messages(conversationId, 50).find((m) => m.body === body);
 
@@ -77,15 +65,7 @@ describe('consent, opt-out and quiet hours', () => {
     expect(fx.sms.messages.some((m) => m.to === phone)).toBe(false);
     const listed = await command(fx, alice, 'list', { status: 'open' });
     expect(listed.ok && listed.value.find((x) => x.conversationId === c.conversationId)?.optedOut).toBe(true);
-    const again = await command(fx, alice, 'create', {
-      name: 'Policy Patient',
-      phone,
-      dateOfBirth: DOB,
-      consent: { given: true, recordedBy: alice.jid, method: 'verbal' },
-      channel: 'sms',
-      locale: 'en',
-    });
-    expect(again).toMatchObject({ ok: false, error: { code: 'opted_out' } });
+    await expect(conversation(phone)).rejects.toThrow('opted_out');
     // A forged STOP for another number (bad signature) changes nothing.
     const forged = new URLSearchParams({ AccountSid: ACCOUNT_SID, From: '+12025550163', To: '+12025550100', Body: 'STOP', MessageSid: 'SM2' });
     expect(await postSigned(`${fx.publicUrl}/hooks/sms/inbound`, forged, 'not-the-token', fx.ca)).toBe(403);

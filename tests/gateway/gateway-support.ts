@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import https from 'node:https';
 import path from 'node:path';
-import { COMMANDS, type CommandName, type CommandRequest, type CommandResult } from '../../shared/contract/patient-gateway.ts';
+import { COMMANDS, type CommandName, type CommandRequest, type CommandResult, type ConversationSummary, type CreateRequest } from '../../shared/contract/patient-gateway.ts';
 import { buildCommand, readCommandResult } from '../../node-shared/xmpp/patient-commands.ts';
 import type { XmlElement } from '../../node-shared/xmpp/xml.ts';
 import type { SmsStandin } from '../../electron/dev/patient-sinks/sms-standin.ts';
@@ -120,6 +120,20 @@ export async function command<N extends CommandName>(fx: GatewayFixture, staff: 
   if (result === null) throw Object.assign(new Error(`command ${name} answered ${iq.attrs['type']}`), { iq });
   if (!COMMANDS[name].result.safeParse(result).success) throw new Error(`command ${name}: answer outside the contract`);
   return result;
+}
+
+/** A new conversation by SMS (consent recorded by `staff`), the staff member in its room. */
+export async function openConversation(fx: GatewayFixture, staff: Account, fields: Partial<CreateRequest> & { phone: string; dateOfBirth: string }): Promise<ConversationSummary> {
+  const created = await command(fx, staff, 'create', {
+    name: 'Test Patient',
+    consent: { given: true, recordedBy: staff.jid, method: 'verbal' },
+    channel: 'sms',
+    locale: 'en',
+    ...fields,
+  });
+  if (!created.ok) throw new Error(created.error.code);
+  await staff.engine.joinRoom(created.value.room, staff.jid.split('@')[0] ?? 'staff');
+  return created.value;
 }
 
 export interface PatientResponse {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Account } from '../integration/messaging-support.ts';
 import { SERVERS } from '../support/servers.ts';
 import { removeTempDirs } from '../support/temp-dir.ts';
-import { command, lastLink, PatientBrowser, startGatewayFixture, until, verifyPatient, type GatewayFixture } from '../gateway/gateway-support.ts';
+import { command, lastLink, openConversation, PatientBrowser, startGatewayFixture, until, verifyPatient, type GatewayFixture } from '../gateway/gateway-support.ts';
 
 // Attacks on the patient page and its links, performed against the real gateway (real Prosody,
 // real HTTPS, the real encrypted store). Each would succeed against a gateway without the defence.
@@ -18,20 +18,11 @@ let n = 0;
 
 /** A new conversation with its own number, a staff message sent, and the link delivered. */
 async function conversationWithLink(phone = `+120255501${String(10 + n++).padStart(2, '0')}`): Promise<{ conversationId: string; room: string; phone: string }> {
-  const created = await command(fx, alice, 'create', {
-    name: NAME,
-    phone,
-    dateOfBirth: DOB,
-    consent: { given: true, recordedBy: alice.jid, method: 'written' },
-    channel: 'sms',
-    locale: 'en',
-  });
-  if (!created.ok) throw new Error(created.error.code);
-  await alice.engine.joinRoom(created.value.room, 'alice');
+  const { conversationId, room } = await openConversation(fx, alice, { name: NAME, phone, dateOfBirth: DOB });
   const before = fx.sms.messages.filter((m) => m.to === phone).length;
-  alice.engine.send({ to: created.value.room, body: TEXT });
+  alice.engine.send({ to: room, body: TEXT });
   await until(() => fx.sms.messages.filter((m) => m.to === phone).length > before, 15_000, 'link sms');
-  return { conversationId: created.value.conversationId, room: created.value.room, phone };
+  return { conversationId, room, phone };
 }
 
 beforeAll(async () => {
