@@ -55,6 +55,15 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
         onStaffMessage(ctx, room, sender, message).catch((err: unknown) => log.error('relay.failed', { error: err instanceof Error ? err.name : 'unknown' }));
       },
       rooms: () => store.conversations('all').map((c) => c.room),
+      // Stanzas of one socket read share one commit (one fsync): a burst of staff messages costs
+      // a few commits, not one each. A failure inside is logged and the read is dropped whole.
+      batch: (handle) => {
+        try {
+          store.transaction(handle);
+        } catch (err) {
+          log.error('xmpp.batch_failed', { error: err instanceof Error ? err.name : 'unknown' });
+        }
+      },
     },
     log,
   );

@@ -16,6 +16,8 @@ export interface ComponentOptions {
 
 export type ComponentEvents = {
   stanza(element: XmlElement): void;
+  /** Runs the handling of one socket read (all its stanzas) as one unit: one store commit. */
+  batch?(handle: () => void): void;
   /** The stream ended (server restart, network): the owner reconnects. */
   closed(reason: string): void;
 };
@@ -100,7 +102,11 @@ export class ComponentStream {
       socket.on('connect', () =>
         socket.write(`<?xml version='1.0'?><stream:stream xmlns='${NS_COMPONENT}' xmlns:stream='${NS_STREAM}' to='${escapeXml(domain)}'>`),
       );
-      socket.on('data', (chunk: string) => this.parser?.write(chunk));
+      socket.on('data', (chunk: string) => {
+        const handle = () => this.parser?.write(chunk);
+        if (this.on.batch === undefined) handle();
+        else this.on.batch(handle);
+      });
       socket.on('error', (err) => settle(new Error(`network-${(err as NodeJS.ErrnoException).code ?? 'error'}`)));
       socket.on('close', () => {
         settle(new Error('network-closed'));

@@ -18,6 +18,8 @@ export interface XmppHandlers {
   roomMessage(room: string, senderJid: string | null, message: XmlElement): void;
   /** Rooms to be in after (re)connecting. */
   rooms(): readonly string[];
+  /** Group the work of one socket read into one store transaction. */
+  batch(handle: () => void): void;
 }
 
 /** An IQ error answer (RFC 6120 §8.3) with one defined condition. */
@@ -75,6 +77,7 @@ export class XmppSide {
   private async connect(): Promise<void> {
     const stream = new ComponentStream(this.opts, {
       stanza: (e) => this.receive(e),
+      batch: (handle) => this.on.batch(handle),
       closed: (reason) => {
         if (this.stream !== stream) return;
         this.online = false;
