@@ -190,7 +190,7 @@ describe('the rough edges a new user hit (issue 11)', () => {
     await main.evaluate((el) => el.scrollTo(0, el.scrollHeight));
     expect(await main.evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
     // No row shows a translation key instead of words.
-    const cells = await page.getByTestId('activity-row').locator('td:nth-child(2)').allTextContents();
+    const cells = await page.getByTestId('activity-what').allTextContents();
     expect(cells.filter((c) => /^[a-zA-Z]+\.[a-z_]+$/.test(c))).toEqual([]);
     await page.getByTestId('nav-my-data').click();
     await page.getByTestId('my-data').waitFor();
