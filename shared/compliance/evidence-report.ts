@@ -95,7 +95,7 @@ function deviceSection(device: DeviceEvidence | null, note: string): string {
 const STYLE = `body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1b1f24;max-width:60rem;margin:2rem auto;padding:0 1rem}
 h1{font-size:1.6rem}h2{margin-top:2rem;border-bottom:1px solid #ccd;padding-bottom:.2rem}h3{font-size:1.05rem;margin:.2rem 0}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #d5d9e0;padding:.3rem .5rem;text-align:left;vertical-align:top}
-th{background:#f2f4f7}.num{text-align:right;white-space:nowrap}.file{color:#57606a;font-size:.85em;font-family:monospace}
+th{background:#f2f4f7}.num{text-align:right;white-space:nowrap}td[class^="o-"]{white-space:nowrap}.file{color:#57606a;font-size:.85em;font-family:monospace}
 .req{border:1px solid #d5d9e0;border-radius:6px;padding:.6rem .9rem;margin:.8rem 0;break-inside:avoid}
 .source,.muted{color:#57606a}.gap{background:#fff8e5;padding:.4rem .6rem;border-radius:4px}
 .badge{display:inline-block;border-radius:4px;padding:0 .45rem;font-size:.85em;color:#fff}
@@ -109,7 +109,7 @@ export function renderEvidenceHtml(map: readonly Requirement[], run: EvidenceRun
   for (const req of map) counts[requirementStatus(req, run.results)] += 1;
   const passed = run.results?.filter((r) => r.outcome === 'passed').length ?? 0;
   const summary = run.results === null
-    ? 'Tests were not run for this export (the workstation runs the device checks only); the statuses are those this version declares. `npm run evidence` runs the tests.'
+    ? 'Tests were not run for this export (the workstation runs the device checks only); the statuses are those this version declares; npm run evidence runs the tests.'
     : `${passed} of ${run.results.length} named tests passed.`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">

@@ -1,0 +1,134 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser, Download, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProsodyHandle } from '../../electron/dev/prosody/index.ts';
+import { startTestWorkstation } from '../support/workstation.ts';
+import { launchChromium, type PageProblems } from '../support/chromium.ts';
+import { SHOTS, openApp, requireBuiltRenderer, signInAndSkipPin, startServer, type Staff, type TestWorkstation } from './helpers/sealwire.ts';
+
+/**
+ * My activity (issue 11) and the administrator's "Export compliance evidence" (issue 14), in
+ * Chromium at 1366×768 against a real core and a real Prosody. The administrator is Ada: the
+ * workstation's managed configuration names her address among the admins.
+ */
+const ADA: Staff = { username: 'ada', password: 'ada-pass-55190', displayName: 'Adaline Quorrister' };
+const VIEW = { width: 1366, height: 768 };
+const SIGN_IN_EVENTS = ['auth.sign_in', 'auth.sign_out', 'auth.failed', 'auth.lockout', 'auth.pin_set', 'auth.pin_destroyed', 'auth.password_change', 'profile.create', 'session.lock', 'session.unlock', 'session.switch_user'];
+
+let prosody: ProsodyHandle;
+let ws: TestWorkstation;
+let browser: Browser;
+let a: { page: Page; problems: PageProblems };
+
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `activity-${name}.png`) });
+const events = (page: Page) => page.getByTestId('activity-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-event')));
+const text = async (download: Download) => fs.readFile(await download.path(), 'utf8');
+
+beforeAll(async () => {
+  await requireBuiltRenderer();
+  prosody = await startServer([{ username: ADA.username, password: ADA.password }]);
+  const { domain, host, c2sPort, directTlsPort, httpsPort, mucDomain, uploadDomain, caCertPath, caCertPem } = prosody;
+  ws = await startTestWorkstation('e2e-activity', {
+    xmpp: { domain, host, c2sPort, directTlsPort, httpsPort, mucDomain, uploadDomain, caCertPath, caCertPem },
+    adminJids: [`${ADA.username}@${domain}`],
+  });
+  browser = await launchChromium();
+  a = await openApp(browser, ws, { viewport: VIEW, acceptDownloads: true });
+  await signInAndSkipPin(a.page, ADA);
+  // A few looks at the inbox and a lock/unlock cycle give the list something to show.
+  await a.page.getByTestId('nav-activity').click();
+  await a.page.getByTestId('activity-row').first().waitFor({ timeout: 10_000 });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await ws?.close();
+  await prosody?.stop();
+});
+
+describe('My activity', () => {
+  it('reads one plain line per action, filters by kind and by date, and says when nothing matches', async () => {
+    const page = a.page;
+    expect(await events(page)).toEqual(expect.arrayContaining(['profile.create']));
+    // Plain words, never a key.
+    const what = await page.getByTestId('activity-what').allTextContents();
+    expect(what.filter((w) => /^[a-zA-Z]+\.[a-z_]+/.test(w))).toEqual([]);
+    await shot(page, 'list');
+
+    await page.getByTestId('activity-kind').selectOption('signIn');
+    await expect.poll(async () => (await events(page)).length).toBeGreaterThan(0);
+    await expect.poll(async () => (await events(page)).every((e) => SIGN_IN_EVENTS.includes(e ?? ''))).toBe(true);
+
+    await page.getByTestId('activity-kind').selectOption('files');
+    await page.getByTestId('activity-empty').waitFor();
+    expect(await page.getByTestId('activity-empty').textContent()).toBe('Nothing recorded matches these filters.');
+
+    // Up to yesterday: nothing yet (everything happened today).
+    await page.getByTestId('activity-clear').click();
+    const yesterday = new Date(Date.now() - 24 * 60 * 60 * 1000);
+    const day = `${yesterday.getFullYear()}-${String(yesterday.getMonth() + 1).padStart(2, '0')}-${String(yesterday.getDate()).padStart(2, '0')}`;
+    await page.getByTestId('activity-to').fill(day);
+    await page.getByTestId('activity-empty').waitFor();
+    await page.getByTestId('activity-clear').click();
+    await page.getByTestId('activity-row').first().waitFor();
+    expect(a.problems.errors).toEqual([]);
+  });
+
+  it('exports the staff member’s own activity as CSV, and the export is itself recorded', async () => {
+    const page = a.page;
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('activity-export').click()]);
+    expect(download.suggestedFilename()).toMatch(/^sealwire-my-activity-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = await text(download);
+    expect(csv.split('\n')[0]).toContain('seq');
+    expect(csv).toContain('profile.create');
+    expect(csv).not.toContain(ADA.displayName);
+    await page.getByTestId('activity-export-done').waitFor();
+    // A new look at the list shows the export.
+    await page.getByTestId('activity-kind').selectOption('exports');
+    await expect.poll(() => events(page)).toContain('audit.export');
+    await page.getByTestId('activity-clear').click();
+  });
+
+  it('an administrator exports the compliance evidence: a self-contained report with this workstation’s checks, no PHI', async () => {
+    const page = a.page;
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('evidence-export').click()]);
+    expect(download.suggestedFilename()).toMatch(/^sealwire-evidence-.+-\d{4}-\d{2}-\d{2}\.html$/);
+    const html = await text(download);
+    expect(html).toContain('164.312(a)(2)(iii) Automatic logoff');
+    expect(html).toMatch(/Audit trail verify<\/th><td class="o-passed">verified, \d+ records/);
+    expect(html).toContain('Exported from this workstation by an administrator.');
+    for (const phi of [ADA.displayName, 'Adaline', 'Quorrister']) expect(html).not.toContain(phi);
+
+    // It opens on its own, with nothing fetched.
+    const viewer = await browser.newPage();
+    const requests: string[] = [];
+    const errors: string[] = [];
+    viewer.on('request', (r) => requests.push(r.url()));
+    viewer.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    const saved = path.join(SHOTS, 'activity-evidence-report.html');
+    await download.saveAs(saved);
+    await viewer.goto(`file://${saved}`);
+    expect(await viewer.title()).toMatch(/^Sealwire compliance evidence/);
+    await viewer.setViewportSize(VIEW);
+    await viewer.screenshot({ path: path.join(SHOTS, 'activity-evidence-report.png') });
+    expect(errors).toEqual([]);
+    expect(requests).toHaveLength(1);
+    await viewer.close();
+
+    await page.getByTestId('activity-kind').selectOption('exports');
+    await expect.poll(() => events(page)).toContain('evidence.export');
+    await page.getByTestId('activity-clear').click();
+  });
+
+  it('reads in Spanish', async () => {
+    const page = a.page;
+    await page.getByTestId('language-select').selectOption('es');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Mi actividad');
+    expect(await page.getByTestId('activity-export').textContent()).toBe('Exportar mi actividad (CSV)');
+    expect(await page.getByTestId('evidence-export').textContent()).toBe('Exportar evidencia de cumplimiento');
+    await shot(page, 'list-es');
+    await page.getByTestId('language-select').selectOption('en');
+    expect(a.problems.errors).toEqual([]);
+  });
+});
