@@ -185,7 +185,7 @@ export const EVIDENCE_MAP: readonly Requirement[] = [
     id: 'nprm-2025:asset-inventory',
     title: 'Technology asset inventory',
     source: '2025 proposed Security Rule (NPRM)',
-    how: 'Each workstation reports its version, operating system, keychain state and number of profiles, and this report records them; the build produces a CycloneDX bill of materials (`npm run check:managed`).',
+    how: 'Each workstation reports its version, operating system, keychain state and number of profiles, and this report records them; the build produces a CycloneDX bill of materials (npm run check:managed).',
     coverage: 'partly',
     gap: 'Workstations do not yet report their inventory to the organisation centrally; closing it needs that report (over the admin channel) and a test that receives it.',
     tests: [
