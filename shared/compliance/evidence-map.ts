@@ -196,7 +196,7 @@ export const EVIDENCE_MAP: readonly Requirement[] = [
     id: 'nprm-2025:vulnerability-scanning',
     title: 'Vulnerability scanning',
     source: '2025 proposed Security Rule (NPRM)',
-    how: 'Not proven by a test: `npm run check:managed` runs Electronegativity over the shell and `npm audit` over the dependencies, but the audit needs the registry.',
+    how: 'Not proven by a test: npm run check:managed runs Electronegativity over the shell and npm audit over the dependencies, but the audit needs the registry.',
     coverage: 'not covered',
     gap: 'Closing it needs a scheduled scan (npm audit or OSV against the SBOM) in CI with a failing threshold, and its result attached to this report.',
     tests: [],
