@@ -17,6 +17,7 @@ import {
   type Staff,
   type TestWorkstation,
   signInAndSkipPin,
+  chooseLanguage,
 } from './helpers/sealwire.ts';
 
 /**
@@ -204,7 +205,7 @@ describe('the rough edges a new user hit (issue 11)', () => {
     try {
       const { page, problems } = await openApp(browser, station, { viewport: VIEW });
       await page.getByTestId('first-sign-in').waitFor({ timeout: 15_000 });
-      await page.getByTestId('language-select').selectOption('es');
+      await chooseLanguage(page, 'es');
       await page.getByTestId('sign-in-username').fill(FINN.username);
       await page.getByTestId('sign-in-password').fill('not-the-password');
       await page.getByTestId('sign-in-display-name').fill(FINN.displayName);
@@ -220,7 +221,7 @@ describe('the rough edges a new user hit (issue 11)', () => {
       expect(box).not.toBeNull();
       expect(box!.y + box!.height).toBeLessThanOrEqual(VIEW.height);
       await shot(page, 'sign-in-error-es-1366');
-      await page.getByTestId('language-select').selectOption('en');
+      await chooseLanguage(page, 'en');
 
       await firstSignIn(page, FINN);
       await page.getByTestId('pin-skip').click();

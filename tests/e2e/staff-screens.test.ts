@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProsodyHandle } from '../../electron/dev/prosody/index.ts';
 import { startTestWorkstation } from '../support/workstation.ts';
 import { launchChromium, type PageProblems } from '../support/chromium.ts';
-import { SHOTS, openApp, requireBuiltRenderer, signInAndSkipPin, startServer, type Staff, type TestWorkstation } from './helpers/sealwire.ts';
+import { SHOTS, chooseInSettings, chooseLanguage, inPageFocus, openApp, requireBuiltRenderer, signInAndSkipPin, startServer, type Staff, type TestWorkstation } from './helpers/sealwire.ts';
 
 /**
- * My activity (issue 11) and the administrator's "Export compliance evidence" (issue 14), in
+ * My activity and Settings (issue 11) and the administrator's "Export compliance evidence" (issue 14), in
  * Chromium at 1366×768 against a real core and a real Prosody. The administrator is Ada: the
  * workstation's managed configuration names her address among the admins.
  */
@@ -123,12 +123,72 @@ describe('My activity', () => {
 
   it('reads in Spanish', async () => {
     const page = a.page;
-    await page.getByTestId('language-select').selectOption('es');
+    await chooseLanguage(page, 'es');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Mi actividad');
     expect(await page.getByTestId('activity-export').textContent()).toBe('Exportar mi actividad (CSV)');
     expect(await page.getByTestId('evidence-export').textContent()).toBe('Exportar evidencia de cumplimiento');
     await shot(page, 'list-es');
-    await page.getByTestId('language-select').selectOption('en');
+    await chooseLanguage(page, 'en');
     expect(a.problems.errors).toEqual([]);
+  });
+});
+
+describe('Settings', () => {
+  it('opens over the current screen with the display choices and the policy in plain words; closing returns focus', async () => {
+    const page = a.page;
+    await page.getByTestId('nav-activity').click();
+    await page.getByTestId('nav-settings').click();
+    const dialog = page.getByTestId('settings');
+    await dialog.waitFor();
+    // The side bar no longer holds the display controls; they are here.
+    expect(await page.getByRole('navigation').getByTestId('language-select').count()).toBe(0);
+    expect(await dialog.getByTestId('language-select').count()).toBe(1);
+    expect(await dialog.getByTestId('theme-select').count()).toBe(1);
+    expect(await page.getByTestId('setting-idleTimeoutMinutes').textContent()).toBe('Lock when nobody uses SealwireAfter 10 minutes');
+    expect(await page.getByTestId('setting-managed').count()).toBe(0);
+    await shot(page, 'settings');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await inPageFocus(page)).toBe('nav-settings');
+    // The screen underneath is still the one that was open.
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('My activity');
+  });
+
+  it('shows what the organisation fixed as locked, "managed by your organisation", in English and Spanish, light and dark', async () => {
+    const page = a.page;
+    // Machine-managed policy as IT deploys it (registry, managed preferences, /etc/sealwire/policy.json).
+    ws.core.policy.setLayer('machine', { idleTimeoutMinutes: 5, presence: true });
+    try {
+      await page.getByTestId('nav-settings').click();
+      const idle = page.getByTestId('setting-idleTimeoutMinutes');
+      await expect.poll(() => idle.getAttribute('data-managed')).toBe('true');
+      expect(await idle.textContent()).toBe('Lock when nobody uses SealwireAfter 5 minutesManaged by your organisation');
+      expect(await page.getByTestId('setting-presence').textContent()).toBe('Show when you are onlineOnManaged by your organisation');
+      expect(await page.getByTestId('setting-managed').count()).toBe(2);
+      await shot(page, 'settings-managed');
+      await page.getByTestId('settings-close').click();
+
+      await chooseInSettings(page, 'theme-select', 'dark');
+      await chooseLanguage(page, 'es');
+      await page.getByTestId('nav-settings').click();
+      await expect.poll(() => idle.textContent()).toBe('Bloquear cuando nadie usa SealwireDespués de 5 minutosGestionado por su organización');
+      await shot(page, 'settings-managed-es-dark');
+      await page.getByTestId('settings-close').click();
+      await chooseLanguage(page, 'en');
+      await chooseInSettings(page, 'theme-select', 'system');
+    } finally {
+      ws.core.policy.setLayer('machine', undefined);
+    }
+    expect(a.problems.errors).toEqual([]);
+  });
+});
+
+describe('Workstation status', () => {
+  it('says in plain words what the top bar no longer shows before sign-in: the connection and the keychain', async () => {
+    const page = a.page;
+    await page.getByTestId('nav-status').click();
+    await expect.poll(() => page.getByTestId('status-connection').textContent()).toBe('ConnectedThis window is talking to Sealwire’s own service on this computer.');
+    expect(await page.getByTestId('status-keychain').textContent()).toContain('Encryption keys are kept in the system keychain.');
+    await shot(page, 'status');
   });
 });

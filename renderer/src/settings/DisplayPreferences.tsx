@@ -6,7 +6,7 @@ import './display-preferences.css';
 
 const THEME_LABEL = { system: 'prefs.themeSystem', light: 'prefs.themeLight', dark: 'prefs.themeDark' } as const;
 
-/** Theme and language: remembered on this computer, the same for whoever uses it (no PHI). */
+/** Theme and language (in Settings): remembered on this computer, the same for whoever uses it (no PHI). */
 export function DisplayPreferences() {
   const { t } = useTranslation();
   const id = useId();
@@ -24,9 +24,8 @@ export function DisplayPreferences() {
 
   return (
     <section className="display-prefs" aria-labelledby={`${id}-heading`}>
-      <h2 id={`${id}-heading`} className="side-nav__heading">
-        {t('prefs.heading')}
-      </h2>
+      <h3 id={`${id}-heading`}>{t('prefs.heading')}</h3>
+      <p className="settings__intro">{t('prefs.intro')}</p>
       <div className="display-prefs__field">
         <label htmlFor={`${id}-theme`}>{t('prefs.theme')}</label>
         <select id={`${id}-theme`} value={theme} onChange={(e) => onTheme(e.target.value)} data-testid="theme-select">
