@@ -92,6 +92,7 @@ export function createCore(options: CoreOptions): Core {
   // Session: one controller (idle, OS lock, max session), the audit trail, sign-in limits.
   const session = createSessionController({ timing: () => sessionTimingFrom(policy.values), osIdle: options.osIdle, clock, timers, log });
   const unwatchPolicy = policy.watch(() => session.refresh());
+  session.onIdleWarning((warning) => events.emit('session.idleWarning', { locksAt: warning?.locksAt ?? null }));
   const trail = createAuditTrail({
     file: path.join(options.dataDir, 'audit', 'audit.db'),
     keychain,

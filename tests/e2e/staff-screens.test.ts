@@ -192,3 +192,20 @@ describe('Workstation status', () => {
     await shot(page, 'status');
   });
 });
+
+describe('Idle warning', () => {
+  it('counts down the last 30 seconds before the idle lock, and any input (or "Keep working") ends it', async () => {
+    const page = a.page;
+    // What the session controller emits 30 s before an idle lock (its timing is unit-tested with a fake clock).
+    ws.core.events.emit('session.idleWarning', { locksAt: Date.now() + 30_000 });
+    const warning = page.getByTestId('idle-warning');
+    await warning.waitFor();
+    expect(await warning.textContent()).toMatch(/it locks in (30|29|28) seconds\. Press any key to keep working\.Keep working$/);
+    await shot(page, 'idle-warning');
+    await page.getByTestId('idle-keep-working').click();
+    await warning.waitFor({ state: 'detached' });
+    // Main heard it: the session is still unlocked and the warning does not come back on its own.
+    expect(ws.core.session.state().state).toBe('unlocked');
+    expect(a.problems.errors).toEqual([]);
+  });
+});

@@ -273,6 +273,9 @@ export const en = {
     switchUser: 'Switch user',
   },
   session: {
+    idleWarning_one: 'Nobody has used Sealwire for a while: it locks in {{count}} second. Press any key to keep working.',
+    idleWarning_other: 'Nobody has used Sealwire for a while: it locks in {{count}} seconds. Press any key to keep working.',
+    keepWorking: 'Keep working',
     lockNow: 'Lock now',
     lockHint: 'Lock now (Ctrl+L)',
     switchUser: 'Switch user',

@@ -271,6 +271,9 @@ export const es: Strings = {
     switchUser: 'Cambiar de usuario',
   },
   session: {
+    idleWarning_one: 'Nadie ha usado Sealwire desde hace un rato: se bloqueará en {{count}} segundo. Pulse cualquier tecla para seguir trabajando.',
+    idleWarning_other: 'Nadie ha usado Sealwire desde hace un rato: se bloqueará en {{count}} segundos. Pulse cualquier tecla para seguir trabajando.',
+    keepWorking: 'Seguir trabajando',
     lockNow: 'Bloquear',
     lockHint: 'Bloquear ahora (Ctrl+L)',
     switchUser: 'Cambiar de usuario',
