@@ -26,7 +26,7 @@ export function DisplayPreferences() {
     <section className="display-prefs" aria-labelledby={`${id}-heading`}>
       <h3 id={`${id}-heading`}>{t('prefs.heading')}</h3>
       <p className="settings__intro">{t('prefs.intro')}</p>
-      <div className="display-prefs__field">
+      <div className="field display-prefs__field">
         <label htmlFor={`${id}-theme`}>{t('prefs.theme')}</label>
         <select id={`${id}-theme`} value={theme} onChange={(e) => onTheme(e.target.value)} data-testid="theme-select">
           {THEMES.map((choice) => (
@@ -36,7 +36,7 @@ export function DisplayPreferences() {
           ))}
         </select>
       </div>
-      <div className="display-prefs__field">
+      <div className="field display-prefs__field">
         <label htmlFor={`${id}-language`}>{t('prefs.language')}</label>
         <select
           id={`${id}-language`}
