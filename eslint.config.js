@@ -36,7 +36,7 @@ const coreLayers = [
   ['ipc/dispatcher', 'attachments', 'policy', 'system'],
   ['store', 'shell'],
   ['vault'],
-  ['audit'],
+  ['audit', 'compliance'],
   ['session'],
   ['messaging'],
   ['account'],

@@ -10,6 +10,7 @@ import { CoreEvents } from './events.ts';
 import { createDispatcher, type Dispatcher, type Handlers } from './ipc/dispatcher.ts';
 import { accountHandlers } from './ipc/handlers/account.ts';
 import { auditHandlers } from './ipc/handlers/audit.ts';
+import { complianceHandlers } from './ipc/handlers/compliance.ts';
 import { conversationsHandlers } from './ipc/handlers/conversations.ts';
 import { messagingHandlers } from './ipc/handlers/messaging.ts';
 import { policyHandlers } from './ipc/handlers/policy.ts';
@@ -91,6 +92,7 @@ export function createCore(options: CoreOptions): Core {
   // Session: one controller (idle, OS lock, max session), the audit trail, sign-in limits.
   const session = createSessionController({ timing: () => sessionTimingFrom(policy.values), osIdle: options.osIdle, clock, timers, log });
   const unwatchPolicy = policy.watch(() => session.refresh());
+  session.onIdleWarning((warning) => events.emit('session.idleWarning', { locksAt: warning?.locksAt ?? null }));
   const trail = createAuditTrail({
     file: path.join(options.dataDir, 'audit', 'audit.db'),
     keychain,
@@ -134,6 +136,16 @@ export function createCore(options: CoreOptions): Core {
 
   const status = { appVersion: options.appVersion, dataDir: options.dataDir, keychain, runtime: options.runtime };
   const unlockedStaff = () => (session.state().state === 'unlocked' ? session.state().staffId : null);
+  const isAdmin = () => session.state().state === 'unlocked' && messaging.isAdmin();
+  const audit = auditHandlers({
+    audit: () => trail.require(),
+    currentStaffId: unlockedStaff,
+    isAdmin,
+    trustedHeads: () => trail.trustedHeads(),
+    integrity: () => trail.integrity(),
+    acknowledge: (by) => trail.acknowledge(by),
+    trailProblems: () => trail.verifyProblems(),
+  });
   const handlers: Handlers = {
     ...systemHandlers(status),
     ...policyHandlers({ policy }),
@@ -148,14 +160,14 @@ export function createCore(options: CoreOptions): Core {
       emit: (name, payload) => events.emit(name, payload),
     }),
     ...sessionHandlers({ session }),
-    ...auditHandlers({
-      audit: () => trail.require(),
-      currentStaffId: unlockedStaff,
-      isAdmin: () => session.state().state === 'unlocked' && messaging.isAdmin(),
-      trustedHeads: () => trail.trustedHeads(),
-      integrity: () => trail.integrity(),
-      acknowledge: (by) => trail.acknowledge(by),
-      trailProblems: () => trail.verifyProblems(),
+    ...audit,
+    ...complianceHandlers({
+      ...status,
+      isAdmin,
+      // The administrator's own audit.verify: chain, acknowledged heads and trail problems.
+      verify: async () => audit['audit.verify']({}, { transport: 'bridge' }),
+      policy: () => policy.current,
+      now: () => clock.now(),
     }),
   };
 

@@ -40,6 +40,8 @@ export const AuditEventType = z.enum([
   'audit.acknowledge',
   /** A stanza refused at the messaging inbound boundary (forged sender, foreign receipt): reason and hashed id only. */
   'messaging.rejected',
+  /** An administrator exported the device's compliance evidence (checks only, no PHI). */
+  'evidence.export',
 ]);
 export type AuditEventType = z.infer<typeof AuditEventType>;
 
@@ -109,6 +111,11 @@ const Page = z.strictObject({
   /** Return records with a sequence number below this one (newest first); omit for the newest page. */
   beforeSeq: z.number().int().positive().optional(),
   limit: z.number().int().min(1).max(500).default(100),
+  /** Only records from this time (ms, inclusive) and before this one (exclusive): the date filter. */
+  fromTime: z.number().int().nonnegative().optional(),
+  toTime: z.number().int().nonnegative().optional(),
+  /** Only these kinds of event (the kind filter). */
+  events: z.array(AuditEventType).min(1).max(64).optional(),
 });
 
 const PageResult = z.strictObject({

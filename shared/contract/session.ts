@@ -59,6 +59,8 @@ export const sessionMethods = {
 
 export const sessionEvents = {
   'session.changed': SessionState,
+  /** The idle lock is 30 s away (locksAt), or no longer (null): the renderer shows a countdown. */
+  'session.idleWarning': z.strictObject({ locksAt: z.number().int().nonnegative().nullable() }),
 };
 
 /** How often the renderer may send an activity heartbeat; main ignores nothing, but there is no need for more. */

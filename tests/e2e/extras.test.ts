@@ -13,6 +13,7 @@ import {
   type Staff,
   type TestWorkstation,
   signInAndSkipPin,
+  chooseLanguage,
 } from './helpers/sealwire.ts';
 import { startStations, type Stations } from './helpers/stations.ts';
 
@@ -108,12 +109,12 @@ describe('composer extras and the quick-unlock PIN, two workstations and a real 
 
     // Spanish on a 1024×700 kiosk: the composer's extra controls wrap instead of scrolling sideways.
     await b.page.setViewportSize({ width: 1024, height: 700 });
-    await b.page.getByTestId('language-select').selectOption('es');
+    await chooseLanguage(b.page, 'es');
     await b.page.getByTestId('attach-file').filter({ hasText: 'Adjuntar archivo' }).waitFor();
     expect(await b.page.getByLabel('Etiqueta de paciente (opcional)').count()).toBe(1);
     expect(await inPage(b.page, 'document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBe(0);
     await b.page.screenshot({ path: path.join(SHOTS, 'extras-composer-es-1024.png') });
-    await b.page.getByTestId('language-select').selectOption('en');
+    await chooseLanguage(b.page, 'en');
     await b.page.setViewportSize({ width: 1280, height: 800 });
   });
 

@@ -13,6 +13,7 @@ import {
   type Staff,
   type TestWorkstation,
   signInAndSkipPin,
+  chooseLanguage,
 } from './helpers/sealwire.ts';
 import { startStations, type Stations } from './helpers/stations.ts';
 
@@ -160,7 +161,7 @@ describe('two staff members messaging through two workstations and a real Prosod
 
   it('holds the thread in Spanish on a 1024×700 kiosk without horizontal scrolling', async () => {
     await a.page.setViewportSize({ width: 1024, height: 700 });
-    await a.page.getByTestId('language-select').selectOption('es');
+    await chooseLanguage(a.page, 'es');
     await a.page.getByTestId('composer-send').filter({ hasText: 'Enviar' }).waitFor();
     expect(await a.page.getByTestId('lock-now').textContent()).toBe('Bloquear');
     expect(await a.page.getByTestId('message-state').last().textContent()).toMatch(/^(Entregado|Leído)$/);
@@ -168,7 +169,7 @@ describe('two staff members messaging through two workstations and a real Prosod
     // The smaller window still shows the newest message (the reader was at the bottom).
     await expect.poll(() => a.page.getByTestId('thread-messages').evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight)).toBeLessThan(2);
     await a.page.screenshot({ path: path.join(SHOTS, 'messaging-thread-es-1024.png') });
-    await a.page.getByTestId('language-select').selectOption('en');
+    await chooseLanguage(a.page, 'en');
     await a.page.setViewportSize({ width: 1280, height: 800 });
   });
 

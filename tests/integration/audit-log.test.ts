@@ -132,6 +132,25 @@ describe('audit log on a real encrypted file', () => {
     for (const r of first.records) expect(AuditRecordView.safeParse(r).success).toBe(true);
   });
 
+  it('filters a staff member\'s pages by time range and by kind of event, paging through the matches only', () => {
+    const log = open();
+    const kinds = ['auth.sign_in', 'conversation.open', 'search'] as const;
+    for (let i = 0; i < 30; i++) {
+      clock = 1_763_780_000_000 + i * 60_000;
+      log.append({ event: kinds[i % 3]!, staffId: i % 2 === 0 ? 'p_a' : 'p_b', targets: [] });
+    }
+    const from = 1_763_780_000_000 + 6 * 60_000;
+    const to = 1_763_780_000_000 + 24 * 60_000;
+    const page = log.page({ staffId: 'p_a', limit: 2, fromTime: from, toTime: to, events: ['search', 'auth.sign_in'] });
+    // p_a wrote the even i; in [6, 24) those are search at 8, 14, 20 and sign-in at 6, 12, 18.
+    expect(page.records.map((r) => [r.event, r.time])).toEqual([['search', from + 14 * 60_000], ['auth.sign_in', from + 12 * 60_000]]);
+    const rest = log.page({ staffId: 'p_a', limit: 10, beforeSeq: page.nextBeforeSeq as number, fromTime: from, toTime: to, events: ['search', 'auth.sign_in'] });
+    expect(rest.records.map((r) => (r.time - from) / 60_000)).toEqual([8, 6, 2, 0]);
+    expect(rest.nextBeforeSeq).toBeNull();
+    expect(log.page({ staffId: 'p_a', limit: 50, fromTime: to }).records.every((r) => r.time >= to)).toBe(true);
+    expect(log.page({ limit: 50, events: ['export'] }).records).toEqual([]);
+  });
+
   it('exports JSONL and CSV, and records each export', () => {
     const log = open();
     log.append({ event: 'auth.sign_in', staffId: 'p_a' });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { AuditEventType, AuditIntegrityKind, AuditOutcome, ConnectionState, ErrorCode, MessageState, eventNames, methodNames } from '../../shared/contract/index.ts';
 import { en } from '../../renderer/src/i18n/en.ts';
 import { es } from '../../renderer/src/i18n/es.ts';
+import { ACTIVITY_KIND_NAMES } from '../../renderer/src/activity/activity-summary.ts';
 
 /**
  * Issue 11 #6: a raw key on screen ("auditEvent.attachment_send") is a bug this test catches.
@@ -37,7 +38,7 @@ function has(resources: unknown, key: string): boolean {
 
 const code = sources(SRC).map((file) => ({ file: path.relative(SRC, file), text: fs.readFileSync(file, 'utf8') }));
 const SECTIONS = Object.keys(en);
-const CONTRACT_NAMES = new Set<string>([...methodNames, ...eventNames]);
+const CONTRACT_NAMES = new Set<string>([...methodNames, ...eventNames, ...AuditEventType.options]);
 
 /** Template keys the code builds, and every value the template can take (from the contract where it has one). */
 const underscored = (names: readonly string[]) => names.map((n) => n.replace('.', '_'));
@@ -46,6 +47,7 @@ const TEMPLATES: Record<string, readonly string[]> = {
   'errors.${known(error.code) ? error.code : \'unknown\'}': [...ErrorCode.options, 'unknown'].map((c) => `errors.${c}`),
   'errorHint.${error.code}': ['wrong_password', 'wrong_pin', 'network', 'certificate', 'unsupported', 'conflict', 'keychain_unavailable', 'audit_unavailable'].map((c) => `errorHint.${c}`),
   'activity.outcomes.${r.outcome}': AuditOutcome.options.map((o) => `activity.outcomes.${o}`),
+  'activity.kinds.${kind}': ['all', ...ACTIVITY_KIND_NAMES].map((k) => `activity.kinds.${k}`),
   'activity.integrity.kind.${p.kind}': AuditIntegrityKind.options.map((k) => `activity.integrity.kind.${k}`),
   'messageState.${message.state}': MessageState.options.map((s) => `messageState.${s}`),
   'messaging.state.${state}': ConnectionState.options.map((s) => `messaging.state.${s}`),

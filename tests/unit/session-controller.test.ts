@@ -49,6 +49,38 @@ describe('session timing from policy', () => {
 });
 
 describe('session idle lock', () => {
+  it('warns 30 s before the idle lock with when it comes; input ends the warning, silence locks', () => {
+    const start = Date.now();
+    const { session } = started();
+    const warnings: Array<{ locksAt: number } | null> = [];
+    session.onIdleWarning((w) => warnings.push(w));
+    vi.advanceTimersByTime(9 * MIN + 29_000);
+    expect(warnings).toEqual([]);
+    vi.advanceTimersByTime(1_000);
+    expect(warnings).toEqual([{ locksAt: start + 10 * MIN }]);
+    // Ticking each second during the countdown does not repeat the warning.
+    vi.advanceTimersByTime(10_000);
+    expect(warnings).toHaveLength(1);
+    session.reportActivity();
+    expect(warnings.at(-1)).toBeNull();
+    const resumed = Date.now();
+    vi.advanceTimersByTime(9 * MIN + 30_000);
+    expect(warnings.at(-1)).toEqual({ locksAt: resumed + 10 * MIN });
+    expect(session.state().state).toBe('unlocked');
+    vi.advanceTimersByTime(30_000);
+    expect(session.state()).toMatchObject({ state: 'locked', reason: 'idle' });
+    expect(warnings.at(-1)).toBeNull();
+  });
+
+  it('gives no warning ahead of an idle limit of a minute or less (it would cover most of it)', () => {
+    const { session } = started({ ...standard, idleTimeoutMs: MIN });
+    const warnings: Array<{ locksAt: number } | null> = [];
+    session.onIdleWarning((w) => warnings.push(w));
+    vi.advanceTimersByTime(MIN);
+    expect(session.state().state).toBe('locked');
+    expect(warnings.filter((w) => w !== null)).toEqual([]);
+  });
+
   it('idle N-1 minutes then input keeps the session; N minutes without input locks it', () => {
     const { session, seen } = started();
     vi.advanceTimersByTime(9 * MIN);

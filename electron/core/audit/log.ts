@@ -55,6 +55,10 @@ export interface AuditQuery {
   readonly staffId?: string | null;
   readonly beforeSeq?: number;
   readonly limit: number;
+  /** Only records at or after / before these times (ms), and only these events (the activity filters). */
+  readonly fromTime?: number;
+  readonly toTime?: number;
+  readonly events?: readonly string[];
 }
 
 export interface AuditExportRequest {
@@ -244,17 +248,22 @@ export function openAuditLog(options: OpenAuditLogOptions): AuditLog {
     return withHeadFileResult(v, run(v.input));
   };
 
-  const byAll = db.prepare<[number, number], Stored>('SELECT seq, record, mac FROM audit WHERE seq < ? ORDER BY seq DESC LIMIT ?');
-  const byStaff = db.prepare<[string, number, number], Stored>(
-    'SELECT seq, record, mac FROM audit WHERE staff_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?',
+  // One query per scope; the filters are NULL when unused. Event is field 5 of the canonical record.
+  const FILTERS =
+    "(@from IS NULL OR time >= @from) AND (@to IS NULL OR time < @to) AND (@events IS NULL OR json_extract(record, '$[5]') IN (SELECT value FROM json_each(@events)))";
+  type PageParams = { before: number; limit: number; from: number | null; to: number | null; events: string | null; staff?: string };
+  const byAll = db.prepare<[PageParams], Stored>(`SELECT seq, record, mac FROM audit WHERE seq < @before AND ${FILTERS} ORDER BY seq DESC LIMIT @limit`);
+  const byStaff = db.prepare<[PageParams], Stored>(
+    `SELECT seq, record, mac FROM audit WHERE staff_id = @staff AND seq < @before AND ${FILTERS} ORDER BY seq DESC LIMIT @limit`,
   );
-  const byNoStaff = db.prepare<[number, number], Stored>(
-    'SELECT seq, record, mac FROM audit WHERE staff_id IS NULL AND seq < ? ORDER BY seq DESC LIMIT ?',
+  const byNoStaff = db.prepare<[PageParams], Stored>(
+    `SELECT seq, record, mac FROM audit WHERE staff_id IS NULL AND seq < @before AND ${FILTERS} ORDER BY seq DESC LIMIT @limit`,
   );
-  const select = (staffId: string | null | undefined, before: number, limit: number): Stored[] => {
-    if (staffId === undefined) return byAll.all(before, limit);
-    if (staffId === null) return byNoStaff.all(before, limit);
-    return byStaff.all(staffId, before, limit);
+  const select = (q: AuditQuery, before: number, limit: number): Stored[] => {
+    const params: PageParams = { before, limit, from: q.fromTime ?? null, to: q.toTime ?? null, events: q.events === undefined ? null : JSON.stringify(q.events) };
+    if (q.staffId === undefined) return byAll.all(params);
+    if (q.staffId === null) return byNoStaff.all(params);
+    return byStaff.all({ ...params, staff: q.staffId });
   };
   const fwdAll = db.prepare<[number, number], Stored>('SELECT seq, record, mac FROM audit WHERE seq >= ? ORDER BY seq LIMIT ?');
   const fwdByStaff = db.prepare<[string, number, number], Stored>(
@@ -309,8 +318,9 @@ export function openAuditLog(options: OpenAuditLogOptions): AuditLog {
       const row = recordAt.get(seq);
       return row === undefined ? null : hashRecord(row.record).toString('hex');
     },
-    page({ staffId, beforeSeq, limit }) {
-      const found = select(staffId, beforeSeq ?? Number.MAX_SAFE_INTEGER, limit + 1);
+    page(query) {
+      const { beforeSeq, limit } = query;
+      const found = select(query, beforeSeq ?? Number.MAX_SAFE_INTEGER, limit + 1);
       const page = found.slice(0, limit);
       const lastOnPage = page.at(-1);
       return {

@@ -32,9 +32,17 @@ export interface SessionControllerDeps {
 
 export type TransitionListener = (transition: SessionTransition, state: SessionState) => void;
 
+/** How long before the idle lock the person is warned (with a countdown) that it is coming. */
+export const IDLE_WARNING_MS = 30_000;
+
+/** The idle lock is near: when it will happen; null once it is off again (input, lock, sign-out). */
+export type IdleWarningListener = (warning: { locksAt: number } | null) => void;
+
 export interface SessionController {
   state(): SessionState;
   onTransition(listener: TransitionListener): () => void;
+  /** Told IDLE_WARNING_MS before an idle lock, and when that warning is over. */
+  onIdleWarning(listener: IdleWarningListener): () => void;
   /** A full sign-in (password verified by the vault): starts a new maximum-length session. */
   signIn(staffId: string): SessionState;
   /** Unlocks the locked session of the same staff member; 'password' also restarts the session length. */
@@ -71,6 +79,8 @@ export function createSessionController(deps: SessionControllerDeps = {}): Sessi
   const timing = deps.timing ?? (() => DEFAULT_SESSION_TIMING);
   const log = deps.log ?? silentLogger;
   const listeners = new Set<TransitionListener>();
+  const warningListeners = new Set<IdleWarningListener>();
+  let warnedLocksAt: number | null = null;
 
   let name: SessionStateName = 'signed-out';
   let staffId: string | null = null;
@@ -84,6 +94,20 @@ export function createSessionController(deps: SessionControllerDeps = {}): Sessi
 
   const current = timing;
   const idleLimit = (t: SessionTiming) => (t.idleTimeoutMs === 0 ? IMMEDIATE_FALLBACK_MS : t.idleTimeoutMs);
+  /** Idle time at which the warning shows; none for limits too short to warn ahead of. */
+  const warnAfter = (limit: number) => (limit > 2 * IDLE_WARNING_MS ? limit - IDLE_WARNING_MS : limit);
+
+  const warn = (locksAt: number | null) => {
+    if (warnedLocksAt === locksAt) return;
+    warnedLocksAt = locksAt;
+    for (const listener of warningListeners) {
+      try {
+        listener(locksAt === null ? null : { locksAt });
+      } catch (err) {
+        log.error('session.listener_failed', { error: err });
+      }
+    }
+  };
 
   const snapshot = (): SessionState => {
     const t = current();
@@ -109,6 +133,7 @@ export function createSessionController(deps: SessionControllerDeps = {}): Sessi
     reason = why;
     since = clock.now();
     staffId = to === 'signed-out' ? null : who;
+    warn(null);
     schedule();
     const change: SessionTransition = { from, to, reason: why, staffId: who, at: since };
     log.info('session.transition', { from, to, reason: why });
@@ -147,7 +172,15 @@ export function createSessionController(deps: SessionControllerDeps = {}): Sessi
       else transition('locked', 'idle', staffId);
       return;
     }
-    armIdle(limit - idleFor);
+    const warnAt = warnAfter(limit);
+    if (idleFor >= warnAt) {
+      warn(clock.now() - idleFor + limit);
+      // Look again each second: input the OS saw (not sent as a heartbeat) ends the warning too.
+      armIdle(Math.min(1_000, limit - idleFor));
+      return;
+    }
+    warn(null);
+    armIdle(warnAt - idleFor);
   };
 
   const onMaxTimer = () => {
@@ -176,7 +209,7 @@ export function createSessionController(deps: SessionControllerDeps = {}): Sessi
     if (disposed || name === 'signed-out') return;
     const t = current();
     armMax(sessionStartedAt + t.maxSessionMs - clock.now());
-    if (name === 'unlocked') armIdle(lastActivity + idleLimit(t) - clock.now());
+    if (name === 'unlocked') armIdle(lastActivity + warnAfter(idleLimit(t)) - clock.now());
   }
 
   const mustBe = (expected: SessionStateName) => {
@@ -188,6 +221,10 @@ export function createSessionController(deps: SessionControllerDeps = {}): Sessi
     onTransition(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    onIdleWarning(listener) {
+      warningListeners.add(listener);
+      return () => warningListeners.delete(listener);
     },
     signIn(who) {
       if (name === 'unlocked') {
@@ -230,7 +267,12 @@ export function createSessionController(deps: SessionControllerDeps = {}): Sessi
       return snapshot();
     },
     reportActivity() {
-      if (name === 'unlocked') lastActivity = Math.max(lastActivity, clock.now());
+      if (name !== 'unlocked') return;
+      lastActivity = Math.max(lastActivity, clock.now());
+      if (warnedLocksAt !== null) {
+        warn(null);
+        schedule();
+      }
     },
     osEvent(event) {
       if (name === 'unlocked' && staffId !== null) transition('locked', OS_REASON[event], staffId);
@@ -247,6 +289,7 @@ export function createSessionController(deps: SessionControllerDeps = {}): Sessi
       clearTimer(idleTimer);
       clearTimer(maxTimer);
       listeners.clear();
+      warningListeners.clear();
     },
   };
 }

@@ -15,6 +15,8 @@ export function invalidateOnEvents(client: Client, queries: QueryClient): () => 
     client.on('messaging.messageState', ({ conversationId }) => stale(['conversations.inbox'], ['messages.page', { conversationId }])),
     // Events that carry the whole answer replace it; what may have changed with them is asked again.
     client.on('system.status', (status) => queries.setQueryData(['system.status', {}], status)),
+    // Settings shows the effective policy; an organisation's change arrives whole.
+    client.on('policy.changed', (policy) => queries.setQueryData(['policy.effective', {}], policy)),
     client.on('session.changed', (session) => {
       queries.setQueryData(['session.state', {}], session);
       // Names and PIN flags may have changed with the transition (new profile, PIN slot destroyed).

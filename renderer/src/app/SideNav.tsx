@@ -1,7 +1,8 @@
-import type { ReactNode } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import { Icon } from '../components/Icon.tsx';
-import { DisplayPreferences } from './DisplayPreferences.tsx';
+import { SettingsDialog } from '../settings/SettingsDialog.tsx';
 import type { PlainScreen } from './navigation.ts';
 import { useNavigate } from './NavigationProvider.tsx';
 import './side-nav.css';
@@ -13,6 +14,33 @@ function NavItem({ current, onClick, children, testId }: { current: boolean; onC
         {children}
       </button>
     </li>
+  );
+}
+
+/** Opens Settings over the current screen, and gives focus back to this button when it closes. */
+function SettingsEntry() {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
+  return (
+    <div className="side-nav__footer">
+      <button ref={button} type="button" className="side-nav__item" aria-haspopup="dialog" onClick={() => setOpen(true)} data-testid="nav-settings">
+        <Icon name="settings" />
+        {t('settings.link')}
+      </button>
+      {/* Outside the navigation landmark: the dialog is its own region over the whole window. */}
+      {open
+        ? createPortal(
+            <SettingsDialog
+              close={() => {
+                setOpen(false);
+                button.current?.focus();
+              }}
+            />,
+            document.body,
+          )
+        : null}
+    </div>
   );
 }
 
@@ -57,9 +85,7 @@ export function SignedOutNav({
           </NavItem>
         </ul>
       </section>
-      <div className="side-nav__footer">
-        <DisplayPreferences />
-      </div>
+      <SettingsEntry />
     </nav>
   );
 }
@@ -111,9 +137,7 @@ export function WorkspaceNav({
           </NavItem>
         </ul>
       </section>
-      <div className="side-nav__footer">
-        <DisplayPreferences />
-      </div>
+      <SettingsEntry />
     </nav>
   );
 }

@@ -2,25 +2,28 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConnectionState } from '../api/client.ts';
 import { Logo } from '../components/Logo.tsx';
-import { StatusPill, type Tone } from '../components/StatusPill.tsx';
+import { StatusPill } from '../components/StatusPill.tsx';
 import type { SystemState } from './useSystemStatus.ts';
 import './top-bar.css';
 
-const CONNECTION_TONE: Record<ConnectionState, Tone> = { connecting: 'neutral', open: 'ok', closed: 'danger' };
-
-function KeychainPill({ system }: { system: SystemState }) {
+/**
+ * Before sign-in the top bar says something about the workstation only when something is wrong (the
+ * link to Sealwire's service lost, no keychain); the healthy state is told in plain words on the
+ * workstation status screen.
+ */
+function ProblemPills({ connection, system }: { connection: ConnectionState; system: SystemState }) {
   const { t } = useTranslation();
-  if (system.phase === 'loading') return <StatusPill tone="neutral" label={t('keychain.checking')} testId="topbar-keychain" />;
-  if (system.phase !== 'ready') return null;
-  return system.status.keychain === 'available' ? (
-    <StatusPill tone="ok" label={t('keychain.available')} testId="topbar-keychain" />
-  ) : (
-    <StatusPill tone="danger" label={t('keychain.unavailable')} testId="topbar-keychain" />
+  const keychainGone = system.phase === 'ready' && system.status.keychain !== 'available';
+  return (
+    <>
+      {connection === 'closed' ? <StatusPill tone="danger" label={t('connection.closed')} testId="topbar-connection" /> : null}
+      {keychainGone ? <StatusPill tone="danger" label={t('keychain.unavailable')} testId="topbar-keychain" /> : null}
+    </>
   );
 }
 
 /**
- * Signed out it shows the workstation's own state (service connection, keychain). Signed in, the
+ * Signed out it shows the workstation's own problems (service connection, keychain). Signed in, the
  * messaging state replaces them (`status`) and the session actions sit at the right (`actions`).
  */
 export function TopBar({
@@ -44,12 +47,7 @@ export function TopBar({
       </div>
       {/* role="status": changes (connection lost, keychain gone) are announced politely. */}
       <div className="top-bar__status" role="status" aria-label={t('shell.statusArea')}>
-        {status ?? (
-          <>
-            <StatusPill tone={CONNECTION_TONE[connection]} label={t(`connection.${connection}`)} testId="topbar-connection" />
-            <KeychainPill system={system} />
-          </>
-        )}
+        {status ?? <ProblemPills connection={connection} system={system} />}
       </div>
       {actions ? <div className="top-bar__actions">{actions}</div> : null}
     </header>

@@ -14,6 +14,7 @@ import { InboxList } from '../messaging/InboxList.tsx';
 import { SearchScreen } from '../messaging/SearchScreen.tsx';
 import { ThreadView } from '../messaging/ThreadView.tsx';
 import { nameFor, useDirectory, useInbox, useMessagingStatus } from '../messaging/useMessaging.ts';
+import { IdleWarning } from '../session/IdleWarning.tsx';
 import { StatusScreen } from '../screens/StatusScreen.tsx';
 import { discardPhi, markPhiShown } from '../session/discard.ts';
 import { useSessionInput } from '../session/useSessionInput.ts';
@@ -148,6 +149,7 @@ export function Workspace({ route, visit, connection, system, profile }: Props) 
       }
     >
       <ConnectionBanner state={messaging.status?.state ?? null} fixed={() => void messaging.refresh()} />
+      <IdleWarning />
       <ScreenBoundary resetKey={`${key}:${visit}`} back={route.screen === 'home' ? undefined : home}>
         {screen}
       </ScreenBoundary>

@@ -18,7 +18,8 @@ export type IconName =
   | 'list'
   | 'search'
   | 'paperclip'
-  | 'file';
+  | 'file'
+  | 'settings';
 
 // Simple stroked glyphs; they always sit beside words, so they are hidden from assistive technology.
 const PATHS: Record<IconName, string> = {
@@ -40,6 +41,7 @@ const PATHS: Record<IconName, string> = {
   search: 'M10.5 17a6.5 6.5 0 1 0 0-13 6.5 6.5 0 0 0 0 13ZM15.5 15.5 20 20',
   paperclip: 'M17.5 11.5 11 18a4.2 4.2 0 0 1-6-6l7.5-7.5a2.8 2.8 0 0 1 4 4L9 16a1.4 1.4 0 0 1-2-2l6.5-6.5',
   file: 'M6.5 3.5h7l4 4v13h-11zM13.5 3.5v4h4M9 12.5h6M9 16h6',
+  settings: 'M4 7h10M18 7h2M4 17h2M10 17h10M16 5v4M8 15v4',
 };
 
 export function Icon({ name }: { name: IconName }) {

@@ -5,6 +5,7 @@ import { Button } from '../components/Button.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { StatusPill } from '../components/StatusPill.tsx';
 import type { SystemState } from '../app/useSystemStatus.ts';
+import { useConnection } from '../app/useConnection.ts';
 import './status-screen.css';
 
 const KNOWN_PLATFORMS = ['linux', 'win32', 'darwin'] as const;
@@ -20,6 +21,7 @@ function Item({ label, children, testId }: { label: string; children: ReactNode;
 
 function Details({ status }: { status: SystemStatus }) {
   const { t, i18n } = useTranslation();
+  const connection = useConnection();
   const available = status.keychain === 'available';
   const known = KNOWN_PLATFORMS.find((p) => p === status.platform);
   const platform = known ? t(`platform.${known}`) : status.platform;
@@ -40,6 +42,13 @@ function Details({ status }: { status: SystemStatus }) {
             label={available ? t('status.keychainAvailable') : t('status.keychainUnavailable')}
           />
           {available ? <span className="status-item__note">{t('status.keychainAvailableNote')}</span> : null}
+        </Item>
+        <Item label={t('status.connection')} testId="status-connection">
+          <StatusPill
+            tone={connection === 'open' ? 'ok' : connection === 'closed' ? 'danger' : 'neutral'}
+            label={connection === 'open' ? t('status.connectionOpen') : connection === 'closed' ? t('status.connectionClosed') : t('status.connectionConnecting')}
+          />
+          <span className="status-item__note">{connection === 'open' ? t('status.connectionOpenNote') : t('status.connectionClosedNote')}</span>
         </Item>
         <Item label={t('status.localData')} testId="status-profiles">
           {status.profileCount === 0 ? t('status.profilesNone') : t('status.profiles', { count: status.profileCount })}

@@ -101,3 +101,16 @@ export async function signInAndSkipPin(page: Page, staff: Staff): Promise<void> 
   await waitForWorkspace(page);
   await page.getByTestId('topbar-messaging').filter({ hasText: /^Online$/ }).waitFor({ timeout: 20_000 });
 }
+
+/** Theme and language live in Settings, a dialog over the current screen: open it, choose, close it. */
+export async function chooseInSettings(page: Page, control: 'language-select' | 'theme-select', value: string): Promise<void> {
+  await page.getByTestId('nav-settings').click();
+  await page.getByTestId(control).selectOption(value);
+  await page.getByTestId('settings-close').click();
+  await page.getByTestId('settings').waitFor({ state: 'detached' });
+}
+
+export const chooseLanguage = (page: Page, language: 'en' | 'es') => chooseInSettings(page, 'language-select', language);
+
+/** The test id of the element that has focus, or null. */
+export const inPageFocus = (page: Page) => inPage<string | null>(page, 'document.activeElement?.dataset.testid ?? null');

@@ -37,10 +37,10 @@ const requireAdmin = (deps: AuditHandlerDeps): string => {
 /** audit.*: each staff member sees their own activity; the admin role sees, verifies and exports the device's. */
 export function auditHandlers(deps: AuditHandlerDeps): AuditHandlers {
   return {
-    'audit.myActivity': (req) => deps.audit().page({ staffId: signedIn(deps), beforeSeq: req.beforeSeq, limit: req.limit }),
+    'audit.myActivity': (req) => deps.audit().page({ ...req, staffId: signedIn(deps) }),
     'audit.deviceActivity': (req) => {
       requireAdmin(deps);
-      return deps.audit().page({ beforeSeq: req.beforeSeq, limit: req.limit });
+      return deps.audit().page(req);
     },
     'audit.verify': async () => {
       requireAdmin(deps);

@@ -6,7 +6,7 @@ import './display-preferences.css';
 
 const THEME_LABEL = { system: 'prefs.themeSystem', light: 'prefs.themeLight', dark: 'prefs.themeDark' } as const;
 
-/** Theme and language: remembered on this computer, the same for whoever uses it (no PHI). */
+/** Theme and language (in Settings): remembered on this computer, the same for whoever uses it (no PHI). */
 export function DisplayPreferences() {
   const { t } = useTranslation();
   const id = useId();
@@ -24,10 +24,9 @@ export function DisplayPreferences() {
 
   return (
     <section className="display-prefs" aria-labelledby={`${id}-heading`}>
-      <h2 id={`${id}-heading`} className="side-nav__heading">
-        {t('prefs.heading')}
-      </h2>
-      <div className="display-prefs__field">
+      <h3 id={`${id}-heading`}>{t('prefs.heading')}</h3>
+      <p className="settings__intro">{t('prefs.intro')}</p>
+      <div className="field display-prefs__field">
         <label htmlFor={`${id}-theme`}>{t('prefs.theme')}</label>
         <select id={`${id}-theme`} value={theme} onChange={(e) => onTheme(e.target.value)} data-testid="theme-select">
           {THEMES.map((choice) => (
@@ -37,7 +36,7 @@ export function DisplayPreferences() {
           ))}
         </select>
       </div>
-      <div className="display-prefs__field">
+      <div className="field display-prefs__field">
         <label htmlFor={`${id}-language`}>{t('prefs.language')}</label>
         <select
           id={`${id}-language`}
