@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProsodyHandle } from '../../electron/dev/prosody/index.ts';
+import type { AuditPage } from '../../shared/contract/index.ts';
 import { inPage, type PageProblems } from '../support/chromium.ts';
 import { CONTRAST_SCRIPT } from './helpers/contrast.ts';
 import {
@@ -24,8 +25,8 @@ let prosody: ProsodyHandle;
 let wsA: TestWorkstation;
 let wsB: TestWorkstation;
 let browser: Browser;
-let a: { page: Page; problems: PageProblems };
-let b: { page: Page; problems: PageProblems };
+let a: { page: Page; problems: PageProblems; sent: string[] };
+let b: { page: Page; problems: PageProblems; sent: string[] };
 
 beforeAll(async () => {
   // Two workstations = two devices, each with its own core, store and keychain service.
@@ -111,6 +112,39 @@ describe('two staff members messaging through two workstations and a real Prosod
     }
   });
 
+  it('receiving 20 messages writes no audit record and asks for neither the inbox nor the thread; opening a conversation writes one', async () => {
+    // B has the conversation with A open (the test before). What B's trail holds for B from now on:
+    const newRecords = async (afterSeq: number) => {
+      const page = await wsB.core.dispatcher.call('audit.myActivity', { limit: 500 }, { transport: 'bridge' });
+      if (!page.ok) throw new Error(page.error.code);
+      return (page.value as AuditPage).records.filter((r) => r.seq > afterSeq);
+    };
+    const start = (await newRecords(0))[0]?.seq ?? 0;
+    const reads = () => b.sent.filter((f) => /"method":"(conversations\.inbox|conversations\.open|messages\.page)"/.test(f)).length;
+    const readsBefore = reads();
+    for (let i = 1; i <= 20; i++) {
+      const result = await wsA.core.dispatcher.call('messaging.send', { to: `${BOB.username}@${prosody.domain}`, body: `live ${i}` }, { transport: 'bridge' });
+      expect(result.ok).toBe(true);
+    }
+    await b.page.getByTestId('message').filter({ hasText: 'live 20' }).waitFor({ timeout: 20_000 });
+    // The inbox row came with the events too (newest preview, nothing unread: B is looking).
+    const row = b.page.getByTestId('inbox-item').first();
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain('live 20');
+    await expect.poll(() => row.getAttribute('data-unread'), { timeout: 10_000 }).toBe('0');
+    expect(reads()).toBe(readsBefore);
+    expect(await newRecords(start)).toEqual([]);
+
+    // Leaving and opening the conversation again: one conversation.open record, one ask.
+    const framesBefore = b.sent.length;
+    await b.page.getByTestId('nav-search').click();
+    await b.page.getByTestId('search').waitFor();
+    await row.click();
+    await b.page.getByTestId('message').filter({ hasText: 'live 20' }).waitFor({ timeout: 10_000 });
+    await expect.poll(async () => (await newRecords(start)).map((r) => r.event)).toEqual(['conversation.open']);
+    const asked = b.sent.slice(framesBefore).flatMap((f) => /"method":"(conversations\.inbox|conversations\.open|messages\.page)"/.exec(f)?.[1] ?? []);
+    expect(asked).toEqual(['conversations.open']);
+  });
+
   it('renders message text as text (no markup runs) and pages older history on scroll up', async () => {
     const hostile = '<img src=x onerror="window.__owned=1"><b>bold?</b>';
     await a.page.getByTestId('composer-input').fill(hostile);
@@ -134,7 +168,7 @@ describe('two staff members messaging through two workstations and a real Prosod
     await expect.poll(count).toBe(50);
     await expect.poll(() => b.page.getByTestId('thread-messages').evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight)).toBeLessThan(2);
     await b.page.getByTestId('thread-messages').evaluate((el) => el.scrollTo(0, 0));
-    await expect.poll(count, { timeout: 10_000 }).toBe(64);
+    await expect.poll(count, { timeout: 10_000 }).toBe(84);
     expect(await b.page.getByTestId('message').first().getByTestId('message-body').textContent()).toBe('Room 4 is ready for the next patient.');
   });
 

@@ -2,7 +2,9 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react
 import { useTranslation } from 'react-i18next';
 import type { DirectoryEntry, Message } from '../../../shared/contract/index.ts';
 import { useClient } from '../api/ClientProvider.tsx';
-import { useContractQuery, useInvalidate } from '../api/useContractQuery.ts';
+import { useQueryClient } from '@tanstack/react-query';
+import { putUnreadCount } from '../api/screen-cache.ts';
+import { useContractQuery } from '../api/useContractQuery.ts';
 import { useRenderFault } from '../app/render-fault.ts';
 import { Button } from '../components/Button.tsx';
 import { FormError } from '../components/FormError.tsx';
@@ -66,8 +68,7 @@ export function ThreadView({ conversationId, jid, title, directory, started }: P
   const { t } = useTranslation();
   useRenderFault('thread');
   const client = useClient();
-  const invalidate = useInvalidate();
-  const read = useCallback(() => invalidate(['conversations.inbox']), [invalidate]);
+  const queries = useQueryClient();
   const [{ messages, olderCursor, loaded }, setView] = useState<View>({ messages: [], olderCursor: null, loaded: conversationId === null });
   const [loadingOlder, setLoadingOlder] = useState(false);
   const [error, setError] = useState<UiError>(null);
@@ -84,8 +85,8 @@ export function ThreadView({ conversationId, jid, title, directory, started }: P
   };
   const markedUpTo = useRef(0);
 
-  // The newest page, first and again whenever an event about this conversation marks it stale.
-  const newest = useContractQuery('messages.page', { conversationId: conversationId ?? 0, limit: PAGE }, { enabled: conversationId !== null });
+  // Opening the conversation (one audited call); message events then keep this page current in place.
+  const newest = useContractQuery('conversations.open', { conversationId: conversationId ?? 0, limit: PAGE }, { enabled: conversationId !== null });
   // Each new answer is folded in once, while rendering (React's pattern for state derived from a changing input).
   const [folded, setFolded] = useState<typeof newest.data>(null);
   if (newest.data !== null && newest.data !== folded) {
@@ -139,10 +140,10 @@ export function ThreadView({ conversationId, jid, title, directory, started }: P
     const upTo = messages[messages.length - 1]!.id;
     markedUpTo.current = upTo;
     void client.call('messaging.markRead', { conversationId, upToMessageId: upTo }).then((result) => {
-      if (result.ok) read();
+      if (result.ok) putUnreadCount(queries, conversationId, result.value.unreadCount);
       else setError(result.error);
     });
-  }, [client, conversationId, messages, read, visible]);
+  }, [client, conversationId, messages, queries, visible]);
 
   const onScroll = () => {
     const box = list.current;
