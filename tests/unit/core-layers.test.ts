@@ -27,8 +27,7 @@ describe('dependencies inside electron/core point one way', () => {
     const errors = await layerErrors(file, source);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/dependencies point one way/);
-    // The first case loads ESLint and the config: seconds on a loaded machine.
-  }, 30_000);
+  });
 
   it.each([
     ['electron/core/store/planted.ts', "import { CoreError } from '../errors.ts';\nimport type { Logger } from '../log/logger.ts';\nexport type X = [CoreError, Logger];\n"],
@@ -37,5 +36,5 @@ describe('dependencies inside electron/core point one way', () => {
     ['electron/core/compose/planted.ts', "import type { Handlers } from '../ipc/dispatcher.ts';\nexport type X = Handlers;\n"],
   ])('allows a downward import in %s (%#)', async (file, source) => {
     expect(await layerErrors(file, source)).toEqual([]);
-  }, 30_000);
+  });
 });
