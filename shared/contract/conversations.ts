@@ -94,7 +94,12 @@ export const conversationsMethods = {
    * the screen asks once per opening and keeps the page current from message events.
    */
   'conversations.open': defineMethod({
-    request: z.strictObject({ conversationId: Id, limit: z.number().int().min(1).max(200).optional() }),
+    request: z.strictObject({
+      conversationId: Id,
+      limit: z.number().int().min(1).max(200).optional(),
+      /** Opened from a search hit: the page around this message instead of the newest. */
+      around: Id.optional(),
+    }),
     response: MessagePage,
     access: 'phi',
     audit: { event: 'conversation.open' },

@@ -164,15 +164,22 @@ describe('two staff members messaging through two workstations and a real Prosod
     // Open the thread afresh: the newest page (50) first, the rest on scrolling up.
     await b.page.getByTestId('nav-activity').click();
     await b.page.getByTestId('inbox-item').first().click();
-    const count = () => b.page.getByTestId('message').count();
-    await expect.poll(count).toBe(50);
-    await expect.poll(() => b.page.getByTestId('thread-messages').evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight)).toBeLessThan(2);
-    await b.page.getByTestId('thread-messages').evaluate((el) => el.scrollTo(0, 0));
-    await expect.poll(count, { timeout: 10_000 }).toBe(84);
-    expect(await b.page.getByTestId('message').first().getByTestId('message-body').textContent()).toBe('Room 4 is ready for the next patient.');
+    const list = b.page.getByTestId('thread-messages');
+    const loaded = () => list.getAttribute('data-loaded');
+    await expect.poll(loaded).toBe('50');
+    await expect.poll(() => list.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight)).toBeLessThan(2);
+    await list.evaluate((el) => el.scrollTo(0, 0));
+    await expect.poll(loaded, { timeout: 10_000 }).toBe('84');
+    // Virtualised: only the rows near the viewport are in the DOM; the top of the thread is the first message.
+    expect(await b.page.getByTestId('message').count()).toBeLessThan(50);
+    await list.evaluate((el) => el.scrollTo(0, 0));
+    await expect.poll(() => b.page.getByTestId('message').first().getByTestId('message-body').textContent()).toBe('Room 4 is ready for the next patient.');
+    // One header per run: A's 60 messages in a row are drawn without repeating "alice".
+    expect(await b.page.locator('.message--grouped').count()).toBeGreaterThan(0);
+    expect(await b.page.getByTestId('thread-day').count()).toBeGreaterThan(0);
   });
 
-  it('finds messages by their words and opens the conversation from a result', async () => {
+  it('finds messages by their words and opens the conversation at the highlighted hit (bug 4)', async () => {
     await b.page.getByTestId('nav-search').click();
     await b.page.getByTestId('search-input').fill('ready patient');
     await b.page.getByTestId('search-submit').click();
@@ -185,6 +192,20 @@ describe('two staff members messaging through two workstations and a real Prosod
     await hit.first().click();
     await b.page.getByTestId('thread').waitFor();
     expect(await b.page.locator('#thread-heading').textContent()).toBe('alice');
+    // The hit (the oldest of 84 messages) is on screen and highlighted, not the bottom of the thread.
+    const shown = b.page.locator('[data-testid="message"][data-hit="true"]');
+    await shown.waitFor({ timeout: 10_000 });
+    expect(await shown.textContent()).toContain('Room 4 is ready for the next patient.');
+    const inView = async () => {
+      const box = (await b.page.getByTestId('thread-messages').boundingBox())!;
+      const at = (await shown.boundingBox())!;
+      return at.y >= box.y - 1 && at.y + at.height <= box.y + box.height + 1;
+    };
+    await expect.poll(inView, { timeout: 5_000 }).toBe(true);
+    await b.page.screenshot({ path: path.join(SHOTS, 'messaging-search-hit.png') });
+    // Back to the newest with one press.
+    await b.page.getByTestId('jump-latest').click();
+    await b.page.getByTestId('message-body').filter({ hasText: 'history 60' }).waitFor({ timeout: 10_000 });
   });
 
   it('meets AA text contrast on the inbox, thread and composer', async () => {

@@ -1,5 +1,7 @@
 import { InboxEntry, Message, SearchHit, type conversationsMethods } from '../../../../shared/contract/conversations.ts';
+import { CoreError } from '../../errors.ts';
 import type { Logger } from '../../log/logger.ts';
+import { encodeCursor } from '../../store/format.ts';
 import { inboxEntryForScreen, messageForScreen } from '../../store/screen-rows.ts';
 import type { PageQuery, Store } from '../../store/store.ts';
 import type { HandlersFor } from '../dispatcher.ts';
@@ -23,6 +25,22 @@ export function conversationsHandlers(deps: { requireStore: () => Store; log?: L
     const messages = result.messages.map((m) => messageForScreen(store, m));
     return { ...result, messages: messages.filter(valid(Message, 'message')) };
   };
+  // A search hit's message in the middle of its page: older half before it, newer half after it.
+  const pageAround = (conversationId: number, messageId: number, limit: number) => {
+    const store = deps.requireStore();
+    const target = store.getMessage(messageId);
+    if (target === null || target.conversationId !== conversationId) throw new CoreError('not_found', 'That message was not found.');
+    const at = encodeCursor({ at: target.sentAt, id: target.id });
+    const half = Math.max(1, Math.floor((limit - 1) / 2));
+    const older = store.messagesPage(conversationId, { before: at, limit: half });
+    const newer = store.messagesPage(conversationId, { after: at, limit: Math.max(1, limit - 1 - half) });
+    const messages = [...older.messages, target, ...newer.messages].map((m) => messageForScreen(store, m));
+    return {
+      messages: messages.filter(valid(Message, 'message')),
+      olderCursor: older.messages.length > 0 ? older.olderCursor : null,
+      newerCursor: newer.messages.length > 0 ? newer.newerCursor : null,
+    };
+  };
   return {
     'conversations.inbox': (req) => {
       const store = deps.requireStore();
@@ -30,7 +48,8 @@ export function conversationsHandlers(deps: { requireStore: () => Store; log?: L
       const entries = inbox.entries.map((entry) => inboxEntryForScreen(store, entry));
       return { ...inbox, entries: entries.filter(valid(InboxEntry, 'inbox')) };
     },
-    'conversations.open': ({ conversationId, limit }) => page(conversationId, limit === undefined ? {} : { limit }),
+    'conversations.open': ({ conversationId, limit, around }) =>
+      around === undefined ? page(conversationId, limit === undefined ? {} : { limit }) : pageAround(conversationId, around, limit ?? 50),
     'messages.page': ({ conversationId, ...query }) => page(conversationId, query),
     'messages.search': ({ query, limit }) => ({ hits: deps.requireStore().search(query, limit).filter(valid(SearchHit, 'search')) }),
     'conversations.markRead': ({ conversationId, upToMessageId }) => ({
