@@ -44,6 +44,7 @@ export function ThreadList({ rows, directory, retry, hitId, olderAvailable, newe
   const placed = useRef(false);
   const firstKey = useRef<ThreadRow['key'] | null>(null);
   const lastTotal = useRef(0);
+  const lastTop = useRef(0);
 
   // The virtualiser's functions are read afresh on every render; this component is not memoised.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -117,8 +118,13 @@ export function ThreadList({ rows, directory, retry, hitId, olderAvailable, newe
     const el = box.current;
     if (!el) return;
     const fromBottom = el.scrollHeight - el.scrollTop - el.clientHeight;
+    // Only the reader moving up unpins: rows measured taller (or the virtualiser keeping rows in
+    // place) move the bottom away without the reader having left it.
+    const movedUp = el.scrollTop < lastTop.current;
+    lastTop.current = el.scrollTop;
     if (autoScrolled.current) autoScrolled.current = false;
-    else pinned.current = fromBottom < 80 && !newerAvailable;
+    else if (fromBottom < 80) pinned.current = !newerAvailable;
+    else if (movedUp) pinned.current = false;
     setAtBottom(fromBottom < 80);
     if (el.scrollTop < NEAR && olderAvailable) loadOlder();
     if (fromBottom < NEAR && newerAvailable) loadNewer();
