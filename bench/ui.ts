@@ -142,7 +142,12 @@ async function main(): Promise<void> {
       const seen = paintedWhen(b.page, '[data-testid="message-body"]', text);
       await composer.press('Enter');
       const at = await Promise.race([seen, new Promise<null>((resolve) => setTimeout(() => resolve(null), 20_000))]);
-      if (at === null) throw new Error(`message ${i} did not show in B's thread within 20 s`);
+      if (at === null) {
+        const where = await b.page.evaluate(`(() => { const el = document.querySelector('[data-testid="thread-messages"]');
+          return { loaded: el?.dataset.loaded, fromBottom: el && el.scrollHeight - el.scrollTop - el.clientHeight, last: [...document.querySelectorAll('[data-testid="message-body"]')].slice(-3).map((e) => e.textContent) }; })()`);
+        const stored = wsB.core.profiles.require().store.search(text.split(' ').slice(-1)[0] as string, 5).length;
+        throw new Error(`message ${i} did not show in B's thread within 20 s: ${JSON.stringify({ where, stored })}`);
+      }
       latencies.push(at - (await stamp(a.page)));
     }
 

@@ -75,7 +75,11 @@ export function ThreadList({ rows, directory, retry, hitId, olderAvailable, newe
     if (el && placed.current && firstKey.current !== null && first !== firstKey.current && rows.some((r) => r.key === firstKey.current)) {
       autoScrolled.current = true;
       el.scrollTop += total - lastTotal.current;
-    } else if (pinned.current) toBottom();
+    } else {
+      // Everything fits: the reader sees the newest message, so the next one is followed too.
+      if (el && el.scrollHeight <= el.clientHeight + 1 && !newerAvailable) pinned.current = true;
+      if (pinned.current) toBottom();
+    }
     firstKey.current = first;
     lastTotal.current = total;
   });
