@@ -60,6 +60,13 @@ export const Message = z.strictObject({
 });
 export type Message = z.infer<typeof Message>;
 
+export const MessagePage = z.strictObject({
+  messages: z.array(Message).max(200),
+  olderCursor: Cursor.nullable(),
+  newerCursor: Cursor.nullable(),
+});
+export type MessagePage = z.infer<typeof MessagePage>;
+
 export const SearchHit = z.strictObject({
   messageId: Id,
   conversationId: Id,
@@ -82,6 +89,22 @@ export const conversationsMethods = {
     access: 'phi',
     audit: { event: 'conversation.list', refreshMs: AUDIT_REFRESH_MS },
   }),
+  /**
+   * A person opens a conversation: its newest page. Audited on every call (what a person did);
+   * the screen asks once per opening and keeps the page current from message events.
+   */
+  'conversations.open': defineMethod({
+    request: z.strictObject({
+      conversationId: Id,
+      limit: z.number().int().min(1).max(200).optional(),
+      /** Opened from a search hit: the page around this message instead of the newest. */
+      around: Id.optional(),
+    }),
+    response: MessagePage,
+    access: 'phi',
+    audit: { event: 'conversation.open' },
+  }),
+  /** Older (or newer) pages of an open conversation while the person scrolls: part of the same opening. */
   'messages.page': defineMethod({
     request: z.strictObject({
       conversationId: Id,
@@ -89,11 +112,7 @@ export const conversationsMethods = {
       after: Cursor.optional(),
       limit: z.number().int().min(1).max(200).optional(),
     }),
-    response: z.strictObject({
-      messages: z.array(Message).max(200),
-      olderCursor: Cursor.nullable(),
-      newerCursor: Cursor.nullable(),
-    }),
+    response: MessagePage,
     access: 'phi',
     audit: { event: 'conversation.open', refreshMs: AUDIT_REFRESH_MS },
   }),

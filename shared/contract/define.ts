@@ -32,7 +32,7 @@ export interface AuditSpec {
   readonly refreshMs?: number;
 }
 
-/** Screens re-read the inbox and the open thread on every event; one record per quarter hour says they looked. */
+/** Re-reads a screen makes (the inbox, older pages of an open thread, read markers): one record per quarter hour says they looked. */
 export const AUDIT_REFRESH_MS = 15 * 60_000;
 
 export function defineMethod<Req extends z.ZodType, Res extends z.ZodType>(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Message, MessageDirection, MessagePriority, MessageState } from './conversations.ts';
+import { InboxEntry, Message, MessageDirection, MessagePriority, MessageState } from './conversations.ts';
 import { AUDIT_REFRESH_MS, defineMethod } from './define.ts';
 
 const Id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -115,8 +115,11 @@ export const messagingMethods = {
 };
 
 /**
- * Events carry ids and states, never message text: the renderer fetches content through the
- * gated, audited `messages.page`, so nothing PHI is pushed while the screen is locked.
+ * Message events carry what the screens show (the message and its conversation's inbox row), so a
+ * screen updates in place instead of asking again through audited calls: receiving a message is
+ * not a person looking at anything. They are pushed only while a staff member's session is
+ * unlocked (messaging runs only then, and account/messaging-events.ts checks again); `message`
+ * and `inbox` are left out when a stored row fails the contract, and the screens then ask.
  */
 export const messagingEvents = {
   'messaging.connection': z.strictObject({ state: ConnectionState }),
@@ -125,8 +128,16 @@ export const messagingEvents = {
     messageId: Id,
     direction: MessageDirection,
     priority: MessagePriority,
+    message: Message.optional(),
+    inbox: InboxEntry.optional(),
   }),
-  'messaging.messageState': z.strictObject({ conversationId: Id, messageId: Id, state: MessageState }),
+  'messaging.messageState': z.strictObject({
+    conversationId: Id,
+    messageId: Id,
+    state: MessageState,
+    message: Message.optional(),
+    inbox: InboxEntry.optional(),
+  }),
   'messaging.uploadProgress': z.strictObject({
     uploadId: z.string().min(1).max(64),
     sent: z.number().int().nonnegative(),

@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProsodyHandle } from '../../electron/dev/prosody/index.ts';
+import type { AuditPage } from '../../shared/contract/index.ts';
 import { inPage, type PageProblems } from '../support/chromium.ts';
 import { CONTRAST_SCRIPT } from './helpers/contrast.ts';
 import {
@@ -25,8 +26,8 @@ let prosody: ProsodyHandle;
 let wsA: TestWorkstation;
 let wsB: TestWorkstation;
 let browser: Browser;
-let a: { page: Page; problems: PageProblems };
-let b: { page: Page; problems: PageProblems };
+let a: { page: Page; problems: PageProblems; sent: string[] };
+let b: { page: Page; problems: PageProblems; sent: string[] };
 
 beforeAll(async () => {
   // Two workstations = two devices, each with its own core, store and keychain service.
@@ -112,6 +113,39 @@ describe('two staff members messaging through two workstations and a real Prosod
     }
   });
 
+  it('receiving 20 messages writes no audit record and asks for neither the inbox nor the thread; opening a conversation writes one', async () => {
+    // B has the conversation with A open (the test before). What B's trail holds for B from now on:
+    const newRecords = async (afterSeq: number) => {
+      const page = await wsB.core.dispatcher.call('audit.myActivity', { limit: 500 }, { transport: 'bridge' });
+      if (!page.ok) throw new Error(page.error.code);
+      return (page.value as AuditPage).records.filter((r) => r.seq > afterSeq);
+    };
+    const start = (await newRecords(0))[0]?.seq ?? 0;
+    const reads = () => b.sent.filter((f) => /"method":"(conversations\.inbox|conversations\.open|messages\.page)"/.test(f)).length;
+    const readsBefore = reads();
+    for (let i = 1; i <= 20; i++) {
+      const result = await wsA.core.dispatcher.call('messaging.send', { to: `${BOB.username}@${prosody.domain}`, body: `live ${i}` }, { transport: 'bridge' });
+      expect(result.ok).toBe(true);
+    }
+    await b.page.getByTestId('message').filter({ hasText: 'live 20' }).waitFor({ timeout: 20_000 });
+    // The inbox row came with the events too (newest preview, nothing unread: B is looking).
+    const row = b.page.getByTestId('inbox-item').first();
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain('live 20');
+    await expect.poll(() => row.getAttribute('data-unread'), { timeout: 10_000 }).toBe('0');
+    expect(reads()).toBe(readsBefore);
+    expect(await newRecords(start)).toEqual([]);
+
+    // Leaving and opening the conversation again: one conversation.open record, one ask.
+    const framesBefore = b.sent.length;
+    await b.page.getByTestId('nav-search').click();
+    await b.page.getByTestId('search').waitFor();
+    await row.click();
+    await b.page.getByTestId('message').filter({ hasText: 'live 20' }).waitFor({ timeout: 10_000 });
+    await expect.poll(async () => (await newRecords(start)).map((r) => r.event)).toEqual(['conversation.open']);
+    const asked = b.sent.slice(framesBefore).flatMap((f) => /"method":"(conversations\.inbox|conversations\.open|messages\.page)"/.exec(f)?.[1] ?? []);
+    expect(asked).toEqual(['conversations.open']);
+  });
+
   it('renders message text as text (no markup runs) and pages older history on scroll up', async () => {
     const hostile = '<img src=x onerror="window.__owned=1"><b>bold?</b>';
     await a.page.getByTestId('composer-input').fill(hostile);
@@ -131,15 +165,22 @@ describe('two staff members messaging through two workstations and a real Prosod
     // Open the thread afresh: the newest page (50) first, the rest on scrolling up.
     await b.page.getByTestId('nav-activity').click();
     await b.page.getByTestId('inbox-item').first().click();
-    const count = () => b.page.getByTestId('message').count();
-    await expect.poll(count).toBe(50);
-    await expect.poll(() => b.page.getByTestId('thread-messages').evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight)).toBeLessThan(2);
-    await b.page.getByTestId('thread-messages').evaluate((el) => el.scrollTo(0, 0));
-    await expect.poll(count, { timeout: 10_000 }).toBe(64);
-    expect(await b.page.getByTestId('message').first().getByTestId('message-body').textContent()).toBe('Room 4 is ready for the next patient.');
+    const list = b.page.getByTestId('thread-messages');
+    const loaded = () => list.getAttribute('data-loaded');
+    await expect.poll(loaded).toBe('50');
+    await expect.poll(() => list.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight)).toBeLessThan(2);
+    await list.evaluate((el) => el.scrollTo(0, 0));
+    await expect.poll(loaded, { timeout: 10_000 }).toBe('84');
+    // Virtualised: only the rows near the viewport are in the DOM; the top of the thread is the first message.
+    expect(await b.page.getByTestId('message').count()).toBeLessThan(50);
+    await list.evaluate((el) => el.scrollTo(0, 0));
+    await expect.poll(() => b.page.getByTestId('message').first().getByTestId('message-body').textContent()).toBe('Room 4 is ready for the next patient.');
+    // One header per run: A's 60 messages in a row are drawn without repeating "alice".
+    expect(await b.page.locator('.message--grouped').count()).toBeGreaterThan(0);
+    expect(await b.page.getByTestId('thread-day').count()).toBeGreaterThan(0);
   });
 
-  it('finds messages by their words and opens the conversation from a result', async () => {
+  it('finds messages by their words and opens the conversation at the highlighted hit (bug 4)', async () => {
     await b.page.getByTestId('nav-search').click();
     await b.page.getByTestId('search-input').fill('ready patient');
     await b.page.getByTestId('search-submit').click();
@@ -152,6 +193,20 @@ describe('two staff members messaging through two workstations and a real Prosod
     await hit.first().click();
     await b.page.getByTestId('thread').waitFor();
     expect(await b.page.locator('#thread-heading').textContent()).toBe('alice');
+    // The hit (the oldest of 84 messages) is on screen and highlighted, not the bottom of the thread.
+    const shown = b.page.locator('[data-testid="message"][data-hit="true"]');
+    await shown.waitFor({ timeout: 10_000 });
+    expect(await shown.textContent()).toContain('Room 4 is ready for the next patient.');
+    const inView = async () => {
+      const box = (await b.page.getByTestId('thread-messages').boundingBox())!;
+      const at = (await shown.boundingBox())!;
+      return at.y >= box.y - 1 && at.y + at.height <= box.y + box.height + 1;
+    };
+    await expect.poll(inView, { timeout: 5_000 }).toBe(true);
+    await b.page.screenshot({ path: path.join(SHOTS, 'messaging-search-hit.png') });
+    // Back to the newest with one press.
+    await b.page.getByTestId('jump-latest').click();
+    await b.page.getByTestId('message-body').filter({ hasText: 'history 60' }).waitFor({ timeout: 10_000 });
   });
 
   it('meets AA text contrast on the inbox, thread and composer', async () => {

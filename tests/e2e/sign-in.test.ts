@@ -1,3 +1,5 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +21,6 @@ import {
 } from './helpers/sealwire.ts';
 import { startStations, type Stations } from './helpers/stations.ts';
 import { startTestWorkstation } from '../support/workstation.ts';
-import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 
 const ANA: Staff = { username: 'ana', password: 'ana-correct-horse-1', displayName: 'Ana Rivera' };
 const PIN = '480261';
@@ -134,7 +135,7 @@ describe('sign-in, PIN and lock screens in Chromium against the real core and Pr
     await page.getByTestId('use-password').click();
     await page.getByTestId('password-field').fill('wrong-password');
     await page.getByTestId('password-submit').click();
-    await expect.poll(() => page.getByTestId('form-error').getAttribute('data-code'), { timeout: 10_000 }).toBe('wrong_password');
+    await expect.poll(() => page.getByTestId('form-error').getAttribute('data-code'), { timeout: 15_000 }).toBe('wrong_password');
     await page.getByTestId('password-field').fill(ANA.password);
     await page.getByTestId('password-submit').click();
     await waitForWorkspace(page);
@@ -224,8 +225,8 @@ describe('sign-in, PIN and lock screens in Chromium against the real core and Pr
       await page.getByTestId('password-field').fill(`wrong-${attempt}`);
       await page.getByTestId('password-submit').click();
       // The answer is in when the field has been cleared and the form is no longer busy.
-      await expect.poll(() => page.getByTestId('password-field').inputValue(), { timeout: 10_000 }).toBe('');
-      await expect.poll(() => form.getAttribute('aria-busy'), { timeout: 10_000 }).toBe('false');
+      await expect.poll(() => page.getByTestId('password-field').inputValue(), { timeout: 15_000 }).toBe('');
+      await expect.poll(() => form.getAttribute('aria-busy'), { timeout: 15_000 }).toBe('false');
       code = await form.getByTestId('form-error').getAttribute('data-code');
     }
     expect(code).toBe('rate_limited');
@@ -243,7 +244,7 @@ describe('sign-in, PIN and lock screens in Chromium against the real core and Pr
 
   it('says "cannot reach" and "cannot prove who it is" as distinct plain messages on first sign-in', async () => {
     const [closedPort] = await freeLoopbackPorts(1);
-    const certDir = makeTempDir('other-ca');
+    const certDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sealwire-other-ca-'));
     const otherCa = await makeCertificates(certDir, [prosody.domain]);
     const { domain, host, c2sPort, directTlsPort, httpsPort, mucDomain, uploadDomain, caCertPath } = prosody;
     const base = { domain, host, c2sPort, directTlsPort, httpsPort, mucDomain, uploadDomain, caCertPath, caCertPem: prosody.caCertPem };
@@ -276,7 +277,7 @@ describe('sign-in, PIN and lock screens in Chromium against the real core and Pr
         }
       }
     } finally {
-      await removeTempDir(certDir);
+      await fs.rm(certDir, { recursive: true, force: true });
     }
   });
 });

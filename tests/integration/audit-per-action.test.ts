@@ -16,7 +16,7 @@ function ok<T>(result: Result<T>): T {
 }
 
 describe('the audit trail records what a person does, not each screen refresh', () => {
-  it('writes one conversation.list / conversation.open per session and window, and every search', async () => {
+  it('writes one conversation.list per session and window, one conversation.open per opening (not per page), and every search', async () => {
     const { core, time, call, forget } = await startTestCore();
     cleanups.push(forget);
 
@@ -25,7 +25,8 @@ describe('the audit trail records what a person does, not each screen refresh', 
     const conversation = store.ensureConversation({ kind: 'direct', jid: 'ben@clinic.example' });
     store.insertMessage({ clientId: randomUUID(), conversationId: conversation.id, senderJid: 'ben@clinic.example', body: 'hello', sentAt: time.now(), direction: 'in' });
 
-    // The inbox and the thread re-read on every event: ten refreshes, one record each.
+    // Opening the conversation is one record; the inbox re-read and the pages scrolled in after it are not.
+    ok(await call('conversations.open', { conversationId: conversation.id, limit: 50 }));
     for (let i = 0; i < 10; i++) {
       ok(await call('conversations.inbox', {}));
       ok(await call('messages.page', { conversationId: conversation.id }));
@@ -44,10 +45,14 @@ describe('the audit trail records what a person does, not each screen refresh', 
     expect(await count('conversation.read')).toBe(1);
     expect(await count('search')).toBe(2);
 
-    // Another conversation is another record; the window passing records the same one again.
+    // Another conversation is another record, and so is opening the first one again.
     const other = store.ensureConversation({ kind: 'direct', jid: 'cara@clinic.example' });
-    ok(await call('messages.page', { conversationId: other.id }));
+    ok(await call('conversations.open', { conversationId: other.id }));
     expect(await count('conversation.open')).toBe(2);
+    ok(await call('conversations.open', { conversationId: conversation.id }));
+    ok(await call('messages.page', { conversationId: conversation.id }));
+    expect(await count('conversation.open')).toBe(3);
+    // The window passing records the same refresh again.
     // (The person stays active, so the idle lock does not end the session meanwhile.)
     for (let waited = 0; waited < AUDIT_REFRESH_MS; waited += 60_000) {
       time.advance(60_000);

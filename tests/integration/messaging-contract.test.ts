@@ -48,7 +48,7 @@ const attachmentRequest = (file: Buffer) =>
   });
 
 describe('messaging contract handlers over the real engine', () => {
-  it('answers state, send, directory and markRead with contract-valid values, and pushes PHI-free events', async () => {
+  it('answers state, send, directory and markRead with contract-valid values, and pushes message events that carry the message only while unlocked', async () => {
     const desk = session('desk');
     const lab = session('lab');
     const progress: Array<{ name: EventName; payload: unknown }> = [];
@@ -64,9 +64,11 @@ describe('messaging contract handlers over the real engine', () => {
     expect(() => signedOut['messaging.send']({ to: 'lab@localhost', body: 'x' }, ctx)).toThrow(expect.objectContaining({ code: 'locked' }));
 
     const events: Array<{ name: EventName; payload: unknown }> = [];
-    cleanup.push(bindMessagingEvents(lab.s.engine, (name, payload) => events.push({ name, payload })));
+    // Lab's screen "locks" before the attachment arrives: from then on its events carry ids only.
+    let labUnlocked = true;
+    cleanup.push(bindMessagingEvents(lab.s.engine, lab.store, (name, payload) => events.push({ name, payload: { ...payload, unlocked: labUnlocked } }), { unlocked: () => labUnlocked }));
     const deskEvents: Array<{ name: EventName; payload: unknown }> = [];
-    cleanup.push(bindMessagingEvents(desk.s.engine, (name, payload) => deskEvents.push({ name, payload })));
+    cleanup.push(bindMessagingEvents(desk.s.engine, desk.store, (name, payload) => deskEvents.push({ name, payload })));
     desk.s.start();
     lab.s.start();
     await desk.s.manager.waitOnline();
@@ -102,6 +104,7 @@ describe('messaging contract handlers over the real engine', () => {
     expect(await h['messaging.leaveRoom']({ room }, ctx)).toEqual({});
     expect((await h['messaging.rooms']({}, ctx)).rooms).toEqual([]);
 
+    labUnlocked = false;
     // An attachment through the contract, with progress events.
     const file = Buffer.from('canary-7731 lab result');
     const attachment = await h['messaging.sendAttachment'](
@@ -121,16 +124,28 @@ describe('messaging contract handlers over the real engine', () => {
     await desk.s.stop();
     await expect(h['messaging.sendAttachment']({ ...attachmentRequest(file), uploadId: 'up-2' }, ctx)).rejects.toMatchObject({ code: 'network' });
 
-    // Every pushed event matches its schema and none carries the message text.
+    // Every pushed event matches its schema; message events carry the message and its inbox row
+    // (so the screens need not ask again), and none does while the session is not unlocked.
     const all = [...events, ...deskEvents, ...progress];
-    expect(all.some((e) => e.name === 'messaging.incoming')).toBe(true);
+    const incoming = events.find((e) => e.name === 'messaging.incoming' && (e.payload as { messageId: number }).messageId === got.id);
+    expect(incoming?.payload).toMatchObject({
+      message: { id: got.id, body: 'Patient in room 2 (canary-7731)', priority: 'urgent', direction: 'in' },
+      inbox: { id: got.conversationId, jid: 'desk@localhost', unreadCount: 1, previewDirection: 'in' },
+    });
     const firstStates = deskEvents
       .filter((e) => e.name === 'messaging.messageState' && (e.payload as { messageId: number }).messageId === sent.message.id)
-      .map((e) => (e.payload as { state: string }).state);
-    expect(firstStates).toEqual(['sent', 'delivered', 'read']);
+      .map((e) => e.payload as { state: string; message?: { state: string } });
+    expect(firstStates.map((p) => p.state)).toEqual(['sent', 'delivered', 'read']);
+    expect(firstStates.map((p) => p.message?.state)).toEqual(['sent', 'delivered', 'read']);
+    const whileLocked = events.filter((e) => (e.payload as { unlocked?: boolean }).unlocked === false && e.name !== 'messaging.connection');
+    expect(whileLocked.length).toBeGreaterThan(0);
+    for (const e of whileLocked) {
+      expect(e.payload).not.toHaveProperty('message');
+      expect(e.payload).not.toHaveProperty('inbox');
+    }
     for (const e of all) {
-      expect(messagingEvents[e.name as keyof typeof messagingEvents].safeParse(e.payload).success).toBe(true);
-      expect(JSON.stringify(e.payload)).not.toContain('canary-7731');
+      const { unlocked: _, ...payload } = e.payload as Record<string, unknown>;
+      expect(messagingEvents[e.name as keyof typeof messagingEvents].safeParse(payload).success).toBe(true);
     }
   });
 });

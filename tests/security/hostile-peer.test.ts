@@ -25,7 +25,7 @@ describe('a hostile peer at every extreme', () => {
     const mallory = await account('mallory');
     const to = `nurse@${d}`;
     const events: Array<{ name: EventName; payload: unknown }> = [];
-    const unbind = bindMessagingEvents(nurse.engine, (name, payload) => events.push({ name, payload }));
+    const unbind = bindMessagingEvents(nurse.engine, nurse.store, (name, payload) => events.push({ name, payload }));
     file.onClose(unbind);
 
     const hostile = (n: number, body: string, meta: Record<string, string | number>, extra: XmlElement[] = [], id = `h${n}`) =>

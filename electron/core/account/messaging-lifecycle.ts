@@ -105,7 +105,9 @@ export function createMessagingLifecycle(deps: {
       // Forged senders and foreign receipts refused at the inbound boundary: audited, ids only.
       onRejected: (event) => record({ event: 'messaging.rejected', staffId: session.state().staffId, targets: rejectionTargets(event), outcome: 'denied' }),
     });
-    const unbind = bindMessagingEvents(messaging.engine, (name, payload) => events.emit(name, payload));
+    const unbind = bindMessagingEvents(messaging.engine, store, (name, payload) => events.emit(name, payload), {
+      unlocked: () => session.state().state === 'unlocked',
+    });
     active = { profileId, messaging, unbind, store: open.store };
     headPublishing.startFor(messaging, (deps.server ?? account.server).auditJid);
     messaging.start();

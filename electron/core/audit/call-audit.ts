@@ -63,10 +63,16 @@ export function auditEntryForCall(
   return { event, staffId, targets, outcome: outcomeOf(outcome), code };
 }
 
+/** Events some method records as a refresh: only their records are remembered. */
+const REFRESH_EVENTS: ReadonlySet<string> = new Set(
+  Object.values(methods).flatMap((m) => (m.audit?.refreshMs === undefined ? [] : [m.audit.event])),
+);
+
 /**
  * Drops repeats of refresh-type records (contract `refreshMs`): the first success per person,
- * event and targets (message ids aside) in a session is written, then at most one per window. Failures and refusals
- * are always written. `reset()` on every session transition starts afresh.
+ * event and targets (message ids aside) in a session is written, then at most one per window (a
+ * record of the same event written by an always-audited method, such as conversations.open,
+ * counts). Failures and refusals are always written. `reset()` on every session transition starts afresh.
  */
 export class RefreshCoalescer {
   private readonly last = new Map<string, number>();
@@ -77,14 +83,15 @@ export class RefreshCoalescer {
   }
 
   keep(method: MethodName, entry: AuditEntry): boolean {
+    if (entry.outcome !== 'ok' || !REFRESH_EVENTS.has(entry.event)) return true;
     const windowMs = methods[method].audit?.refreshMs;
-    if (windowMs === undefined || entry.outcome !== 'ok') return true;
     // Read markers move with every message shown; what the person did is "read this conversation".
     const targets = (entry.targets ?? []).filter((t) => !t.startsWith('message:'));
     const key = JSON.stringify([entry.event, entry.staffId, targets]);
     const at = this.now();
     const previous = this.last.get(key);
-    if (previous !== undefined && at - previous < windowMs) return false;
+    // A record that is always written (opening a conversation) also covers the pages that follow it.
+    if (windowMs !== undefined && previous !== undefined && at - previous < windowMs) return false;
     this.last.set(key, at);
     return true;
   }

@@ -2,7 +2,7 @@ import { CoreError } from '../errors.ts';
 import type { Db } from './connection.ts';
 import { clampLimit, decodeCursor, encodeCursor, makePreview, PREVIEW_CHARS } from './format.ts';
 import { toContact, toConversation, type ContactRow, type ConversationRow } from './rows.ts';
-import type { Store } from './types.ts';
+import type { InboxEntry, Store } from './types.ts';
 
 type ConversationOps = Pick<
   Store,
@@ -11,6 +11,7 @@ type ConversationOps = Pick<
   | 'findConversation'
   | 'setConversationFlags'
   | 'inbox'
+  | 'inboxEntry'
   | 'upsertContact'
   | 'getContact'
   | 'listContacts'
@@ -44,6 +45,7 @@ export function conversationOps(db: Db, now: () => number): ConversationOps {
   const allBefore = db.prepare<[number, number, number], InboxRow>(
     `${INBOX_SELECT} WHERE (c.last_activity, c.id) < (?, ?) ORDER BY c.last_activity DESC, c.id DESC LIMIT ?`,
   );
+  const inboxOne = db.prepare<[number], InboxRow>(`${INBOX_SELECT} WHERE c.id = ?`);
   const upsertContact = db.prepare(
     `INSERT INTO contacts (jid, display_name, presence, presence_at) VALUES (@jid, @displayName, @presence, @presenceAt)
      ON CONFLICT (jid) DO UPDATE SET
@@ -94,14 +96,13 @@ export function conversationOps(db: Db, now: () => number): ConversationOps {
       const page = more ? rows.slice(0, limit) : rows;
       const last = page[page.length - 1];
       return {
-        entries: page.map((r) => ({
-          ...toConversation(r),
-          preview: r.preview_recalled === null ? makePreview(r.preview_body) : null,
-          previewSenderJid: r.preview_sender,
-          previewDirection: r.preview_direction,
-        })),
+        entries: page.map(toInboxEntry),
         nextCursor: more && last !== undefined ? encodeCursor({ at: last.last_activity, id: last.id }) : null,
       };
+    },
+    inboxEntry(id) {
+      const row = inboxOne.get(id);
+      return row === undefined ? null : toInboxEntry(row);
     },
     upsertContact(c) {
       upsertContact.run({
@@ -120,5 +121,14 @@ export function conversationOps(db: Db, now: () => number): ConversationOps {
     listContacts(limit = 1000) {
       return contacts.all(clampLimit(limit, 1000, 10_000)).map(toContact);
     },
+  };
+}
+
+function toInboxEntry(r: InboxRow): InboxEntry {
+  return {
+    ...toConversation(r),
+    preview: r.preview_recalled === null ? makePreview(r.preview_body) : null,
+    previewSenderJid: r.preview_sender,
+    previewDirection: r.preview_direction,
   };
 }

@@ -226,6 +226,8 @@ export interface Store {
   setConversationFlags(id: number, flags: { muted?: boolean; archived?: boolean; title?: string | null }): void;
   /** Conversations by last activity, newest first (archived excluded unless asked). */
   inbox(opts?: { limit?: number; before?: string; includeArchived?: boolean }): InboxPage;
+  /** One conversation's inbox row (archived or not), or null: what a message event carries to the screen. */
+  inboxEntry(id: number): InboxEntry | null;
   upsertContact(contact: { jid: string; displayName?: string | null; presence?: string | null; presenceAt?: number | null }): void;
   getContact(jid: string): Contact | null;
   listContacts(limit?: number): Contact[];

@@ -1,18 +1,27 @@
 import type { QueryClient, QueryKey } from '@tanstack/react-query';
+import type { InboxEntry, Message } from '../../../shared/contract/index.ts';
 import type { Client } from './client.ts';
+import { putInboxEntry, putMessage } from './screen-cache.ts';
 
 /**
- * Which answers each core event makes stale: the only way a shown answer is asked again (besides
- * the screen's own actions, which invalidate through useInvalidate). Keys are [method, request];
- * a partial request matches every request that contains it.
+ * Which answers each core event changes: the only way a shown answer changes (besides the screen's
+ * own actions). Message events carry the message and its inbox row, which are put in place; an
+ * answer is asked again only when an event does not carry it. Keys are [method, request]; a
+ * partial request matches every request that contains it.
  */
 export function invalidateOnEvents(client: Client, queries: QueryClient): () => void {
   const stale = (...keys: QueryKey[]) => {
     for (const queryKey of keys) void queries.invalidateQueries({ queryKey });
   };
+  const messageEvent = ({ conversationId, message, inbox }: { conversationId: number; message?: Message | undefined; inbox?: InboxEntry | undefined }) => {
+    if (inbox) putInboxEntry(queries, inbox);
+    else stale(['conversations.inbox']);
+    if (message) putMessage(queries, message);
+    else stale(['conversations.open', { conversationId }]);
+  };
   const offs = [
-    client.on('messaging.incoming', ({ conversationId }) => stale(['conversations.inbox'], ['messages.page', { conversationId }])),
-    client.on('messaging.messageState', ({ conversationId }) => stale(['conversations.inbox'], ['messages.page', { conversationId }])),
+    client.on('messaging.incoming', messageEvent),
+    client.on('messaging.messageState', messageEvent),
     // Events that carry the whole answer replace it; what may have changed with them is asked again.
     client.on('system.status', (status) => queries.setQueryData(['system.status', {}], status)),
     // Settings shows the effective policy; an organisation's change arrives whole.

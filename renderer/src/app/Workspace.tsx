@@ -54,7 +54,8 @@ export function Workspace({ route, visit, connection, system, profile }: Props) 
   const lock = useCallback((via: 'button' | 'hotkey') => void leave('session.lockNow', via), [leave]);
   useSessionInput(lock);
 
-  const openEntry = (entry: InboxEntry) => dispatch({ type: 'open', conversationId: entry.id, jid: entry.jid, name: entry.title });
+  const openEntry = (entry: InboxEntry, hitId?: number) =>
+    dispatch({ type: 'open', conversationId: entry.id, jid: entry.jid, name: entry.title, ...(hitId !== undefined ? { hitId } : {}) });
   const openJid = (jid: string, name: string | null) => {
     const existing = inbox.entries?.find((e) => e.kind === 'direct' && e.jid === jid);
     dispatch({ type: 'open', conversationId: existing?.id ?? null, jid, name: name ?? existing?.title ?? null });
@@ -63,6 +64,7 @@ export function Workspace({ route, visit, connection, system, profile }: Props) 
   const account = messaging.status?.account ?? null;
   const domain = account?.split('@')[1] ?? null;
 
+  const key = screenKey(route);
   let screen: ReactNode;
   switch (route.screen) {
     case 'home':
@@ -80,8 +82,9 @@ export function Workspace({ route, visit, connection, system, profile }: Props) 
     case 'thread':
       screen = (
         <ThreadView
-          key={route.conversationId ?? `new:${route.jid}`}
+          key={key}
           conversationId={route.conversationId}
+          hitId={route.hitId ?? null}
           jid={route.jid}
           title={route.name ?? nameFor(route.jid, directory.entries)}
           directory={directory.entries}
@@ -123,7 +126,6 @@ export function Workspace({ route, visit, connection, system, profile }: Props) 
     </>
   );
   const activeId = route.screen === 'thread' ? route.conversationId : null;
-  const key = screenKey(route);
 
   return (
     <Shell

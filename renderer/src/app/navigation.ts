@@ -19,7 +19,7 @@ export type PlainScreen = 'home' | 'directory' | 'search' | 'activity' | 'my-dat
 export type Route =
   | { screen: Exclude<PlainScreen, 'home'> }
   | { screen: 'home' }
-  | { screen: 'thread'; conversationId: number | null; jid: string; name: string | null };
+  | { screen: 'thread'; conversationId: number | null; jid: string; name: string | null; hitId?: number };
 
 export interface Navigation {
   readonly flow: Flow;
@@ -31,7 +31,8 @@ export interface Navigation {
 export type NavAction =
   | { type: 'flow'; flow: Flow }
   | { type: 'go'; screen: PlainScreen }
-  | { type: 'open'; conversationId: number | null; jid: string; name: string | null }
+  /** `hitId`: opened from a search result, the message to scroll to and highlight. */
+  | { type: 'open'; conversationId: number | null; jid: string; name: string | null; hitId?: number }
   /** The first message of a new chat created the conversation: same screen, now with its id. */
   | { type: 'started'; conversationId: number };
 
@@ -46,7 +47,13 @@ export function navigate(state: Navigation, action: NavAction): Navigation {
     case 'open':
       return {
         ...state,
-        route: { screen: 'thread', conversationId: action.conversationId, jid: action.jid, name: action.name },
+        route: {
+          screen: 'thread',
+          conversationId: action.conversationId,
+          jid: action.jid,
+          name: action.name,
+          ...(action.hitId !== undefined ? { hitId: action.hitId } : {}),
+        },
         visit: state.visit + 1,
       };
     case 'started':
@@ -57,5 +64,6 @@ export function navigate(state: Navigation, action: NavAction): Navigation {
 
 /** A key that changes exactly when another screen is shown (error boundaries reset on it). */
 export function screenKey(route: Route): string {
-  return route.screen === 'thread' ? `thread:${route.conversationId ?? `new:${route.jid}`}` : route.screen;
+  if (route.screen !== 'thread') return route.screen;
+  return `thread:${route.conversationId ?? `new:${route.jid}`}${route.hitId !== undefined ? `#${route.hitId}` : ''}`;
 }

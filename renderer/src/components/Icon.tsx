@@ -14,6 +14,7 @@ export type IconName =
   | 'send'
   | 'clock'
   | 'plus'
+  | 'arrowDown'
   | 'arrow-left'
   | 'list'
   | 'search'
@@ -36,6 +37,7 @@ const PATHS: Record<IconName, string> = {
   send: 'M4 12 20 4l-5 16-3.5-6.5L4 12ZM11.5 13.5 20 4',
   clock: 'M12 20a8 8 0 1 0 0-16 8 8 0 0 0 0 16ZM12 8v4.5l3 2',
   plus: 'M12 5v14M5 12h14',
+  arrowDown: 'M12 5v14M6 13l6 6 6-6',
   'arrow-left': 'M19 12H5M11 6l-6 6 6 6',
   list: 'M8 7h12M8 12h12M8 17h12M4 7h.01M4 12h.01M4 17h.01',
   search: 'M10.5 17a6.5 6.5 0 1 0 0-13 6.5 6.5 0 0 0 0 13ZM15.5 15.5 20 20',

@@ -307,6 +307,10 @@ export const en = {
     attachments_other: '{{count}} attachments',
     attachment: 'Attachment',
     attachmentUnnamed: 'File',
+    today: 'Today',
+    yesterday: 'Yesterday',
+    newMessages: 'New messages',
+    jumpToLatest: 'Jump to latest',
   },
   messageState: {
     queued: 'Waiting to send',

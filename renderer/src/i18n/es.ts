@@ -305,6 +305,10 @@ export const es: Strings = {
     attachments_other: '{{count}} adjuntos',
     attachment: 'Adjunto',
     attachmentUnnamed: 'Archivo',
+    today: 'Hoy',
+    yesterday: 'Ayer',
+    newMessages: 'Mensajes nuevos',
+    jumpToLatest: 'Ir a los últimos',
   },
   messageState: {
     queued: 'Pendiente de envío',

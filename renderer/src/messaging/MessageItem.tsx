@@ -21,20 +21,30 @@ interface Props {
   directory: readonly DirectoryEntry[] | null;
   /** Send a failed message's text again (null while a retry is under way). */
   retry: ((message: Message) => void) | null;
+  /** Continues a run from the same sender: drawn without its header (still read out). */
+  grouped?: boolean;
+  /** The search hit the thread was opened at: highlighted. */
+  hit?: boolean;
 }
 
 /**
  * One message. The body is a text child (React escapes it), never HTML, with dir="auto" so Arabic
  * or Hebrew reads right to left. A failed message says so in plain words and offers to send it again.
  */
-export function MessageItem({ message, directory, retry }: Props) {
+export function MessageItem({ message, directory, retry, grouped = false, hit = false }: Props) {
   const { t, i18n } = useTranslation();
   useRenderFault('message');
   const out = message.direction === 'out';
   const sender = out ? t('thread.you') : nameFor(message.senderJid, directory);
   return (
-    <li className={`message message--${message.direction}`} data-testid="message" data-state={message.state} data-direction={message.direction}>
-      <div className="message__meta">
+    <div
+      className={`message message--${message.direction}${grouped ? ' message--grouped' : ''}${hit ? ' message--hit' : ''}`}
+      data-testid="message"
+      data-state={message.state}
+      data-direction={message.direction}
+      data-hit={hit ? 'true' : undefined}
+    >
+      <div className={grouped && message.priority !== 'urgent' ? 'message__meta visually-hidden' : 'message__meta'}>
         <span className="message__sender" dir="auto">
           {sender}
         </span>
@@ -90,6 +100,6 @@ export function MessageItem({ message, directory, retry }: Props) {
           ) : null}
         </div>
       ) : null}
-    </li>
+    </div>
   );
 }

@@ -36,7 +36,8 @@ export function SearchScreen({
 }: {
   inbox: readonly InboxEntry[] | null;
   directory: readonly DirectoryEntry[] | null;
-  open: (entry: InboxEntry) => void;
+  /** Opens the conversation at the hit's message. */
+  open: (entry: InboxEntry, hitId: number) => void;
 }) {
   const { t } = useTranslation();
   const client = useClient();
@@ -92,7 +93,7 @@ export function SearchScreen({
             const file = fileNameOfSnippet(hit.snippet);
             return (
               <li key={hit.messageId}>
-                <button type="button" className="search__hit" disabled={entry === null} onClick={() => entry && open(entry)} data-testid="search-hit">
+                <button type="button" className="search__hit" disabled={entry === null} onClick={() => entry && open(entry, hit.messageId)} data-testid="search-hit">
                   <span className="search__meta">
                     <span className="search__who">{entry?.title ?? nameFor(entry?.jid ?? hit.senderJid, directory)}</span>
                     <When time={hit.sentAt} full />

@@ -1,17 +1,23 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { DirectoryEntry, Message } from '../../../shared/contract/index.ts';
+import type { DirectoryEntry, Message, MessagePage } from '../../../shared/contract/index.ts';
 import { useClient } from '../api/ClientProvider.tsx';
-import { useContractQuery, useInvalidate } from '../api/useContractQuery.ts';
+import { putUnreadCount } from '../api/screen-cache.ts';
+import { useContractQuery } from '../api/useContractQuery.ts';
 import { useRenderFault } from '../app/render-fault.ts';
 import { Button } from '../components/Button.tsx';
 import { FormError } from '../components/FormError.tsx';
 import type { UiError } from '../session/errors.ts';
 import { Composer } from './Composer.tsx';
-import { MessageItem } from './MessageItem.tsx';
+import { ThreadList } from './ThreadList.tsx';
+import { firstUnread, threadRows } from './thread-rows.ts';
+import { foldAnswer, merge, type ThreadWindow } from './thread-window.ts';
 import './thread.css';
 
-const PAGE = 50;
+/** The first page (what opening shows); later pages are larger, since they load while scrolling. */
+const FIRST_PAGE = 50;
+const PAGE = 200;
 
 interface Props {
   /** null for a new chat: the conversation exists once the first message is written. */
@@ -20,12 +26,8 @@ interface Props {
   title: string;
   directory: readonly DirectoryEntry[] | null;
   started: (conversationId: number) => void;
-}
-
-function merge(current: readonly Message[], incoming: readonly Message[]): Message[] {
-  const byId = new Map(current.map((m) => [m.id, m]));
-  for (const m of incoming) byId.set(m.id, m);
-  return [...byId.values()].sort((a, b) => a.sentAt - b.sentAt || a.id - b.id);
+  /** Opened from a search result: the message to show and highlight. */
+  hitId?: number | null;
 }
 
 /** Whether the window is on screen (a minimised or hidden window has not been read). */
@@ -39,99 +41,68 @@ function useDocumentVisible(): boolean {
   return visible;
 }
 
-interface View {
-  readonly messages: readonly Message[];
-  /** Where the next older page starts; null when the oldest message is on screen. */
-  readonly olderCursor: string | null;
-  readonly loaded: boolean;
-}
-
-/**
- * Folds a fresh newest page into what is on screen. If the page overlaps (or covers) what we have,
- * merge; if more arrived than a page holds, the page replaces the view (older ones page in again
- * on scroll), so there is never a silent gap.
- */
-function withNewest(view: View, page: { messages: Message[]; olderCursor: string | null }): View {
-  const ids = new Set(page.messages.map((m) => m.id));
-  const newestShown = view.messages[view.messages.length - 1];
-  if (!view.loaded || newestShown === undefined) return { messages: page.messages, olderCursor: page.olderCursor, loaded: true };
-  const overlaps = ids.has(newestShown.id) || page.olderCursor === null;
-  if (!overlaps) return { messages: page.messages, olderCursor: page.olderCursor, loaded: true };
-  const coversAll = view.messages.every((m) => ids.has(m.id));
-  return { messages: merge(view.messages, page.messages), olderCursor: coversAll ? page.olderCursor : view.olderCursor, loaded: true };
-}
+const EMPTY: ThreadWindow = { messages: [], olderCursor: null, newerCursor: null, loaded: false };
 
 /** One conversation: history (older pages on scroll up), live updates, read markers, the composer. */
-export function ThreadView({ conversationId, jid, title, directory, started }: Props) {
+export function ThreadView({ conversationId, jid, title, directory, started, hitId = null }: Props) {
   const { t } = useTranslation();
   useRenderFault('thread');
   const client = useClient();
-  const invalidate = useInvalidate();
-  const read = useCallback(() => invalidate(['conversations.inbox']), [invalidate]);
-  const [{ messages, olderCursor, loaded }, setView] = useState<View>({ messages: [], olderCursor: null, loaded: conversationId === null });
-  const [loadingOlder, setLoadingOlder] = useState(false);
+  const queries = useQueryClient();
+  const [view, setView] = useState<ThreadWindow>(conversationId === null ? { ...EMPTY, loaded: true } : EMPTY);
+  const [paging, setPaging] = useState<'older' | 'newer' | 'latest' | null>(null);
   const [error, setError] = useState<UiError>(null);
   const [retrying, setRetrying] = useState(false);
-  const list = useRef<HTMLDivElement>(null);
-  const pinnedToBottom = useRef(true);
-  const keepFromBottom = useRef<number | null>(null);
-  /** Our own scrolling is not the reader's: its scroll event must not unpin (layout may move again before it lands). */
-  const autoScrolled = useRef(false);
-  const toBottom = (box: HTMLDivElement) => {
-    if (box.scrollTop + box.clientHeight >= box.scrollHeight) return;
-    autoScrolled.current = true;
-    box.scrollTop = box.scrollHeight;
-  };
+  const [followToken, setFollowToken] = useState(0);
   const markedUpTo = useRef(0);
+  /** Where the "new messages" line goes: fixed when the thread opens, so it stays while read. */
+  const [unreadFrom, setUnreadFrom] = useState<number | null | undefined>(undefined);
 
-  // The newest page, first and again whenever an event about this conversation marks it stale.
-  const newest = useContractQuery('messages.page', { conversationId: conversationId ?? 0, limit: PAGE }, { enabled: conversationId !== null });
+  // Opening the conversation (one audited call); message events then keep this answer current in place.
+  const opened = useContractQuery(
+    'conversations.open',
+    { conversationId: conversationId ?? 0, limit: FIRST_PAGE, ...(hitId !== null ? { around: hitId } : {}) },
+    { enabled: conversationId !== null },
+  );
   // Each new answer is folded in once, while rendering (React's pattern for state derived from a changing input).
-  const [folded, setFolded] = useState<typeof newest.data>(null);
-  if (newest.data !== null && newest.data !== folded) {
-    const page = newest.data;
+  const [folded, setFolded] = useState<MessagePage | null>(null);
+  if (opened.data !== null && opened.data !== folded) {
+    const page = opened.data;
     setFolded(page);
-    setView((view) => withNewest(view, page));
+    setView((current) => foldAnswer(current, page));
+    if (unreadFrom === undefined) setUnreadFrom(firstUnread(page.messages));
   }
-  const shownError = error ?? newest.error;
+  const shownError = error ?? opened.error;
 
-  const loadOlder = useCallback(async () => {
-    if (conversationId === null || olderCursor === null || loadingOlder) return;
-    setLoadingOlder(true);
-    const result = await client.call('messages.page', { conversationId, before: olderCursor, limit: PAGE });
-    setLoadingOlder(false);
-    if (!result.ok) {
-      setError(result.error);
-      return;
-    }
-    const box = list.current;
-    if (box) keepFromBottom.current = box.scrollHeight - box.scrollTop;
-    setView((view) => ({ ...view, messages: merge(result.value.messages, view.messages), olderCursor: result.value.olderCursor }));
-  }, [client, conversationId, olderCursor, loadingOlder]);
-
-  // Keep the reader's place: at the bottom for new messages, in place when older ones are added above.
-  useLayoutEffect(() => {
-    const box = list.current;
-    if (!box) return;
-    if (keepFromBottom.current !== null) {
-      box.scrollTop = box.scrollHeight - keepFromBottom.current;
-      keepFromBottom.current = null;
-    } else if (pinnedToBottom.current) toBottom(box);
-  }, [messages]);
-
-  // A window or keyboard resize keeps a reader who was at the bottom at the bottom.
-  useEffect(() => {
-    const box = list.current;
-    if (!box) return;
-    const observer = new ResizeObserver(() => {
-      if (pinnedToBottom.current) toBottom(box);
-    });
-    observer.observe(box);
-    return () => observer.disconnect();
-  }, []);
+  const page = useCallback(
+    async (kind: 'older' | 'newer' | 'latest') => {
+      if (conversationId === null || paging !== null) return;
+      const cursor = kind === 'older' ? view.olderCursor : kind === 'newer' ? view.newerCursor : null;
+      if (kind !== 'latest' && cursor === null) return;
+      setPaging(kind);
+      const request = kind === 'older' ? { before: cursor! } : kind === 'newer' ? { after: cursor! } : {};
+      const result = await client.call('messages.page', { conversationId, limit: PAGE, ...request });
+      setPaging(null);
+      if (!result.ok) {
+        setError(result.error);
+        return;
+      }
+      const got = result.value;
+      setView((current) =>
+        kind === 'older'
+          ? { ...current, messages: merge(got.messages, current.messages), olderCursor: got.olderCursor }
+          : kind === 'newer'
+            ? { ...current, messages: merge(current.messages, got.messages), newerCursor: got.newerCursor }
+            : { messages: got.messages, olderCursor: got.olderCursor, newerCursor: null, loaded: true },
+      );
+      if (kind === 'latest') setFollowToken((n) => n + 1);
+    },
+    [client, conversationId, paging, view.olderCursor, view.newerCursor],
+  );
 
   // Visible thread: everything shown is read (up to the newest message on screen).
   const visible = useDocumentVisible();
+  const { messages } = view;
   useEffect(() => {
     if (conversationId === null || !visible) return;
     const newestIn = [...messages].reverse().find((m) => m.direction === 'in');
@@ -139,20 +110,21 @@ export function ThreadView({ conversationId, jid, title, directory, started }: P
     const upTo = messages[messages.length - 1]!.id;
     markedUpTo.current = upTo;
     void client.call('messaging.markRead', { conversationId, upToMessageId: upTo }).then((result) => {
-      if (result.ok) read();
+      if (result.ok) putUnreadCount(queries, conversationId, result.value.unreadCount);
       else setError(result.error);
     });
-  }, [client, conversationId, messages, read, visible]);
+  }, [client, conversationId, messages, queries, visible]);
 
-  const onScroll = () => {
-    const box = list.current;
-    if (!box) return;
-    if (autoScrolled.current) {
-      autoScrolled.current = false;
+  const sent = (message: Message) => {
+    if (conversationId === null) {
+      started(message.conversationId);
       return;
     }
-    pinnedToBottom.current = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
-    if (box.scrollTop < 48) void loadOlder();
+    if (view.newerCursor !== null) void page('latest');
+    else {
+      setView((current) => ({ ...current, messages: merge(current.messages, [message]) }));
+      setFollowToken((n) => n + 1);
+    }
   };
 
   // The core keeps no reason per failed message yet: the text goes again as a new message.
@@ -166,11 +138,7 @@ export function ThreadView({ conversationId, jid, title, directory, started }: P
     } else setError(result.error);
   };
 
-  const sent = (message: Message) => {
-    pinnedToBottom.current = true;
-    if (conversationId === null) started(message.conversationId);
-    else setView((view) => ({ ...view, messages: merge(view.messages, [message]) }));
-  };
+  const rows = useMemo(() => threadRows(messages, unreadFrom ?? null), [messages, unreadFrom]);
 
   return (
     <section className="thread" aria-labelledby="thread-heading" data-testid="thread">
@@ -179,28 +147,31 @@ export function ThreadView({ conversationId, jid, title, directory, started }: P
           {title}
         </h1>
         <p className="thread__jid">{jid}</p>
+        {view.olderCursor !== null ? (
+          <Button className="thread__older" onClick={() => void page('older')} disabled={paging !== null} data-testid="load-older">
+            {paging === 'older' ? t('common.loading') : t('thread.older')}
+          </Button>
+        ) : null}
       </header>
       <FormError error={shownError} secondsLeft={0} testId="thread-error" />
-      <div className="thread__messages" ref={list} onScroll={onScroll} data-testid="thread-messages">
-        {olderCursor !== null ? (
-          <div className="thread__older">
-            <Button onClick={() => void loadOlder()} disabled={loadingOlder} data-testid="load-older">
-              {loadingOlder ? t('common.loading') : t('thread.older')}
-            </Button>
-          </div>
-        ) : null}
-        {!loaded ? (
-          <p className="thread__empty">{t('common.loading')}</p>
-        ) : messages.length === 0 ? (
-          <p className="thread__empty">{t('thread.empty')}</p>
-        ) : (
-          <ol className="thread__list" aria-label={t('thread.listLabel')} role="log" aria-live="polite" aria-relevant="additions">
-            {messages.map((m) => (
-              <MessageItem key={m.id} message={m} directory={directory} retry={retrying ? null : (failed) => void retry(failed)} />
-            ))}
-          </ol>
-        )}
-      </div>
+      {!view.loaded ? (
+        <p className="thread__empty">{t('common.loading')}</p>
+      ) : messages.length === 0 ? (
+        <p className="thread__empty">{t('thread.empty')}</p>
+      ) : (
+        <ThreadList
+          rows={rows}
+          directory={directory}
+          retry={retrying ? null : (failed) => void retry(failed)}
+          hitId={hitId}
+          olderAvailable={view.olderCursor !== null && paging === null}
+          newerAvailable={view.newerCursor !== null}
+          loadOlder={() => void page('older')}
+          loadNewer={() => void page('newer')}
+          jumpToLatest={() => void page('latest')}
+          followToken={followToken}
+        />
+      )}
       <Composer to={jid} sent={sent} />
     </section>
   );

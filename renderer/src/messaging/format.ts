@@ -24,6 +24,11 @@ export function formatWhen(time: number, language: string | undefined, now = Dat
   return worded(time, language, (when) => (new Date(now).toDateString() === when.toDateString() ? { timeStyle: 'short' } : { dateStyle: 'medium' }));
 }
 
+/** A day separator's words ("Tuesday, 1 December 2026" in the UI language); null: unknown. */
+export function formatDay(time: number, language: string | undefined): string | null {
+  return worded(time, language, () => ({ dateStyle: 'full' }));
+}
+
 /** Date and time in full; null: unknown. */
 export function formatFull(time: number, language: string | undefined): string | null {
   return worded(time, language, () => ({ dateStyle: 'medium', timeStyle: 'medium' }));

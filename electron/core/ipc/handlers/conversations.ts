@@ -1,6 +1,9 @@
-import { InboxEntry, Message, SearchHit, type AttachmentSummary, type conversationsMethods } from '../../../../shared/contract/conversations.ts';
+import { InboxEntry, Message, SearchHit, type conversationsMethods } from '../../../../shared/contract/conversations.ts';
+import { CoreError } from '../../errors.ts';
 import type { Logger } from '../../log/logger.ts';
-import type { Store } from '../../store/store.ts';
+import { encodeCursor } from '../../store/format.ts';
+import { inboxEntryForScreen, messageForScreen } from '../../store/screen-rows.ts';
+import type { PageQuery, Store } from '../../store/store.ts';
 import type { HandlersFor } from '../dispatcher.ts';
 
 /**
@@ -16,40 +19,41 @@ export function conversationsHandlers(deps: { requireStore: () => Store; log?: L
     deps.log?.warn('store.row_skipped', { kind, id: row.id ?? row.messageId ?? null });
     return false;
   };
+  const page = (conversationId: number, query: PageQuery) => {
+    const store = deps.requireStore();
+    const result = store.messagesPage(conversationId, query);
+    const messages = result.messages.map((m) => messageForScreen(store, m));
+    return { ...result, messages: messages.filter(valid(Message, 'message')) };
+  };
+  // A search hit's message in the middle of its page: older half before it, newer half after it.
+  const pageAround = (conversationId: number, messageId: number, limit: number) => {
+    const store = deps.requireStore();
+    const target = store.getMessage(messageId);
+    if (target === null || target.conversationId !== conversationId) throw new CoreError('not_found', 'That message was not found.');
+    const at = encodeCursor({ at: target.sentAt, id: target.id });
+    const half = Math.max(1, Math.floor((limit - 1) / 2));
+    const older = store.messagesPage(conversationId, { before: at, limit: half });
+    const newer = store.messagesPage(conversationId, { after: at, limit: Math.max(1, limit - 1 - half) });
+    const messages = [...older.messages, target, ...newer.messages].map((m) => messageForScreen(store, m));
+    return {
+      messages: messages.filter(valid(Message, 'message')),
+      olderCursor: older.messages.length > 0 ? older.olderCursor : null,
+      newerCursor: newer.messages.length > 0 ? newer.newerCursor : null,
+    };
+  };
   return {
     'conversations.inbox': (req) => {
       const store = deps.requireStore();
       const inbox = store.inbox(req);
-      // A conversation whose newest message carries a time no Date can hold (stored before times
-      // were bounded) stays listed, without that time.
-      const entries = inbox.entries.map((entry) => withAttachmentPreview(store, entry)).map((e) => (datable(e.lastActivity) ? e : { ...e, lastActivity: null }));
+      const entries = inbox.entries.map((entry) => inboxEntryForScreen(store, entry));
       return { ...inbox, entries: entries.filter(valid(InboxEntry, 'inbox')) };
     },
-    'messages.page': ({ conversationId, ...page }) => {
-      const store = deps.requireStore();
-      const result = store.messagesPage(conversationId, page);
-      const messages = result.messages.map((m) => (m.attachmentCount > 0 ? { ...m, attachments: summaries(store, m.id) } : m));
-      return { ...result, messages: messages.filter(valid(Message, 'message')) };
-    },
+    'conversations.open': ({ conversationId, limit, around }) =>
+      around === undefined ? page(conversationId, limit === undefined ? {} : { limit }) : pageAround(conversationId, around, limit ?? 50),
+    'messages.page': ({ conversationId, ...query }) => page(conversationId, query),
     'messages.search': ({ query, limit }) => ({ hits: deps.requireStore().search(query, limit).filter(valid(SearchHit, 'search')) }),
     'conversations.markRead': ({ conversationId, upToMessageId }) => ({
       unreadCount: deps.requireStore().markRead(conversationId, upToMessageId).unreadCount,
     }),
   };
-}
-
-const datable = (time: number | null): boolean => time === null || (Number.isInteger(time) && Math.abs(time) <= 8.64e15);
-
-const summaries = (store: Store, messageId: number): AttachmentSummary[] =>
-  store.attachments
-    .list(messageId)
-    .slice(0, 20)
-    .map(({ id, fileName, mime, size }) => ({ id, fileName, mime, size }));
-
-/** An attachment's message body is its upload address; the inbox shows the file name instead. */
-function withAttachmentPreview(store: Store, entry: InboxEntry): InboxEntry {
-  if (entry.preview === null || !/^(https|aesgcm):\/\//.test(entry.preview)) return entry;
-  const last = store.messagesPage(entry.id, { limit: 1 }).messages.at(-1);
-  const file = last !== undefined && last.attachmentCount > 0 ? store.attachments.list(last.id)[0] : undefined;
-  return file === undefined ? entry : { ...entry, preview: file.fileName, previewIsAttachment: true };
 }

@@ -1,0 +1,24 @@
+/** Pure updates of held answers (no React, no query library): unit-tested in tests/unit/thread-logic.test.ts. */
+import type { InboxEntry, Message, MessagePage } from '../../../shared/contract/index.ts';
+
+export type InboxAnswer = { entries: InboxEntry[]; nextCursor: string | null };
+
+/** Inbox order: newest activity first, then the newer conversation (the store's order). */
+function inboxOrder(a: InboxEntry, b: InboxEntry): number {
+  return (b.lastActivity ?? -Infinity) - (a.lastActivity ?? -Infinity) || b.id - a.id;
+}
+
+/** One inbox answer with a conversation's row put in place (or taken out when it was archived). */
+export function withInboxEntry(answer: InboxAnswer, entry: InboxEntry, includeArchived: boolean): InboxAnswer {
+  const others = answer.entries.filter((e) => e.id !== entry.id);
+  if (entry.archived && !includeArchived) return { ...answer, entries: others };
+  return { ...answer, entries: [...others, entry].sort(inboxOrder) };
+}
+
+/** A conversation's open page with a message put in place (a new one in time order, a known one replaced). */
+export function withMessage(page: MessagePage, message: Message): MessagePage {
+  const at = page.messages.findIndex((m) => m.id === message.id);
+  if (at >= 0) return { ...page, messages: page.messages.map((m, i) => (i === at ? message : m)) };
+  const messages = [...page.messages, message].sort((a, b) => a.sentAt - b.sentAt || a.id - b.id);
+  return { ...page, messages };
+}
