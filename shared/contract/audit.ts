@@ -40,6 +40,14 @@ export const AuditEventType = z.enum([
   'audit.acknowledge',
   /** A stanza refused at the messaging inbound boundary (forged sender, foreign receipt): reason and hashed id only. */
   'messaging.rejected',
+  /** Patient conversations (issue 10): targets are the gateway's opaque conversation ids, never a name. */
+  'patient.list',
+  'patient.create',
+  'patient.open',
+  'patient.send',
+  'patient.assign',
+  'patient.status',
+  'patient.link',
 ]);
 export type AuditEventType = z.infer<typeof AuditEventType>;
 

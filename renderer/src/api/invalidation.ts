@@ -13,6 +13,9 @@ export function invalidateOnEvents(client: Client, queries: QueryClient): () => 
   const offs = [
     client.on('messaging.incoming', ({ conversationId }) => stale(['conversations.inbox'], ['messages.page', { conversationId }])),
     client.on('messaging.messageState', ({ conversationId }) => stale(['conversations.inbox'], ['messages.page', { conversationId }])),
+    client.on('patients.changed', ({ conversationId }) =>
+      stale(['patients.list'], conversationId === null ? ['patients.thread'] : ['patients.thread', { conversationId }]),
+    ),
     // Events that carry the whole answer replace it; what may have changed with them is asked again.
     client.on('system.status', (status) => queries.setQueryData(['system.status', {}], status)),
     client.on('session.changed', (session) => {

@@ -14,6 +14,7 @@ import { InboxList } from '../messaging/InboxList.tsx';
 import { SearchScreen } from '../messaging/SearchScreen.tsx';
 import { ThreadView } from '../messaging/ThreadView.tsx';
 import { nameFor, useDirectory, useInbox, useMessagingStatus } from '../messaging/useMessaging.ts';
+import { PatientsScreen } from '../patients/PatientsScreen.tsx';
 import { StatusScreen } from '../screens/StatusScreen.tsx';
 import { discardPhi, markPhiShown } from '../session/discard.ts';
 import { useSessionInput } from '../session/useSessionInput.ts';
@@ -94,6 +95,9 @@ export function Workspace({ route, visit, connection, system, profile }: Props) 
     case 'search':
       screen = <SearchScreen inbox={inbox.entries} directory={directory.entries} open={openEntry} />;
       break;
+    case 'patients':
+      screen = <PatientsScreen me={account} directory={directory.entries} />;
+      break;
     case 'activity':
       screen = <ActivityScreen />;
       break;
@@ -126,7 +130,7 @@ export function Workspace({ route, visit, connection, system, profile }: Props) 
 
   return (
     <Shell
-      fill={route.screen === 'thread'}
+      fill={route.screen === 'thread' || route.screen === 'patients'}
       visit={visit}
       header={
         <TopBar
