@@ -14,6 +14,16 @@ const noElectronTree = {
   message: 'Reach electron/ only through the IPC contract.',
 };
 const noRenderer = { group: ['**/renderer/**'], message: 'shared/ must not depend on the renderer.' };
+const noGatewayTree = {
+  group: ['**/gateway/**', '../gateway/*', '../../gateway/*'],
+  message: 'Only the gateway itself imports gateway/.',
+};
+// node-shared/ is plain Node used by both the client core and the patient gateway: it may import
+// shared/ only, never electron/, the renderer or the gateway.
+const noElectronFromNodeShared = {
+  group: ['**/electron/**', '../electron/*', '../../electron/*'],
+  message: 'node-shared/ is used by the gateway too: it may import shared/ only.',
+};
 const noNodeLibs = {
   group: ['keytar', 'better-sqlite3-multiple-ciphers', 'electron-log', 'electron-log/*', 'ws'],
   message: 'This layer cannot use Node-only libraries.',
@@ -45,14 +55,14 @@ const coreLayerRules = [
   ...coreLayers.flatMap((folders, index) =>
     folders.map((folder) => ({
       files: [folder === 'ipc/dispatcher' ? 'electron/core/ipc/dispatcher.ts' : `electron/core/${folder}/**`],
-      rules: { 'no-restricted-imports': restrict(noElectron, noRenderer, noLaterLayer(folder, index)) },
+      rules: { 'no-restricted-imports': restrict(noElectron, noRenderer, noGatewayTree, noLaterLayer(folder, index)) },
     })),
   ),
   // errors.ts, paths.ts, events.ts sit with the first layer; app.ts composes everything.
   {
     files: ['electron/core/*.ts'],
     ignores: ['electron/core/app.ts'],
-    rules: { 'no-restricted-imports': restrict(noElectron, noRenderer, noLaterLayer('(root files)', 0)) },
+    rules: { 'no-restricted-imports': restrict(noElectron, noRenderer, noGatewayTree, noLaterLayer('(root files)', 0)) },
   },
 ];
 
@@ -67,8 +77,21 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
-  { files: ['shared/**'], rules: { 'no-restricted-imports': restrict(noElectron, noNode, noElectronTree, noRenderer, noNodeLibs) } },
-  { files: ['electron/core/**', 'electron/dev/**'], rules: { 'no-restricted-imports': restrict(noElectron, noRenderer) } },
+  { files: ['shared/**'], rules: { 'no-restricted-imports': restrict(noElectron, noNode, noElectronTree, noRenderer, noNodeLibs, noGatewayTree) } },
+  { files: ['electron/core/**', 'electron/dev/**'], rules: { 'no-restricted-imports': restrict(noElectron, noRenderer, noGatewayTree) } },
+  {
+    files: ['node-shared/**'],
+    rules: { 'no-restricted-imports': restrict(noElectron, noRenderer, noElectronFromNodeShared, noGatewayTree) },
+  },
+  {
+    files: ['gateway/**'],
+    rules: {
+      'no-restricted-imports': restrict(noElectron, noRenderer, {
+        group: ['**/electron/**', '../electron/*', '../../electron/*'],
+        message: 'The gateway runs without the desktop app: share code through node-shared/ or shared/.',
+      }),
+    },
+  },
   ...coreLayerRules,
   // The notifier is pure Node with no dependency on the rest of the gateway (it is wired into it):
   // it may import shared/ and its own folder only.

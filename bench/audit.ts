@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { deriveAuditKeys } from '../electron/core/audit/keys.ts';
+import { deriveAuditKeys } from '../node-shared/audit/keys.ts';
 import { openAuditLog, type AuditEntry } from '../electron/core/audit/log.ts';
 
 const TOTAL = Number(process.env.AUDIT_BENCH_RECORDS ?? 1_000_000);

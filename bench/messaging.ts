@@ -23,8 +23,8 @@ import { silentLogger, type Logger } from '../electron/core/log/logger.ts';
 import type { ServerConfig } from '../electron/core/messaging/server-config.ts';
 import { createMessagingEngine, type MessagingEngine } from '../electron/core/messaging/engine.ts';
 import { createConnectionManager, type ConnectionManager } from '../electron/core/messaging/manager.ts';
-import { buildMamQuery, NS_MAM, NS_RSM } from '../electron/core/messaging/stanzas.ts';
-import { child, childText, el, NS_CLIENT, type XmlElement } from '../electron/core/messaging/xml.ts';
+import { buildMamQuery, NS_MAM, NS_RSM } from '../node-shared/xmpp/stanzas.ts';
+import { child, childText, el, NS_CLIENT, type XmlElement } from '../node-shared/xmpp/xml.ts';
 import { openStore, type Store } from '../electron/core/store/store.ts';
 import { startProsody, type ProsodyHandle } from '../electron/dev/prosody/index.ts';
 

@@ -159,8 +159,9 @@ export const FIXTURE_DOMAIN = 'localhost';
 /** How often a fixture picks new ports after another process took one. */
 export const PORT_ATTEMPTS = 5;
 
-export function fixtureBasics(options: { mucDomain?: boolean; httpUpload?: boolean; readyTimeoutMs?: number }) {
+export function fixtureBasics(options: { mucDomain?: boolean; httpUpload?: boolean; readyTimeoutMs?: number; component?: { secret: string } }) {
   return {
+    componentDomain: options.component === undefined ? '' : `patients.${FIXTURE_DOMAIN}`,
     mucDomain: options.mucDomain === false ? '' : `rooms.${FIXTURE_DOMAIN}`,
     uploadDomain: options.httpUpload === false ? '' : `upload.${FIXTURE_DOMAIN}`,
     readyTimeoutMs: options.readyTimeoutMs ?? (Number(process.env.SEALWIRE_PROSODY_READY_MS) || 20_000),

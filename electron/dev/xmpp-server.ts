@@ -20,6 +20,10 @@ export interface XmppServerHandle {
   readonly mucDomain: string;
   /** Empty string when HTTP upload is disabled. */
   readonly uploadDomain: string;
+  /** The external component's domain (XEP-0114, `patients.<domain>`); empty string when none. */
+  readonly componentDomain: string;
+  /** Loopback port of the component listener; 0 when none. */
+  readonly componentPort: number;
   /** The throwaway CA that signed the server certificate; trust it only through an explicit `ca`. */
   readonly caCertPem: string;
   readonly caCertPath: string;
@@ -55,6 +59,8 @@ export interface XmppServerOptions {
   admins?: string[];
   /** A staff directory: these accounts share one roster group, as a clinic provisions it. */
   staffDirectory?: { group: string; members: Array<{ username: string; name: string }> };
+  /** An external component (XEP-0114) at `patients.<domain>` with this secret: the patient gateway. */
+  component?: { secret: string };
   /** Readiness timeout in ms (default 20 s). */
   readyTimeoutMs?: number;
 }

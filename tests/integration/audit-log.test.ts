@@ -6,7 +6,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditRecordView } from '../../shared/contract/audit.ts';
 import { CoreError } from '../../electron/core/errors.ts';
-import { deriveAuditKeys, targetRef } from '../../electron/core/audit/keys.ts';
+import { deriveAuditKeys, targetRef } from '../../node-shared/audit/keys.ts';
 import { DEFAULT_AUDIT_RETENTION_MS, openAuditLog, type AuditLog } from '../../electron/core/audit/log.ts';
 import { auditHandlers } from '../../electron/core/ipc/handlers/audit.ts';
 import { keyDatabase } from '../../electron/core/sqlite/encrypted-db.ts';

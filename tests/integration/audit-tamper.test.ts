@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canonicalRecord, hashRecord, parseRecord } from '../../electron/core/audit/canonical.ts';
-import { deriveAuditKeys } from '../../electron/core/audit/keys.ts';
+import { canonicalRecord, hashRecord, parseRecord } from '../../node-shared/audit/canonical.ts';
+import { deriveAuditKeys } from '../../node-shared/audit/keys.ts';
 import { openAuditLog } from '../../electron/core/audit/log.ts';
 import { keyDatabase } from '../../electron/core/sqlite/encrypted-db.ts';
 

@@ -5,7 +5,7 @@ import { silentLogger } from '../../electron/core/log/logger.ts';
 import { createMessagingEngine } from '../../electron/core/messaging/engine.ts';
 import { Listeners } from '../../electron/core/messaging/listeners.ts';
 import type { ConnectionManager, ConnectionState, OnlineInfo } from '../../electron/core/messaging/manager.ts';
-import { el, NS_CLIENT, type XmlElement } from '../../electron/core/messaging/xml.ts';
+import { el, NS_CLIENT, type XmlElement } from '../../node-shared/xmpp/xml.ts';
 import { openStore, type Store } from '../../electron/core/store/store.ts';
 import { makeTempDir, removeTempDirs } from '../support/temp-dir.ts';
 

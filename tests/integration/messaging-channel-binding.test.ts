@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bindingTypesFor, channelBindingData } from '../../electron/core/messaging/channel-binding.ts';
-import { el } from '../../electron/core/messaging/xml.ts';
+import { el } from '../../node-shared/xmpp/xml.ts';
 import { makeCertificates } from '../../electron/dev/prosody/certs.ts';
 import { makeTempDir, removeTempDirs } from '../support/temp-dir.ts';
 

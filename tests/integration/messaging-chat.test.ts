@@ -1,8 +1,8 @@
 import fsp from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../electron/core/log/logger.ts';
-import { buildAdminCommand } from '../../electron/core/messaging/stanzas.ts';
-import { el, NS_CLIENT } from '../../electron/core/messaging/xml.ts';
+import { buildAdminCommand } from '../../node-shared/xmpp/stanzas.ts';
+import { el, NS_CLIENT } from '../../node-shared/xmpp/xml.ts';
 import type { XmppServerHandle } from '../../electron/dev/xmpp-server.ts';
 import { SERVERS } from '../support/servers.ts';
 import { allMessages, bodies, openAccount, tempDir, until, type Account } from './messaging-support.ts';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../electron/core/log/logger.ts';
 import { createMessagingEngine, type MessagingEngine } from '../../electron/core/messaging/engine.ts';
-import { buildChat } from '../../electron/core/messaging/stanzas.ts';
+import { buildChat } from '../../node-shared/xmpp/stanzas.ts';
 import { createConnectionManager, type ConnectionManager } from '../../electron/core/messaging/manager.ts';
 import { openStore, type Store } from '../../electron/core/store/store.ts';
 import type { ProsodyHandle } from '../../electron/dev/prosody/index.ts';

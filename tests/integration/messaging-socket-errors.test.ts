@@ -2,7 +2,7 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../electron/core/log/logger.ts';
 import type { ServerConfig } from '../../electron/core/messaging/server-config.ts';
-import { XmppFailure } from '../../electron/core/messaging/xmpp-failure.ts';
+import { XmppFailure } from '../../node-shared/xmpp/xmpp-failure.ts';
 import { XmppStream } from '../../electron/core/messaging/xmpp-stream.ts';
 import { createConnectionManager } from '../../electron/core/messaging/manager.ts';
 import { SmState } from '../../electron/core/messaging/stream-management.ts';

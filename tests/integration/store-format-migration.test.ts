@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { deriveAuditKeys } from '../../electron/core/audit/keys.ts';
+import { deriveAuditKeys } from '../../node-shared/audit/keys.ts';
 import { openAuditLog } from '../../electron/core/audit/log.ts';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { keyDatabase, pageFormatHint, rawKeyPragma, type FormatMigrationEvent } from '../../electron/core/sqlite/encrypted-db.ts';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { toLegacySqlcipher } from '../../bench/store-legacy.ts';
 import { createCore, type Core } from '../../electron/core/app.ts';
-import { deriveAuditKeys } from '../../electron/core/audit/keys.ts';
+import { deriveAuditKeys } from '../../node-shared/audit/keys.ts';
 import { openAuditLog } from '../../electron/core/audit/log.ts';
 import { createKeytarKeychain } from '../../electron/core/keychain/keychain.ts';
 import { silentLogger } from '../../electron/core/log/logger.ts';

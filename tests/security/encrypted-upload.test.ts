@@ -3,7 +3,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAesgcmUrl } from '../../electron/core/messaging/aesgcm-url.ts';
-import { buildChat } from '../../electron/core/messaging/stanzas.ts';
+import { buildChat } from '../../node-shared/xmpp/stanzas.ts';
 import { httpGet } from '../../electron/core/messaging/upload.ts';
 import { prosodyForFile, until } from '../integration/messaging-support.ts';
 

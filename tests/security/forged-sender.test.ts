@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RejectedStanza } from '../../electron/core/messaging/engine.ts';
-import { NS_CARBONS, NS_DELAY, NS_FORWARD, NS_MAM, NS_MARKERS, NS_META, NS_RECEIPTS } from '../../electron/core/messaging/stanzas.ts';
-import { el, NS_CLIENT, type XmlElement } from '../../electron/core/messaging/xml.ts';
+import { NS_CARBONS, NS_DELAY, NS_FORWARD, NS_MAM, NS_MARKERS, NS_META, NS_RECEIPTS } from '../../node-shared/xmpp/stanzas.ts';
+import { el, NS_CLIENT, type XmlElement } from '../../node-shared/xmpp/xml.ts';
 import type { Store, StoredMessage } from '../../electron/core/store/store.ts';
 import { prosodyForFile, until } from '../integration/messaging-support.ts';
 

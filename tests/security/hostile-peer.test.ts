@@ -3,8 +3,8 @@ import { conversationsMethods, messagingEvents, messagingMethods, type EventName
 import { bindMessagingEvents } from '../../electron/core/account/messaging-events.ts';
 import { conversationsHandlers } from '../../electron/core/ipc/handlers/conversations.ts';
 import { messagingHandlers } from '../../electron/core/ipc/handlers/messaging.ts';
-import { NS_DELAY, NS_META, NS_SID } from '../../electron/core/messaging/stanzas.ts';
-import { el, NS_CLIENT, type XmlElement } from '../../electron/core/messaging/xml.ts';
+import { NS_DELAY, NS_META, NS_SID } from '../../node-shared/xmpp/stanzas.ts';
+import { el, NS_CLIENT, type XmlElement } from '../../node-shared/xmpp/xml.ts';
 import { prosodyForFile, until } from '../integration/messaging-support.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildChat } from '../../electron/core/messaging/stanzas.ts';
+import { buildChat } from '../../node-shared/xmpp/stanzas.ts';
 import { prosodyForFile, until } from '../integration/messaging-support.ts';
 
 /**

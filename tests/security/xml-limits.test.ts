@@ -3,7 +3,7 @@ import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger, type Logger } from '../../electron/core/log/logger.ts';
 import { createConnectionManager } from '../../electron/core/messaging/manager.ts';
-import { el, NS_CLIENT, type XmlElement } from '../../electron/core/messaging/xml.ts';
+import { el, NS_CLIENT, type XmlElement } from '../../node-shared/xmpp/xml.ts';
 import { makeCertificates } from '../../electron/dev/prosody/certs.ts';
 import { startProsody, type ProsodyHandle } from '../../electron/dev/prosody/index.ts';
 import { bodies, openAccount, until, type Account } from '../integration/messaging-support.ts';

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { CANONICAL_TAG, canonicalRecord, createHexMac, createMac, hashRecord, hashRecordHex, parseRecord } from '../../electron/core/audit/canonical.ts';
-import { deriveAuditKeys, targetRef } from '../../electron/core/audit/keys.ts';
+import { CANONICAL_TAG, canonicalRecord, createHexMac, createMac, hashRecord, hashRecordHex, parseRecord } from '../../node-shared/audit/canonical.ts';
+import { deriveAuditKeys, targetRef } from '../../node-shared/audit/keys.ts';
 
 const fields = {
   seq: 7,

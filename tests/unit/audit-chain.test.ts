@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { canonicalRecord, createHexMac, createMac, GENESIS_HASH, hashRecord } from '../../electron/core/audit/canonical.ts';
-import { verifyChain, type AuditRow, type ChainAnchor } from '../../electron/core/audit/verify.ts';
+import { canonicalRecord, createHexMac, createMac, GENESIS_HASH, hashRecord } from '../../node-shared/audit/canonical.ts';
+import { verifyChain, type AuditRow, type ChainAnchor } from '../../node-shared/audit/verify.ts';
 
 const key = crypto.randomBytes(32);
 const mac = createMac(key);

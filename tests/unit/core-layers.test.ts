@@ -38,3 +38,25 @@ describe('dependencies inside electron/core point one way', () => {
     expect(await layerErrors(file, source)).toEqual([]);
   });
 });
+
+// node-shared/ holds what the client core and the patient gateway both run (audit chain, XMPP
+// framing and stanzas): it may import shared/ only; the gateway never reaches into electron/.
+describe('node-shared and the gateway stay apart from the desktop app', () => {
+  it.each([
+    ['node-shared/audit/planted.ts', "import { CoreError } from '../../electron/core/errors.ts';\nexport const x = CoreError;\n"],
+    ['node-shared/xmpp/planted.ts', "import type { Config } from '../../gateway/config.ts';\nexport type X = Config;\n"],
+    ['gateway/planted.ts', "import type { AuditLog } from '../electron/core/audit/log.ts';\nexport type X = AuditLog;\n"],
+    ['electron/core/messaging/planted.ts', "import type { Config } from '../../../gateway/config.ts';\nexport type X = Config;\n"],
+    ['shared/planted.ts', "import type { Config } from '../gateway/config.ts';\nexport type X = Config;\n"],
+  ])('refuses the import planted in %s (%#)', async (file, source) => {
+    expect((await layerErrors(file, source)).length).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['gateway/planted.ts', "import { el } from '../node-shared/xmpp/xml.ts';\nimport type { AuditHead } from '../shared/contract/audit.ts';\nexport const x = el;\nexport type X = AuditHead;\n"],
+    ['electron/core/audit/planted.ts', "import { canonicalRecord } from '../../../node-shared/audit/canonical.ts';\nexport const x = canonicalRecord;\n"],
+    ['node-shared/audit/planted.ts', "import type { AuditHead } from '../../shared/contract/audit.ts';\nexport type X = AuditHead;\n"],
+  ])('allows the import in %s (%#)', async (file, source) => {
+    expect(await layerErrors(file, source)).toEqual([]);
+  });
+});

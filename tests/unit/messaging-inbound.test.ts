@@ -3,8 +3,8 @@ import type { ArchiveSync } from '../../electron/core/messaging/archive-sync.ts'
 import type { EngineContext } from '../../electron/core/messaging/context.ts';
 import type { RejectReason } from '../../electron/core/messaging/engine-types.ts';
 import { Inbound, type InboundDeps } from '../../electron/core/messaging/inbound.ts';
-import { NS_CARBONS, NS_DELAY, NS_FORWARD, NS_MAM, type MamResult } from '../../electron/core/messaging/stanzas.ts';
-import { el, NS_CLIENT, type XmlElement } from '../../electron/core/messaging/xml.ts';
+import { NS_CARBONS, NS_DELAY, NS_FORWARD, NS_MAM, type MamResult } from '../../node-shared/xmpp/stanzas.ts';
+import { el, NS_CLIENT, type XmlElement } from '../../node-shared/xmpp/xml.ts';
 
 const ME = 'me@clinic.test';
 const ROOM = 'ward@rooms.clinic.test';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelay } from '../../electron/core/messaging/backoff.ts';
-import { StreamParser } from '../../electron/core/messaging/stream-parser.ts';
+import { StreamParser } from '../../node-shared/xmpp/stream-parser.ts';
 import { SmState } from '../../electron/core/messaging/stream-management.ts';
-import { child, el, NS_CLIENT, text, toXml, type XmlElement } from '../../electron/core/messaging/xml.ts';
+import { child, el, NS_CLIENT, text, toXml, type XmlElement } from '../../node-shared/xmpp/xml.ts';
 
 const collect = () => {
   const got = { opened: 0, elements: [] as XmlElement[], closed: 0, errors: [] as string[], refused: [] as string[] };

@@ -9,8 +9,8 @@ import {
   parseMamResult,
   parseOccupant,
   unwrapCarbon,
-} from '../../electron/core/messaging/stanzas.ts';
-import { el, NS_CLIENT, toXml } from '../../electron/core/messaging/xml.ts';
+} from '../../node-shared/xmpp/stanzas.ts';
+import { el, NS_CLIENT, toXml } from '../../node-shared/xmpp/xml.ts';
 
 const ME = 'me@clinic.test';
 const chat = (attrs: Record<string, string>, ...kids: ReturnType<typeof el>[]) => el('message', NS_CLIENT, { type: 'chat', ...attrs }, ...kids);

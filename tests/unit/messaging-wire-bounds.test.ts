@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLOCK_SKEW_MS, messageTime, offlineStamp, wireField, wireText } from '../../electron/core/messaging/wire-bounds.ts';
+import { CLOCK_SKEW_MS, messageTime, offlineStamp, wireField, wireText } from '../../node-shared/xmpp/wire-bounds.ts';
 
 describe('wire bounds', () => {
   it('cleans text: lone surrogates, controls, bidi overrides; clips without splitting a pair', () => {

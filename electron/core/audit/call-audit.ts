@@ -1,5 +1,5 @@
 import { methods, type AuditEventType, type IpcError, type MethodName } from '../../../shared/contract/index.ts';
-import { targetRef } from './keys.ts';
+import { targetRef } from '../../../node-shared/audit/keys.ts';
 import type { AuditEntry } from './log.ts';
 
 const ID_FIELDS: ReadonlyArray<readonly [string, string]> = [

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import { AuditHead, AuditIntegrityProblem } from '../../../shared/contract/audit.ts';
 import type { Keychain } from '../keychain/keychain.ts';
-import { macEquals } from './canonical.ts';
+import { macEquals } from '../../../node-shared/audit/canonical.ts';
 
 /** The keychain account holding the trail's last known head: outside the file, so deleting or restoring the file is noticed. */
 export const AUDIT_HEAD_ACCOUNT = 'audit-head';

@@ -13,13 +13,13 @@ import {
 } from '../../../shared/contract/audit.ts';
 import { CoreError } from '../errors.ts';
 import { silentLogger, type Logger } from '../log/logger.ts';
-import { canonicalRecord, createHexMac, createMac, GENESIS_HASH, hashRecord, parseRecord } from './canonical.ts';
+import { canonicalRecord, createHexMac, createMac, GENESIS_HASH, hashRecord, parseRecord } from '../../../node-shared/audit/canonical.ts';
 import type { FormatMigrationEvent } from '../sqlite/encrypted-db.ts';
 import { openEncryptedDb } from './db.ts';
-import { CSV_HEADER, formatRecord, type ExportRecord } from './export-format.ts';
-import { readHeadFile, writeHeadFile, type StoredHead } from './head-file.ts';
+import { CSV_HEADER, formatRecord, type ExportRecord } from '../../../node-shared/audit/export-format.ts';
+import { readHeadFile, writeHeadFile, type StoredHead } from '../../../node-shared/audit/head-file.ts';
 import { migrateAuditSchema } from './schema.ts';
-import { verifyChain, verifyChainAsync, type AuditRow, type ChainAnchor, type VerifyInput } from './verify.ts';
+import { verifyChain, verifyChainAsync, type AuditRow, type ChainAnchor, type VerifyInput } from '../../../node-shared/audit/verify.ts';
 
 /** Default retention: six years (HIPAA documentation retention), counted generously. */
 export const DEFAULT_AUDIT_RETENTION_MS = 6 * 366 * 24 * 60 * 60 * 1000;

@@ -13,7 +13,7 @@ import type { Logger } from '../log/logger.ts';
 import { fileIdentity, moveAside, sameFile, type FileIdentity } from './file-identity.ts';
 import { checkAgainstKnownHeads } from './head-check.ts';
 import { MAX_ACKED_HEADS, readKeychainHead, writeKeychainHead, type KeychainHead } from './keychain-head.ts';
-import { deriveAuditKeys, type AuditKeys } from './keys.ts';
+import { deriveAuditKeys, type AuditKeys } from '../../../node-shared/audit/keys.ts';
 import { openAuditLog, type AuditEntry, type AuditLog } from './log.ts';
 import { reportFormatMigration } from '../sqlite/migration-report.ts';
 

@@ -1,6 +1,6 @@
 import type { EngineContext } from './context.ts';
 import type { AdminCommandEvent } from './engine-types.ts';
-import { bareJid, buildAdminAck, type ParsedChat } from './stanzas.ts';
+import { bareJid, buildAdminAck, type ParsedChat } from '../../../node-shared/xmpp/stanzas.ts';
 
 /** Remote lock, wipe and policy refresh: obeyed only from the organisation's admin addresses. */
 export class AdminCommands {

@@ -2,10 +2,10 @@ import type { EngineContext } from './context.ts';
 import { ArchiveCursors, pageArchive, type ArchivePages } from './archive.ts';
 import type { Markers } from './markers.ts';
 import type { ArchiveStatus } from './engine-types.ts';
-import { IqError } from './iq-tracker.ts';
-import { NS_MAM, type MamResult } from './stanzas.ts';
+import { IqError } from '../../../node-shared/xmpp/iq-tracker.ts';
+import { NS_MAM, type MamResult } from '../../../node-shared/xmpp/stanzas.ts';
 import { buildDiscoInfo, NS_DISCO_INFO } from './upload.ts';
-import { child, children, type XmlElement } from './xml.ts';
+import { child, children, type XmlElement } from '../../../node-shared/xmpp/xml.ts';
 
 /** Answers to an archive query that mean the server has no usable archive for us. */
 const REFUSED: ReadonlySet<string> = new Set(['feature-not-implemented', 'service-unavailable', 'not-allowed', 'forbidden']);

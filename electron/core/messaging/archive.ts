@@ -1,8 +1,8 @@
 import type { Logger } from '../log/logger.ts';
 import type { Store } from '../store/store.ts';
-import { IqError } from './iq-tracker.ts';
-import { buildMamQuery, NS_MAM, NS_RSM } from './stanzas.ts';
-import { child, childText, type XmlElement } from './xml.ts';
+import { IqError } from '../../../node-shared/xmpp/iq-tracker.ts';
+import { buildMamQuery, NS_MAM, NS_RSM } from '../../../node-shared/xmpp/stanzas.ts';
+import { child, childText, type XmlElement } from '../../../node-shared/xmpp/xml.ts';
 
 /**
  * Archive cursors (XEP-0313 + RSM). Paging writes the cursor with every page, so an interrupted

@@ -4,7 +4,7 @@ import { aesgcmUrl, openFile, parseAesgcmUrl, sealFile } from './aesgcm-url.ts';
 import type { EngineContext } from './context.ts';
 import type { AttachmentInput } from './engine-types.ts';
 import type { OutboxSender } from './outbox-sender.ts';
-import { bareJid, type ParsedChat } from './stanzas.ts';
+import { bareJid, type ParsedChat } from '../../../node-shared/xmpp/stanzas.ts';
 import { AttachmentError, buildSlotRequest, createUploadService, httpGet, httpPut, MAX_ATTACHMENT_BYTES, parseSlot, type UploadService } from './upload.ts';
 
 const OPAQUE = 'application/octet-stream';

@@ -1,8 +1,8 @@
 import type { AuditHeadPayload } from '../audit/log.ts';
 import type { HeadPublisher } from '../audit/publish.ts';
 import type { ConnectionManager } from './manager.ts';
-import { bareJid, NS_HINTS } from './stanzas.ts';
-import { el, NS_CLIENT, type XmlElement } from './xml.ts';
+import { bareJid, NS_HINTS } from '../../../node-shared/xmpp/stanzas.ts';
+import { el, NS_CLIENT, type XmlElement } from '../../../node-shared/xmpp/xml.ts';
 
 export const NS_AUDIT = 'urn:sealwire:audit:0';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type tls from 'node:tls';
-import { child, children, type XmlElement } from './xml.ts';
+import { child, children, type XmlElement } from '../../../node-shared/xmpp/xml.ts';
 
 /** XEP-0440: the server names the channel-binding types it supports. */
 export const NS_SASL_CB = 'urn:xmpp:sasl-cb:0';

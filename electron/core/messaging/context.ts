@@ -2,11 +2,11 @@ import type { Logger } from '../log/logger.ts';
 import type { Conversation, ConversationKind, Store, StoredMessage } from '../store/store.ts';
 import type { MessageStateChange, RejectedStanza, RejectReason } from './engine-types.ts';
 import { GroupCommit } from './group-commit.ts';
-import { IqTracker } from './iq-tracker.ts';
+import { IqTracker } from '../../../node-shared/xmpp/iq-tracker.ts';
 import { Listeners } from './listeners.ts';
 import type { ConnectionManager } from './manager.ts';
-import { bareJid } from './stanzas.ts';
-import { el, NS_CLIENT, type XmlElement } from './xml.ts';
+import { bareJid } from '../../../node-shared/xmpp/stanzas.ts';
+import { el, NS_CLIENT, type XmlElement } from '../../../node-shared/xmpp/xml.ts';
 
 const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
 

@@ -1,7 +1,7 @@
 import { CoreError } from '../errors.ts';
 import type { ScramKeys } from './scram.ts';
 import { addressesOf, atAddress, type Credentials, type ServerConfig } from './server-config.ts';
-import { finalFailure, XmppFailure } from './xmpp-failure.ts';
+import { finalFailure, XmppFailure } from '../../../node-shared/xmpp/xmpp-failure.ts';
 import { XmppStream } from './xmpp-stream.ts';
 import { SmState } from './stream-management.ts';
 

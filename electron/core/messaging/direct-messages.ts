@@ -4,9 +4,9 @@ import type { Source } from './engine-types.ts';
 import type { Markers } from './markers.ts';
 import type { OutboxSender } from './outbox-sender.ts';
 import { incomingClientId } from './peer-ids.ts';
-import { bareJid, type ParsedChat } from './stanzas.ts';
-import { messageTime, offlineStamp } from './wire-bounds.ts';
-import type { XmlElement } from './xml.ts';
+import { bareJid, type ParsedChat } from '../../../node-shared/xmpp/stanzas.ts';
+import { messageTime, offlineStamp } from '../../../node-shared/xmpp/wire-bounds.ts';
+import type { XmlElement } from '../../../node-shared/xmpp/xml.ts';
 
 /**
  * 1:1 messages into the store, whichever path they came by. Callers (the inbound boundary) have

@@ -1,6 +1,6 @@
 import type { MessageState, StoredMessage } from '../store/store.ts';
 import type { ConnectionManager, ConnectionState } from './manager.ts';
-import type { AdminAction, Priority } from './stanzas.ts';
+import type { AdminAction, Priority } from '../../../node-shared/xmpp/stanzas.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Store } from '../store/store.ts';
 

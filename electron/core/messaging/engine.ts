@@ -12,9 +12,9 @@ import { Markers } from './markers.ts';
 import { OutboxSender } from './outbox-sender.ts';
 import { roomArchiveKey, Rooms } from './rooms.ts';
 import { Roster } from './roster.ts';
-import { bareJid, NS_CARBONS } from './stanzas.ts';
+import { bareJid, NS_CARBONS } from '../../../node-shared/xmpp/stanzas.ts';
 import { AttachmentError } from './upload.ts';
-import { el, NS_CLIENT } from './xml.ts';
+import { el, NS_CLIENT } from '../../../node-shared/xmpp/xml.ts';
 
 export type {
   AdminCommandEvent,

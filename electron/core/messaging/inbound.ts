@@ -6,8 +6,8 @@ import type { RejectedStanza } from './engine-types.ts';
 import type { DirectMessages } from './direct-messages.ts';
 import type { OutboxSender } from './outbox-sender.ts';
 import type { Rooms } from './rooms.ts';
-import { bareJid, NS_CARBONS, NS_FORWARD, NS_MAM, NS_MARKERS, NS_RECEIPTS, parseChat, parseMamResult, type MamResult } from './stanzas.ts';
-import { child, childText, NS_CLIENT, type XmlElement } from './xml.ts';
+import { bareJid, NS_CARBONS, NS_FORWARD, NS_MAM, NS_MARKERS, NS_RECEIPTS, parseChat, parseMamResult, type MamResult } from '../../../node-shared/xmpp/stanzas.ts';
+import { child, childText, NS_CLIENT, type XmlElement } from '../../../node-shared/xmpp/xml.ts';
 
 export interface InboundDeps {
   readonly outbox: OutboxSender;

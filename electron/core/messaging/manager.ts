@@ -2,11 +2,11 @@ import type { Logger } from '../log/logger.ts';
 import { backoffDelay } from './backoff.ts';
 import type { ScramKeys } from './scram.ts';
 import { addressesOf, atAddress, type Credentials, type ServerConfig } from './server-config.ts';
-import { finalFailure, XmppFailure } from './xmpp-failure.ts';
+import { finalFailure, XmppFailure } from '../../../node-shared/xmpp/xmpp-failure.ts';
 import { XmppStream } from './xmpp-stream.ts';
 import { Listeners } from './listeners.ts';
 import { SmState } from './stream-management.ts';
-import type { XmlElement } from './xml.ts';
+import type { XmlElement } from '../../../node-shared/xmpp/xml.ts';
 
 /**
  * offline: not started or stopped. connecting: first attempt. online: session up (SM enabled when offered).

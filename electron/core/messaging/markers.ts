@@ -2,8 +2,8 @@ import type { EngineContext } from './context.ts';
 import type { Source } from './engine-types.ts';
 import type { OutboxSender } from './outbox-sender.ts';
 import { findIncoming, wireIdOf } from './peer-ids.ts';
-import { buildDisplayed, buildReceipt, type ParsedChat } from './stanzas.ts';
-import type { XmlElement } from './xml.ts';
+import { buildDisplayed, buildReceipt, type ParsedChat } from '../../../node-shared/xmpp/stanzas.ts';
+import type { XmlElement } from '../../../node-shared/xmpp/xml.ts';
 
 /**
  * Delivery receipts (XEP-0184) and read markers (XEP-0333), both ways. A receipt or marker only

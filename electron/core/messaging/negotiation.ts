@@ -3,8 +3,8 @@ import { authenticate, type NegotiationIo } from './sasl.ts';
 import type { ScramKeys } from './scram.ts';
 import type { Credentials, ServerConfig } from './server-config.ts';
 import { NS_SM, type SmState } from './stream-management.ts';
-import { child, el, NS_CLIENT, text, type XmlElement } from './xml.ts';
-import { XmppFailure } from './xmpp-failure.ts';
+import { child, el, NS_CLIENT, text, type XmlElement } from '../../../node-shared/xmpp/xml.ts';
+import { XmppFailure } from '../../../node-shared/xmpp/xmpp-failure.ts';
 
 export const NS_TLS = 'urn:ietf:params:xml:ns:xmpp-tls';
 export const NS_BIND = 'urn:ietf:params:xml:ns:xmpp-bind';

@@ -1,8 +1,8 @@
 import type { Conversation, MessageState, StoredMessage } from '../store/store.ts';
 import type { EngineContext } from './context.ts';
 import type { SendInput } from './engine-types.ts';
-import { bareJid, buildChat } from './stanzas.ts';
-import type { XmlElement } from './xml.ts';
+import { bareJid, buildChat } from '../../../node-shared/xmpp/stanzas.ts';
+import type { XmlElement } from '../../../node-shared/xmpp/xml.ts';
 
 /** Most messages on the wire unacknowledged at once (also the store's largest outbox page). */
 export const OUTBOX_WINDOW = 1000;

@@ -2,9 +2,9 @@ import type { EngineContext } from './context.ts';
 import type { RoomMember } from './engine-types.ts';
 import type { OutboxSender } from './outbox-sender.ts';
 import { incomingClientId } from './peer-ids.ts';
-import { LIMITS, messageTime, wireText } from './wire-bounds.ts';
-import { bareJid, buildInstantRoomConfig, buildJoin, buildLeave, parseChat, parseOccupant } from './stanzas.ts';
-import type { XmlElement } from './xml.ts';
+import { LIMITS, messageTime, wireText } from '../../../node-shared/xmpp/wire-bounds.ts';
+import { bareJid, buildInstantRoomConfig, buildJoin, buildLeave, parseChat, parseOccupant } from '../../../node-shared/xmpp/stanzas.ts';
+import type { XmlElement } from '../../../node-shared/xmpp/xml.ts';
 
 const ROOMS_SETTING = 'messaging.rooms';
 

@@ -1,7 +1,7 @@
 import type { EngineContext } from './context.ts';
-import { bareJid } from './stanzas.ts';
-import { LIMITS, wireField } from './wire-bounds.ts';
-import { child, childText, children, el, NS_CLIENT, type XmlElement } from './xml.ts';
+import { bareJid } from '../../../node-shared/xmpp/stanzas.ts';
+import { LIMITS, wireField } from '../../../node-shared/xmpp/wire-bounds.ts';
+import { child, childText, children, el, NS_CLIENT, type XmlElement } from '../../../node-shared/xmpp/xml.ts';
 
 const NS_ROSTER = 'jabber:iq:roster';
 const NS_PING = 'urn:xmpp:ping';

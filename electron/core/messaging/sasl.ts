@@ -2,8 +2,8 @@ import type tls from 'node:tls';
 import { bindingTypesFor, channelBindingData } from './channel-binding.ts';
 import { createScramClient, ScramError, type ChannelBindingUse, type ScramClient, type ScramHash, type ScramKeys } from './scram.ts';
 import type { Credentials } from './server-config.ts';
-import { child, children, el, text, type XmlElement } from './xml.ts';
-import { XmppFailure } from './xmpp-failure.ts';
+import { child, children, el, text, type XmlElement } from '../../../node-shared/xmpp/xml.ts';
+import { XmppFailure } from '../../../node-shared/xmpp/xmpp-failure.ts';
 
 export const NS_SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';
 

@@ -1,4 +1,4 @@
-import type { XmlElement } from './xml.ts';
+import type { XmlElement } from '../../../node-shared/xmpp/xml.ts';
 
 export const NS_SM = 'urn:xmpp:sm:3';
 

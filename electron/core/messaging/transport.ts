@@ -3,7 +3,7 @@ import net from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import tls from 'node:tls';
 import type { ServerConfig } from './server-config.ts';
-import { XmppFailure } from './xmpp-failure.ts';
+import { XmppFailure } from '../../../node-shared/xmpp/xmpp-failure.ts';
 
 /** The HPKP-style pin: SHA-256 of the DER SubjectPublicKeyInfo (survives re-issuing with the same key). */
 export const spkiSha256 = (cert: tls.PeerCertificate): string =>

@@ -1,6 +1,6 @@
 import https from 'node:https';
 import type { ServerConfig } from './server-config.ts';
-import { child, children, el, NS_CLIENT, type XmlElement } from './xml.ts';
+import { child, children, el, NS_CLIENT, type XmlElement } from '../../../node-shared/xmpp/xml.ts';
 
 export class AttachmentError extends Error {
   override readonly name = 'AttachmentError';

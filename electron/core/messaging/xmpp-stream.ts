@@ -12,16 +12,16 @@
  * CA, pinning, socket errors), framing.ts (XML stream), sasl.ts + scram.ts, negotiation.ts
  * (STARTTLS, bind, SM enable/resume), keep-alive.ts; this file composes them for one socket.
  */
-import { Framing } from './framing.ts';
-import type { RefusedReason } from './stream-parser.ts';
+import { Framing } from '../../../node-shared/xmpp/framing.ts';
+import type { RefusedReason } from '../../../node-shared/xmpp/stream-parser.ts';
 import { KeepAlive } from './keep-alive.ts';
 import { negotiate } from './negotiation.ts';
 import type { ScramKeys } from './scram.ts';
 import type { Credentials, ServerConfig } from './server-config.ts';
 import { isStanza, NS_SM, type SmState } from './stream-management.ts';
 import { Transport } from './transport.ts';
-import { el, toXml, type XmlElement } from './xml.ts';
-import { XmppFailure } from './xmpp-failure.ts';
+import { el, toXml, type XmlElement } from '../../../node-shared/xmpp/xml.ts';
+import { XmppFailure } from '../../../node-shared/xmpp/xmpp-failure.ts';
 
 const NS_STREAMS = 'urn:ietf:params:xml:ns:xmpp-streams';
 

@@ -27,6 +27,8 @@ export interface EjabberdConfigInput {
   readonly logLevel: 'debug' | 'info' | 'warning';
   /** Where everything is stored: PostgreSQL (a cluster) or one SQLite file (one node). */
   readonly storage: { readonly pgsql: EjabberdSql } | { readonly sqliteFile: string };
+  /** The patient gateway's XEP-0114 component (loopback port, shared secret), or null. */
+  readonly component: { readonly domain: string; readonly port: number; readonly secret: string } | null;
   /** Top-level settings merged over the fixture's (modules are merged one by one). */
   readonly extra: Readonly<Record<string, unknown>>;
 }
@@ -90,6 +92,9 @@ export function renderEjabberdConfig(c: EjabberdConfigInput): string {
         tls: true,
         request_handlers: { ...(c.uploadDomain !== null ? { '/upload': 'mod_http_upload' } : {}), '/api': 'mod_http_api' },
       },
+      ...(c.component === null
+        ? []
+        : [{ port: c.component.port, ip: '127.0.0.1', module: 'ejabberd_service', shaper: 'none', hosts: { [c.component.domain]: { password: c.component.secret } } }]),
     ],
     auth_method: 'sql',
     auth_password_format: 'scram',

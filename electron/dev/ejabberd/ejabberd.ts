@@ -52,14 +52,14 @@ const ERL_LIBS = '/usr/lib/x86_64-linux-gnu';
  * our pid) and halts, so no server outlives a crashed test run.
  */
 export async function startEjabberd(options: EjabberdOptions = {}): Promise<EjabberdHandle> {
-  const { mucDomain, uploadDomain, readyTimeoutMs } = fixtureBasics(options);
+  const { mucDomain, uploadDomain, componentDomain, readyTimeoutMs } = fixtureBasics(options);
   const host = await createServerHost({ prefix: 'sealwire-ejabberd-', logFile: 'ejabberd.log', label: 'ejabberd' });
   const { dir, logPath, logTail, fail } = host;
   const nodeName = options.cluster?.nodeName ?? `sealwire${process.pid}x${randomBytes(4).toString('hex')}`;
   const node = `${nodeName}@${HOST}`;
   const cookie = options.cluster?.cookie ?? randomBytes(16).toString('hex');
   const configPath = path.join(dir, 'ejabberd.yml');
-  let ports = { c2s: 0, directTls: 0, https: 0, dist: 0 };
+  let ports = { c2s: 0, directTls: 0, https: 0, dist: 0, component: 0 };
 
   let certs: TestCertificates;
   try {
@@ -160,14 +160,15 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
         logLevel: process.env.SEALWIRE_PROSODY_LOG === 'debug' ? 'debug' : 'info',
         storage: options.sql ? { pgsql: options.sql } : { sqliteFile: path.join(dir, 'ejabberd.sqlite') },
         extra: options.extraConfig ?? {},
+        component: options.component === undefined ? null : { domain: componentDomain, port: ports.component, secret: options.component.secret },
       }),
       { mode: 0o600 },
     );
 
   try {
     for (let attempt = 1; ; attempt += 1) {
-      const [c2s = 0, directTls = 0, httpsPort = 0, dist = 0] = await freeLoopbackPorts(4);
-      ports = { c2s, directTls, https: httpsPort, dist: options.cluster?.distPort ?? dist };
+      const [c2s = 0, directTls = 0, httpsPort = 0, dist = 0, component = 0] = await freeLoopbackPorts(5);
+      ports = { c2s, directTls, https: httpsPort, dist: options.cluster?.distPort ?? dist, component: options.component === undefined ? 0 : component };
       await writeConfig();
       try {
         await launch();
@@ -238,6 +239,8 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
     httpsPort: ports.https,
     mucDomain,
     uploadDomain,
+    componentDomain,
+    componentPort: ports.component,
     caCertPem: certs.caCertPem,
     caCertPath: certs.caCertPath,
     dataDir: dir,

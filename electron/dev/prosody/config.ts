@@ -20,6 +20,8 @@ export interface ProsodyConfigInput {
   /** A shared roster file (mod_groups): every member sees every other, as a clinic's staff directory. */
   readonly groupsFile: string | null;
   readonly extraConfig: string;
+  /** The patient gateway's XEP-0114 component (loopback port, shared secret), or null. */
+  readonly component: { readonly domain: string; readonly port: number; readonly secret: string } | null;
 }
 
 /** mod_groups' file format: `[Group]` then `jid=Display name` lines. */
@@ -98,6 +100,7 @@ export function renderProsodyConfig(c: ProsodyConfigInput): string {
     ...(c.groupsFile === null ? [] : [`groups_file = ${luaString(c.groupsFile)}`]),
     'http_file_share_daily_quota = 1024 * 1024 * 1024',
     '',
+    ...(c.component === null ? [] : [`component_ports = { ${c.component.port} }`, 'component_interfaces = { "127.0.0.1" }']),
     '-- extraConfig',
     c.extraConfig,
     '',
@@ -108,6 +111,9 @@ export function renderProsodyConfig(c: ProsodyConfigInput): string {
   }
   if (c.uploadDomain !== null) {
     lines.push('', `Component ${luaString(c.uploadDomain)} "http_file_share"`);
+  }
+  if (c.component !== null) {
+    lines.push('', `Component ${luaString(c.component.domain)}`, `\tcomponent_secret = ${luaString(c.component.secret)}`);
   }
   return lines.join('\n') + '\n';
 }

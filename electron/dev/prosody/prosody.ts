@@ -22,7 +22,7 @@ const PLUGIN_DIR = path.join(import.meta.dirname, 'plugins');
 const INSTALL_HINT = 'apt-get install -y prosody lua-dbi-sqlite3 lua-unbound openssl (or: npm run setup)';
 
 export async function startProsody(options: ProsodyOptions = {}): Promise<ProsodyHandle> {
-  const { mucDomain, uploadDomain, readyTimeoutMs } = fixtureBasics(options);
+  const { mucDomain, uploadDomain, componentDomain, readyTimeoutMs } = fixtureBasics(options);
   const host = await createServerHost({ prefix: 'sealwire-prosody-', logFile: 'prosody.log', label: 'Prosody' });
   const { dir, logPath, logTail, fail } = host;
   let certs: TestCertificates;
@@ -33,7 +33,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     throw err;
   }
   const configPath = path.join(dir, 'prosody.cfg.lua');
-  let ports = { c2s: 0, directTls: 0, https: 0 };
+  let ports = { c2s: 0, directTls: 0, https: 0, component: 0 };
 
   const waitReady = async (state: ServerProcess): Promise<void> => {
     const deadline = Date.now() + readyTimeoutMs;
@@ -101,6 +101,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
         runAsRoot: true,
         groupsFile: options.staffDirectory === undefined ? null : groupsPath,
         extraConfig: options.extraConfig ?? '',
+        component: options.component === undefined ? null : { domain: componentDomain, port: ports.component, secret: options.component.secret },
       }),
       { mode: 0o600 },
     );
@@ -112,8 +113,8 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
       await fsp.writeFile(groupsPath, renderGroupsFile(group, members.map((m) => ({ jid: `${m.username}@${DOMAIN}`, name: m.name }))), { mode: 0o644 });
     }
     for (let attempt = 1; ; attempt += 1) {
-      const [c2s = 0, directTls = 0, https = 0] = await freeLoopbackPorts(3);
-      ports = { c2s, directTls, https };
+      const [c2s = 0, directTls = 0, https = 0, component = 0] = await freeLoopbackPorts(4);
+      ports = { c2s, directTls, https, component: options.component === undefined ? 0 : component };
       await writeConfig();
       try {
         await launch();
@@ -141,6 +142,8 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     httpsPort: ports.https,
     mucDomain,
     uploadDomain,
+    componentDomain,
+    componentPort: ports.component,
     caCertPem: certs.caCertPem,
     caCertPath: certs.caCertPath,
     dataDir: dir,

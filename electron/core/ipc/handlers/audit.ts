@@ -1,6 +1,6 @@
 import type { AuditHead, AuditProblem, AuditTrailState, auditMethods } from '../../../../shared/contract/audit.ts';
 import type { AuditLog } from '../../audit/log.ts';
-import { MAX_PROBLEMS } from '../../audit/verify.ts';
+import { MAX_PROBLEMS } from '../../../../node-shared/audit/verify.ts';
 import { CoreError } from '../../errors.ts';
 import type { HandlersFor } from '../dispatcher.ts';
 

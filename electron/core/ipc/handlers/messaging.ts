@@ -3,7 +3,7 @@ import type { messagingMethods } from '../../../../shared/contract/messaging.ts'
 import { CoreError } from '../../errors.ts';
 import { AttachmentError, type MessagingEngine } from '../../messaging/engine.ts';
 import type { ConnectionManager } from '../../messaging/manager.ts';
-import { bareJid } from '../../messaging/stanzas.ts';
+import { bareJid } from '../../../../node-shared/xmpp/stanzas.ts';
 import type { Store } from '../../store/store.ts';
 import type { HandlersFor } from '../dispatcher.ts';
 

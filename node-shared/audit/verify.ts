@@ -1,4 +1,4 @@
-import type { AuditHead, AuditProblem, AuditVerifyResult } from '../../../shared/contract/audit.ts';
+import type { AuditHead, AuditProblem, AuditVerifyResult } from '../../shared/contract/audit.ts';
 import { CANONICAL_TAG, hashRecordHex, parseRecord, type HexMacFn, type RecordFields } from './canonical.ts';
 
 /** One stored record as read from the database: seq, canonical text, MAC in lowercase hex (a raw row, for speed). */

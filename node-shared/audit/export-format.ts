@@ -1,4 +1,4 @@
-import type { AuditExportFormat } from '../../../shared/contract/audit.ts';
+import type { AuditExportFormat } from '../../shared/contract/audit.ts';
 import type { RecordFields } from './canonical.ts';
 
 /** A record as exported: everything, hashes in hex, so an outside tool can re-check the chain. */
