@@ -12,6 +12,8 @@ import { accountHandlers } from './ipc/handlers/account.ts';
 import { auditHandlers } from './ipc/handlers/audit.ts';
 import { conversationsHandlers } from './ipc/handlers/conversations.ts';
 import { messagingHandlers } from './ipc/handlers/messaging.ts';
+import { patientsHandlers } from './ipc/handlers/patients.ts';
+import { createPatientsLifecycle } from './patients/lifecycle.ts';
 import { policyHandlers } from './ipc/handlers/policy.ts';
 import { profilesHandlers } from './ipc/handlers/profiles.ts';
 import { sessionHandlers } from './ipc/handlers/session.ts';
@@ -132,6 +134,20 @@ export function createCore(options: CoreOptions): Core {
     beforeDeviceWipe: () => trail.close(),
   });
 
+  // Patient conversations ride on the running messaging session (issue 10).
+  const patients = createPatientsLifecycle({
+    current: () => messaging.current(),
+    account: () => {
+      const active = messaging.current();
+      return active === null ? null : (active.messaging.manager.account ?? null);
+    },
+    events: {
+      changed: (conversationId) => events.emit('patients.changed', { conversationId }),
+      patientReplied: (conversationId) => events.emit('patients.replied', { conversationId }),
+    },
+    log,
+  });
+
   const status = { appVersion: options.appVersion, dataDir: options.dataDir, keychain, runtime: options.runtime };
   const unlockedStaff = () => (session.state().state === 'unlocked' ? session.state().staffId : null);
   const handlers: Handlers = {
@@ -147,6 +163,7 @@ export function createCore(options: CoreOptions): Core {
       },
       emit: (name, payload) => events.emit(name, payload),
     }),
+    ...patientsHandlers({ current: () => patients.current(), requireStore: () => profiles.require().store }),
     ...sessionHandlers({ session }),
     ...auditHandlers({
       audit: () => trail.require(),

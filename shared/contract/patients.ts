@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AUDIT_REFRESH_MS, defineMethod } from './define.ts';
+import { FailureCode } from './patient-gateway.ts';
 
 /**
  * Patient conversations in the desktop app (issue 10). Core talks to the patient gateway over the
@@ -17,19 +18,8 @@ const Time = z.number().int().min(0).max(8.64e15);
 export const PatientChannel = z.enum(['sms', 'email']);
 export const PatientLanguage = z.enum(['en', 'es']);
 
-/** Why a message could not reach the patient (the renderer says it in plain words). */
-export const PatientFailure = z.enum([
-  'opted_out',
-  'invalid_number',
-  'invalid_email',
-  'quiet_hours_until',
-  'locked',
-  'closed',
-  'no_consent',
-  'provider_rejected',
-  'auth_failed',
-  'unreachable',
-]);
+/** Why a message could not reach the patient (the renderer says it in plain words): the gateway's codes. */
+export const PatientFailure = FailureCode;
 export type PatientFailure = z.infer<typeof PatientFailure>;
 
 /** Patient-side state of one staff message, in the order they normally happen. */
@@ -177,4 +167,6 @@ export const patientsMethods = {
 export const patientsEvents = {
   /** Something changed in the patient inbox (a reply, a state, a claim): screens refetch. No PHI. */
   'patients.changed': z.strictObject({ conversationId: ConversationId.nullable() }),
+  /** A patient replied: main shows "New patient reply" (nothing else) when the window is not in front. */
+  'patients.replied': z.strictObject({ conversationId: ConversationId }),
 };

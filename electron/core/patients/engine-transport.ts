@@ -3,7 +3,7 @@ import { PATIENT_NICK, type StateEvent } from '../../../shared/contract/patient-
 import { buildCommand, readCommandResult, readStateMessage } from '../../../node-shared/xmpp/patient-commands.ts';
 import { CoreError } from '../errors.ts';
 import type { MessagingEngine } from '../messaging/engine.ts';
-import { bareJid } from '../messaging/stanzas.ts';
+import { bareJid } from '../../../node-shared/xmpp/stanzas.ts';
 import type { Store, StoredMessage } from '../store/store.ts';
 import type { PatientTransport } from './transport.ts';
 

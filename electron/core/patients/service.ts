@@ -1,7 +1,6 @@
 import {
   PATIENT_NICK,
-  type CommandName,
-  type CommandResult,
+  type CommandError,
   type ConversationSummary,
   type MessageState,
 } from '../../../shared/contract/patient-gateway.ts';
@@ -34,9 +33,9 @@ const COMMAND_ERRORS: Record<string, () => CoreError> = {
   unavailable: () => new CoreError('network', 'The patient gateway is not available.'),
 };
 
-function valueOf<N extends CommandName>(result: CommandResult<N>): Extract<CommandResult<N>, { ok: true }>['value'] {
+function valueOf<T>(result: { ok: true; value: T } | { ok: false; error: CommandError }): T {
   if (!result.ok) throw (COMMAND_ERRORS[result.error.code] ?? COMMAND_ERRORS.unavailable!)();
-  return (result as Extract<CommandResult<N>, { ok: true }>).value;
+  return result.value;
 }
 
 const ROOM_PAGE = 200;
@@ -45,11 +44,12 @@ export class PatientService {
   private readonly rooms = new Map<string, string>(); // room JID → conversation id
   private readonly states = new Map<string, MessageState>(); // staff message id → newest state
   private readonly offs: (() => void)[];
+  private readonly transport: PatientTransport;
+  private readonly events: PatientServiceEvents;
 
-  constructor(
-    private readonly transport: PatientTransport,
-    private readonly events: PatientServiceEvents,
-  ) {
+  constructor(transport: PatientTransport, events: PatientServiceEvents) {
+    this.transport = transport;
+    this.events = events;
     this.offs = [
       transport.onState((room, event) => {
         if (event.kind === 'message') this.noteState(event.state);

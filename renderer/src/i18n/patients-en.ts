@@ -74,6 +74,9 @@ export const patientsEn = {
       provider_rejected: 'Not sent: the text or e-mail service refused it.',
       auth_failed: 'Not sent: the text or e-mail service refused the clinic’s credentials. Tell your IT team.',
       unreachable: 'Not sent yet: the text or e-mail service could not be reached. It will be tried again.',
+      no_channel: 'Not sent: there is no way to reach the patient by this channel. Check the contact details.',
+      tls_failed: 'Not sent: the connection to the text or e-mail service was not secure. Tell your IT team.',
+      invalid_message: 'Not sent: the notification could not be made. Tell your IT team.',
     },
     composer: {
       label: 'Message to the patient',

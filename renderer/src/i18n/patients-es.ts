@@ -71,6 +71,9 @@ export const patientsEs = {
       provider_rejected: 'No enviado: el servicio de SMS o correo lo rechazó.',
       auth_failed: 'No enviado: el servicio de SMS o correo rechazó las credenciales de la clínica. Avise a su equipo de informática.',
       unreachable: 'Aún no enviado: no se pudo contactar con el servicio de SMS o correo. Se volverá a intentar.',
+      no_channel: 'No enviado: no hay forma de contactar al paciente por esta vía. Revise los datos de contacto.',
+      tls_failed: 'No enviado: la conexión con el servicio de SMS o correo no era segura. Avise a su equipo de informática.',
+      invalid_message: 'No enviado: no se pudo preparar el aviso. Avise a su equipo de informática.',
     },
     composer: {
       label: 'Mensaje al paciente',

@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { PatientConversation, PatientEntry, DirectoryEntry } from '../../../shared/contract/index.ts';
+import type { DirectoryEntry, PatientEntry } from '../../../shared/contract/index.ts';
 import { useClient } from '../api/ClientProvider.tsx';
 import { useInvalidate } from '../api/useContractQuery.ts';
 import { Button } from '../components/Button.tsx';

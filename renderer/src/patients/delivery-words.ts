@@ -23,6 +23,9 @@ export const FAILURE_TEXT = {
   provider_rejected: 'patients.failure.provider_rejected',
   auth_failed: 'patients.failure.auth_failed',
   unreachable: 'patients.failure.unreachable',
+  no_channel: 'patients.failure.no_channel',
+  tls_failed: 'patients.failure.tls_failed',
+  invalid_message: 'patients.failure.invalid_message',
 } as const satisfies Record<PatientFailure, string>;
 
 export const LINK_TEXT = {
