@@ -7,6 +7,7 @@ import { Icon } from '../components/Icon.tsx';
 import { formatWhen } from '../messaging/format.ts';
 import { NewPatientForm } from './NewPatientForm.tsx';
 import { PatientThread } from './PatientThread.tsx';
+import { TemplatesManager } from './TemplatesManager.tsx';
 import { sortInbox, usePatientInbox } from './usePatients.ts';
 import './patients.css';
 
@@ -53,7 +54,7 @@ export function PatientsScreen({ me, directory }: { me: string | null; directory
   const { t } = useTranslation();
   const id = useId();
   const [filter, setFilter] = useState<Filter>('open');
-  const [selected, setSelected] = useState<string | 'new' | null>(null);
+  const [selected, setSelected] = useState<string | 'new' | 'templates' | null>(null);
   const { conversations, error } = usePatientInbox(filter);
   const nameOf = (jid: string) => directory?.find((d) => d.jid === jid)?.displayName ?? jid.split('@')[0] ?? jid;
 
@@ -67,6 +68,9 @@ export function PatientsScreen({ me, directory }: { me: string | null; directory
             {t('patients.newMessage')}
           </Button>
         </div>
+        <Button className="patients__templates" onClick={() => setSelected('templates')} data-testid="patient-templates-open">
+          {t('patients.templates.manage')}
+        </Button>
         <div className="patients__filters" role="group" aria-label={t('patients.filterLabel')}>
           {FILTERS.map(([value, key]) => (
             <button key={value} type="button" className="patients__filter" aria-pressed={filter === value} onClick={() => setFilter(value)} data-testid={`patient-filter-${value}`}>
@@ -88,7 +92,9 @@ export function PatientsScreen({ me, directory }: { me: string | null; directory
         )}
       </div>
       <div className="patients__main">
-        {selected === 'new' ? (
+        {selected === 'templates' ? (
+          <TemplatesManager done={() => setSelected(null)} />
+        ) : selected === 'new' ? (
           <NewPatientForm created={(c) => setSelected(c.conversationId)} cancel={() => setSelected(null)} />
         ) : selected !== null ? (
           <PatientThread key={selected} conversationId={selected} me={me} directory={directory} />
