@@ -147,6 +147,10 @@ export function createCore(options: CoreOptions): Core {
     },
     log,
   });
+  // Online again: join the open patient conversations so replies are announced without opening Patients.
+  const unwatchPatients = events.subscribe((name, payload) => {
+    if (name === 'messaging.connection' && (payload as { state?: string }).state === 'online') patients.warmUp();
+  });
 
   const status = { appVersion: options.appVersion, dataDir: options.dataDir, keychain, runtime: options.runtime };
   const unlockedStaff = () => (session.state().state === 'unlocked' ? session.state().staffId : null);
@@ -205,6 +209,7 @@ export function createCore(options: CoreOptions): Core {
     ready: trail.start().then(() => limits.load()),
     async close() {
       statusStream.stop();
+      unwatchPatients();
       await messaging.stop();
       unwatchPolicy();
       session.dispose();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PatientConversation } from '../../shared/contract/index.ts';
 import { checkPatientForm, isDateOfBirth } from '../../renderer/src/patients/patient-form.ts';
 import { applyTemplate, unfilled } from '../../renderer/src/patients/templates.ts';
-import { sortInbox } from '../../renderer/src/patients/usePatients.ts';
+import { sortInbox } from '../../renderer/src/patients/inbox-order.ts';
 import { ORGANISATION_TEMPLATES } from '../../electron/core/patients/templates.ts';
 
 const form = {

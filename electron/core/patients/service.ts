@@ -60,6 +60,7 @@ export class PatientService {
       transport.onRoomMessage((message, fromPatient) => {
         const conversationId = this.conversationOfMessage(message);
         if (conversationId === null) return;
+        this.keepOutOfChats(message.conversationId);
         this.events.changed(conversationId);
         if (fromPatient && message.direction === 'in') this.events.patientReplied(conversationId);
       }),
@@ -167,8 +168,18 @@ export class PatientService {
     return room === null ? null : (this.rooms.get(room.jid) ?? null);
   }
 
+  /**
+   * A patient conversation lives in the Patients section only: its room is archived in the local
+   * store so the chat inbox neither lists it nor counts its unread messages twice.
+   */
+  private keepOutOfChats(localId: number): void {
+    const local = this.transport.store.getConversation(localId);
+    if (local !== null && !local.archived) this.transport.store.setConversationFlags(local.id, { archived: true });
+  }
+
   private view(s: ConversationSummary, unreadOverride?: number): PatientConversation {
     const local = this.transport.store.findConversation('room', s.room);
+    if (local !== null) this.keepOutOfChats(local.id);
     return {
       conversationId: s.conversationId,
       name: s.name,

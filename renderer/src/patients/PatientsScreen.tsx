@@ -8,7 +8,8 @@ import { formatWhen } from '../messaging/format.ts';
 import { NewPatientForm } from './NewPatientForm.tsx';
 import { PatientThread } from './PatientThread.tsx';
 import { TemplatesManager } from './TemplatesManager.tsx';
-import { sortInbox, usePatientInbox } from './usePatients.ts';
+import { sortInbox } from './inbox-order.ts';
+import { usePatientInbox } from './usePatients.ts';
 import './patients.css';
 
 type Filter = 'open' | 'closed' | 'all';

@@ -1,4 +1,4 @@
-import type { PatientConversation, PatientTemplate } from '../../../shared/contract/index.ts';
+import type { PatientTemplate } from '../../../shared/contract/index.ts';
 import { useContractQuery } from '../api/useContractQuery.ts';
 
 /** The team's patient inbox; asked again when a patients.changed event marks it stale (api/invalidation.ts). */
@@ -24,14 +24,4 @@ export function templatesFor(templates: readonly PatientTemplate[], language: 'e
     organisation: mine.filter((t) => t.source === 'organisation'),
     personal: mine.filter((t) => t.source === 'personal'),
   };
-}
-
-/** Needs a reply first, then unread, then newest activity. */
-export function sortInbox(conversations: readonly PatientConversation[]): PatientConversation[] {
-  return [...conversations].sort(
-    (a, b) =>
-      Number(b.waitingFor === 'staff') - Number(a.waitingFor === 'staff') ||
-      Number(b.unread > 0) - Number(a.unread > 0) ||
-      b.lastActivityAt - a.lastActivityAt,
-  );
 }
