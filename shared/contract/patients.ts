@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AUDIT_REFRESH_MS, defineMethod } from './define.ts';
-import { FailureCode } from './patient-gateway.ts';
+import { ConversationSummary, FailureCode } from './patient-gateway.ts';
 
 /**
  * Patient conversations in the desktop app (issue 10). Core talks to the patient gateway over the
@@ -26,22 +26,13 @@ export type PatientFailure = z.infer<typeof PatientFailure>;
 export const PatientDelivery = z.enum(['sending', 'queued', 'notified', 'delivered', 'opened', 'verified', 'read', 'failed']);
 export type PatientDelivery = z.infer<typeof PatientDelivery>;
 
-export const PatientConversation = z.strictObject({
-  conversationId: ConversationId,
-  name: z.string().max(200),
-  channel: PatientChannel,
-  /** Masked by the gateway ("•••• 4567"); the full address never reaches the desktop after creation. */
-  contactHint: z.string().max(300),
+/**
+ * A conversation as the Patients section shows it: the gateway's summary (the masked contact only,
+ * never the full address), without the room address, plus this workstation's unread count.
+ */
+export const PatientConversation = ConversationSummary.omit({ room: true, createdAt: true, locale: true }).extend({
   language: PatientLanguage,
-  status: z.enum(['open', 'closed']),
-  /** Who is handling it (bare JID), or null: nobody yet. */
-  assignee: Jid.nullable(),
-  /** 'staff': the patient wrote last and waits for an answer; 'patient': staff wrote last. */
-  waitingFor: z.enum(['staff', 'patient']).nullable(),
-  link: z.enum(['none', 'active', 'expired', 'revoked', 'locked']),
-  optedOut: z.boolean(),
   unread: z.number().int().nonnegative(),
-  lastActivityAt: Time,
 });
 export type PatientConversation = z.infer<typeof PatientConversation>;
 

@@ -32,24 +32,22 @@ export function TemplatePicker({
         }}
       >
         <option value="">{t('patients.templates.choose')}</option>
-        {organisation.length > 0 ? (
-          <optgroup label={t('patients.templates.organisation')}>
-            {organisation.map((x) => (
-              <option key={x.id} value={x.id}>
-                {x.title}
-              </option>
-            ))}
-          </optgroup>
-        ) : null}
-        {personal.length > 0 ? (
-          <optgroup label={t('patients.templates.personal')}>
-            {personal.map((x) => (
-              <option key={x.id} value={x.id}>
-                {x.title}
-              </option>
-            ))}
-          </optgroup>
-        ) : null}
+        {(
+          [
+            ['patients.templates.organisation', organisation],
+            ['patients.templates.personal', personal],
+          ] as const
+        ).map(([label, group]) =>
+          group.length === 0 ? null : (
+            <optgroup key={label} label={t(label)}>
+              {group.map((x) => (
+                <option key={x.id} value={x.id}>
+                  {x.title}
+                </option>
+              ))}
+            </optgroup>
+          ),
+        )}
       </select>
     </div>
   );
