@@ -167,7 +167,11 @@ export function createCore(options: CoreOptions): Core {
       },
       emit: (name, payload) => events.emit(name, payload),
     }),
-    ...patientsHandlers({ current: () => patients.current(), requireStore: () => profiles.require().store }),
+    ...patientsHandlers({
+      current: () => patients.current(),
+      requireStore: () => profiles.require().store,
+      organisationTemplates: () => policy.values.patientTemplates,
+    }),
     ...sessionHandlers({ session }),
     ...auditHandlers({
       audit: () => trail.require(),

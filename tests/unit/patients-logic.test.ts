@@ -3,7 +3,7 @@ import type { PatientConversation } from '../../shared/contract/index.ts';
 import { checkPatientForm, isDateOfBirth } from '../../renderer/src/patients/patient-form.ts';
 import { applyTemplate, unfilled } from '../../renderer/src/patients/templates.ts';
 import { sortInbox } from '../../renderer/src/patients/inbox-order.ts';
-import { ORGANISATION_TEMPLATES } from '../../electron/core/patients/templates.ts';
+import { ORGANISATION_TEMPLATES, organisationTemplates } from '../../electron/core/patients/templates.ts';
 
 const form = {
   name: 'Ana López',
@@ -45,6 +45,16 @@ describe('templates', () => {
     expect(unfilled(text)).toEqual(['{date}', '{time}']);
     const ids = ORGANISATION_TEMPLATES.map((t) => t.id);
     for (const id of ids.filter((i) => i.endsWith('-en'))) expect(ids).toContain(id.replace(/-en$/, '-es'));
+  });
+});
+
+describe('organisation templates from policy', () => {
+  it('reads "language|title|text" items and replaces the built-in ones; unset keeps the built-in four per language', () => {
+    expect(organisationTemplates(null)).toBe(ORGANISATION_TEMPLATES);
+    expect(organisationTemplates(['es|Ayuno|Hola, {name}: no coma nada después de las 22:00 del {date}.', 'en|Flu shots|Flu shots are here | walk in any morning.'])).toEqual([
+      { id: 'org-policy-0', language: 'es', title: 'Ayuno', text: 'Hola, {name}: no coma nada después de las 22:00 del {date}.', source: 'organisation' },
+      { id: 'org-policy-1', language: 'en', title: 'Flu shots', text: 'Flu shots are here | walk in any morning.', source: 'organisation' },
+    ]);
   });
 });
 

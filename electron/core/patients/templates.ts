@@ -36,8 +36,19 @@ function personal(store: Store): PatientTemplate[] {
   }
 }
 
-export function listTemplates(store: Store): PatientTemplate[] {
-  return [...ORGANISATION_TEMPLATES, ...personal(store)];
+/** Policy `patientTemplates` items ("es|Título|Texto"), or the built-in ones when the organisation set none. */
+export function organisationTemplates(items: readonly string[] | null): readonly PatientTemplate[] {
+  if (items === null) return ORGANISATION_TEMPLATES;
+  return items.flatMap((item, index) => {
+    const [language, title, ...rest] = item.split('|');
+    const text = rest.join('|').trim();
+    if ((language !== 'en' && language !== 'es') || !title?.trim() || text === '') return [];
+    return [org(`org-policy-${index}`, language, title.trim(), text)];
+  });
+}
+
+export function listTemplates(store: Store, policyItems: readonly string[] | null): PatientTemplate[] {
+  return [...organisationTemplates(policyItems), ...personal(store)];
 }
 
 export function saveTemplate(store: Store, input: { id?: string | undefined; title: string; text: string; language: Language }): PatientTemplate {

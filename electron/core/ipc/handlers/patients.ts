@@ -9,6 +9,8 @@ export interface PatientsHandlerDeps {
   /** The signed-in staff member's patient service, or null while messaging does not run. */
   current(): PatientService | null;
   requireStore(): Store;
+  /** The organisation's templates from policy (`patientTemplates`), null for the built-in ones. */
+  organisationTemplates(): readonly string[] | null;
 }
 
 /** patients.*: the team's patient conversations through the patient gateway, and message templates. */
@@ -37,7 +39,7 @@ export function patientsHandlers(deps: PatientsHandlerDeps): HandlersFor<typeof 
     'patients.assign': async (req) => ({ conversation: await need().assign(req.conversationId, req.assignee) }),
     'patients.setStatus': async (req) => ({ conversation: await need().setStatus(req.conversationId, req.status) }),
     'patients.resendLink': async (req) => ({ conversation: await need().resendLink(req.conversationId) }),
-    'patients.templates': () => ({ templates: listTemplates(deps.requireStore()) }),
+    'patients.templates': () => ({ templates: listTemplates(deps.requireStore(), deps.organisationTemplates()) }),
     'patients.saveTemplate': (req) => ({ template: saveTemplate(deps.requireStore(), req) }),
     'patients.deleteTemplate': (req) => {
       deleteTemplate(deps.requireStore(), req.id);
