@@ -40,6 +40,7 @@ const coreLayers = [
   ['session'],
   ['messaging'],
   ['account'],
+  ['patients'],
   ['ipc/handlers'],
   ['compose'],
 ];

@@ -11,6 +11,7 @@ const PLACEHOLDERS: Partial<Record<ManagedKey, unknown>> = {
   adminAddresses: ['it-admin@clinic.example'],
   auditAddress: 'audit@clinic.example',
   messageRetentionDays: 365,
+  patientTemplates: ['en|Appointment reminder|Hello {name}, this is a reminder of your appointment on {date} at {time}.'],
 };
 
 export const managedKeys = (): Array<[ManagedKey, KeySpec]> => Object.entries(MANAGED_KEYS) as Array<[ManagedKey, KeySpec]>;

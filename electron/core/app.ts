@@ -13,6 +13,8 @@ import { auditHandlers } from './ipc/handlers/audit.ts';
 import { complianceHandlers } from './ipc/handlers/compliance.ts';
 import { conversationsHandlers } from './ipc/handlers/conversations.ts';
 import { messagingHandlers } from './ipc/handlers/messaging.ts';
+import { patientsHandlers } from './ipc/handlers/patients.ts';
+import { createPatientsLifecycle } from './patients/lifecycle.ts';
 import { policyHandlers } from './ipc/handlers/policy.ts';
 import { profilesHandlers } from './ipc/handlers/profiles.ts';
 import { sessionHandlers } from './ipc/handlers/session.ts';
@@ -134,6 +136,24 @@ export function createCore(options: CoreOptions): Core {
     beforeDeviceWipe: () => trail.close(),
   });
 
+  // Patient conversations ride on the running messaging session (issue 10).
+  const patients = createPatientsLifecycle({
+    current: () => messaging.current(),
+    account: () => {
+      const active = messaging.current();
+      return active === null ? null : (active.messaging.manager.account ?? null);
+    },
+    events: {
+      changed: (conversationId) => events.emit('patients.changed', { conversationId }),
+      patientReplied: (conversationId) => events.emit('patients.replied', { conversationId }),
+    },
+    log,
+  });
+  // Online again: join the open patient conversations so replies are announced without opening Patients.
+  const unwatchPatients = events.subscribe((name, payload) => {
+    if (name === 'messaging.connection' && (payload as { state?: string }).state === 'online') patients.warmUp();
+  });
+
   const status = { appVersion: options.appVersion, dataDir: options.dataDir, keychain, runtime: options.runtime };
   const unlockedStaff = () => (session.state().state === 'unlocked' ? session.state().staffId : null);
   const isAdmin = () => session.state().state === 'unlocked' && messaging.isAdmin();
@@ -158,6 +178,11 @@ export function createCore(options: CoreOptions): Core {
         return active === null ? null : { engine: active.messaging.engine, manager: active.messaging.manager, store: active.store };
       },
       emit: (name, payload) => events.emit(name, payload),
+    }),
+    ...patientsHandlers({
+      current: () => patients.current(),
+      requireStore: () => profiles.require().store,
+      organisationTemplates: () => policy.values.patientTemplates,
     }),
     ...sessionHandlers({ session }),
     ...audit,
@@ -200,6 +225,7 @@ export function createCore(options: CoreOptions): Core {
     ready: trail.start().then(() => limits.load()),
     async close() {
       statusStream.stop();
+      unwatchPatients();
       await messaging.stop();
       unwatchPolicy();
       session.dispose();

@@ -42,6 +42,14 @@ export const AuditEventType = z.enum([
   'messaging.rejected',
   /** An administrator exported the device's compliance evidence (checks only, no PHI). */
   'evidence.export',
+  /** Patient conversations (issue 10): targets are the gateway's opaque conversation ids, never a name. */
+  'patient.list',
+  'patient.create',
+  'patient.open',
+  'patient.send',
+  'patient.assign',
+  'patient.status',
+  'patient.link',
 ]);
 export type AuditEventType = z.infer<typeof AuditEventType>;
 

@@ -23,6 +23,8 @@ export const ErrorCode = z.enum([
   'unsupported',
   'network',
   'certificate',
+  /** The patient asked not to be contacted this way (STOP, the e-mail link, or staff recorded it). */
+  'opted_out',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -9,6 +9,7 @@ import { sessionEvents, sessionMethods } from './session.ts';
 import { systemEvents, systemMethods } from './system.ts';
 import { auditEvents, auditMethods } from './audit.ts';
 import { complianceEvents, complianceMethods } from './compliance.ts';
+import { patientsEvents, patientsMethods } from './patients.ts';
 
 export * from './define.ts';
 export * from './errors.ts';
@@ -21,6 +22,7 @@ export * from './messaging.ts';
 export * from './session.ts';
 export * from './audit.ts';
 export * from './compliance.ts';
+export * from './patients.ts';
 export * from './bridge.ts';
 export * from './exposed.ts';
 
@@ -35,6 +37,7 @@ export const methods = {
   ...sessionMethods,
   ...auditMethods,
   ...complianceMethods,
+  ...patientsMethods,
 } satisfies Record<string, MethodSpec>;
 
 /** Every event main pushes to the renderer. */
@@ -48,6 +51,7 @@ export const events = {
   ...sessionEvents,
   ...auditEvents,
   ...complianceEvents,
+  ...patientsEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type Methods = typeof methods;

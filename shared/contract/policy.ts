@@ -34,6 +34,8 @@ export const POLICY_KEYS = {
   saveAllowed: flag({ category: 'data', doc: 'Whether attachments may be saved outside the encrypted store (audited).', default: true, stricter: 'false' }),
   // 'off' is the stricter: a managed fleet gets its updates from IT, the app contacts nobody.
   updateMode: choice({ category: 'device', doc: 'Updates: off (IT deploys them) or notify (the app says a signed update exists).', values: ['off', 'notify'], default: 'notify' }),
+  // The organisation's wording for patients; set once by the first managed source, never by a user.
+  patientTemplates: list({ category: 'organisation', doc: 'Patient message templates, one per item as language|title|text (language en or es; placeholders {name}, {date}, {time}, {minutes}, {clinic}, {phone}, {documents}); unset offers the built-in four in both languages.', maxItems: 50, item: /^(en|es)\|[^|\n]{1,80}\|[^|\n]{1,1000}$/, itemMaxLength: 1090, default: null, stricter: 'fixed' }),
   // Less logging is stricter: every line is metadata about staff and patients' care.
   logLevel: choice({ category: 'device', doc: 'Most detailed log level written (logs never hold PHI).', values: ['error', 'warn', 'info', 'debug'], default: 'info' }),
 };

@@ -15,6 +15,7 @@ const OTHER: Partial<Record<ManagedKey, unknown>> = {
   allowedDomains: ['other.example'],
   certificatePins: ['sha256/BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB='],
   attachmentTypes: ['text/plain'],
+  patientTemplates: ['en|Other|Other wording.'],
 };
 const FIRST: Partial<Record<ManagedKey, unknown>> = {
   organisationName: 'Riverside Clinic',
@@ -24,6 +25,7 @@ const FIRST: Partial<Record<ManagedKey, unknown>> = {
   auditAddress: 'audit@riverside.example',
   allowedDomains: ['riverside.example'],
   certificatePins: ['sha256/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='],
+  patientTemplates: ['es|Recordatorio|Hola, {name}: su cita es el {date}.'],
 };
 
 /** For each key: a valid value stricter than the default, a valid value looser than that, and an invalid one. */

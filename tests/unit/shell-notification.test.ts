@@ -9,6 +9,12 @@ describe('desktop notifications', () => {
     expect(text).toEqual({ title: 'Sealwire', body: 'New message', urgent: false });
     expect(notificationFor('messaging.incoming', { ...incoming, priority: 'urgent' }, { kiosk: false }, false)?.body).toBe('New urgent message');
   });
+  it('say "New patient reply" for a patient\'s reply, and nothing of the patient or the conversation', () => {
+    const text = notificationFor('patients.replied', { conversationId: 'conv-0123456789', name: 'Jane Doe' }, { kiosk: false }, false);
+    expect(text).toEqual({ title: 'Sealwire', body: 'New patient reply', urgent: false });
+    expect(notificationFor('patients.replied', { conversationId: 'conv-0123456789' }, { kiosk: false }, true)).toBeNull();
+    expect(notificationFor('patients.replied', { conversationId: 'conv-0123456789' }, { kiosk: true }, false)).toBeNull();
+  });
   it('stay quiet for own messages, other events, a focused window and kiosks', () => {
     expect(notificationFor('messaging.incoming', { ...incoming, direction: 'out' }, { kiosk: false }, false)).toBeNull();
     expect(notificationFor('system.status', incoming, { kiosk: false }, false)).toBeNull();

@@ -2,6 +2,7 @@ import type { MessageState, StoredMessage } from '../store/store.ts';
 import type { ConnectionManager, ConnectionState } from './manager.ts';
 import type { AdminAction, Priority } from '../../../node-shared/xmpp/stanzas.ts';
 import type { Logger } from '../log/logger.ts';
+import type { XmlElement } from '../../../node-shared/xmpp/xml.ts';
 import type { Store } from '../store/store.ts';
 
 /** The engine's public types, in a leaf module so the feature modules can share them. */
@@ -56,6 +57,8 @@ export interface SendInput {
   readonly body: string;
   readonly priority?: Priority;
   readonly patientTag?: string | null;
+  /** A patient conversation's internal note: staff only, never relayed to the patient (patient-notes.ts). */
+  readonly internalNote?: boolean;
 }
 
 export type ArchiveStatus = 'unknown' | 'ok' | 'missing';
@@ -103,6 +106,10 @@ export interface MessagingEngine {
   /** Resolves when the archive sync started by the latest (re)connect has finished. */
   whenSynced(): Promise<void>;
   onIncoming(listener: (message: StoredMessage) => void): () => void;
+  /** Every message from a joined room, live or archived, before anything is stored (bodiless ones too). */
+  onRoomStanza(listener: (room: string, stanza: XmlElement) => void): () => void;
+  /** One IQ request/response on the staff member's connection (ad-hoc commands to a service). */
+  request(stanza: XmlElement, timeoutMs?: number): Promise<XmlElement>;
   onMessageState(listener: (change: MessageStateChange) => void): () => void;
   onConnection(listener: (state: ConnectionState) => void): () => void;
   /** Stop listening (the manager's lifetime belongs to the caller). */

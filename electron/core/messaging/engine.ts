@@ -14,7 +14,7 @@ import { roomArchiveKey, Rooms } from './rooms.ts';
 import { Roster } from './roster.ts';
 import { bareJid, NS_CARBONS } from '../../../node-shared/xmpp/stanzas.ts';
 import { AttachmentError } from './upload.ts';
-import { el, NS_CLIENT } from '../../../node-shared/xmpp/xml.ts';
+import { el, NS_CLIENT, type XmlElement } from '../../../node-shared/xmpp/xml.ts';
 
 export type {
   AdminCommandEvent,
@@ -51,9 +51,11 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
   const outbox: OutboxSender = new OutboxSender(ctx, (conversation): boolean => conversation.kind !== 'room' || rooms.isJoined(conversation.jid));
   const markers = new Markers(ctx, outbox);
   const attachments = new AttachmentTransfer(ctx, outbox, (jid) => rooms.has(jid));
+  const roomStanzas = new Listeners<{ room: string; stanza: XmlElement }>();
   const rooms: Rooms = new Rooms(ctx, outbox, {
     joined: (room, current) => archive.syncRoom(roomArchiveKey(room), room, current),
     noteCursor: (key, serverId) => archive.cursors.note(key, serverId),
+    stanza: (room, stanza) => roomStanzas.emit({ room, stanza }, ctx.listenerError),
   });
   const direct = new DirectMessages(ctx, outbox, markers, attachments);
   const admin = new AdminCommands(ctx, options.adminJids ?? [], options.onAdminCommand);
@@ -130,6 +132,8 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     members: (roomJid) => rooms.members(roomJid),
     whenSynced: () => archive.whenSynced(),
     onIncoming: (l) => ctx.incoming.add(l),
+    onRoomStanza: (l) => roomStanzas.add(({ room, stanza }) => l(room, stanza)),
+    request: (stanza, timeoutMs) => ctx.request(stanza, timeoutMs),
     onMessageState: (l) => ctx.stateChanges.add(l),
     onConnection: (l) => connection.add(l),
     dispose() {

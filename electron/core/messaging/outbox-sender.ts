@@ -2,7 +2,9 @@ import type { Conversation, MessageState, StoredMessage } from '../store/store.t
 import type { EngineContext } from './context.ts';
 import type { SendInput } from './engine-types.ts';
 import { bareJid, buildChat } from '../../../node-shared/xmpp/stanzas.ts';
+import { noteMarker } from '../../../node-shared/xmpp/patient-commands.ts';
 import type { XmlElement } from '../../../node-shared/xmpp/xml.ts';
+import { isNoteId, NOTE_ID_PREFIX } from './patient-notes.ts';
 
 /** Most messages on the wire unacknowledged at once (also the store's largest outbox page). */
 export const OUTBOX_WINDOW = 1000;
@@ -49,7 +51,7 @@ export class OutboxSender {
    */
   enqueue(input: SendInput, conversation: Conversation): StoredMessage {
     const { store } = this.ctx;
-    const clientId = this.ctx.newId();
+    const clientId = input.internalNote === true ? `${NOTE_ID_PREFIX}${this.ctx.newId()}` : this.ctx.newId();
     // A caller's own batch may still roll back: its message goes out (drain) only after it commits.
     const callerBatch = store.inBatch && !this.ctx.commit.open;
     const stored = this.ctx.commit.defer(() => {
@@ -178,7 +180,7 @@ export class OutboxSender {
     if (conversation === null) return false;
     if (this.uploading.has(message.clientId)) return false;
     const file = message.attachmentCount > 0 ? store.attachments.list(message.id)[0] : undefined;
-    const stanza = buildChat({
+    const chat = buildChat({
       to: conversation.jid,
       id: message.clientId,
       body: message.body,
@@ -188,6 +190,8 @@ export class OutboxSender {
       type: conversation.kind === 'room' ? 'groupchat' : 'chat',
       attachment: file === undefined ? null : { url: message.body, fileName: file.fileName, mime: file.mime, size: file.size },
     });
+    // The marker is derived from the stored id, so a note resent after a crash is still a note.
+    const stanza = isNoteId(message.clientId) ? { ...chat, children: [...chat.children, noteMarker()] } : chat;
     if (!this.ready(conversation)) return false;
     if (!manager.send(stanza)) return false;
     this.inFlight.add(message.clientId);

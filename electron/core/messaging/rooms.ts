@@ -1,5 +1,7 @@
 import type { EngineContext } from './context.ts';
 import type { RoomMember } from './engine-types.ts';
+import { isInternalNote } from '../../../node-shared/xmpp/patient-commands.ts';
+import { isNoteId } from './patient-notes.ts';
 import type { OutboxSender } from './outbox-sender.ts';
 import { incomingClientId } from './peer-ids.ts';
 import { LIMITS, messageTime, wireText } from '../../../node-shared/xmpp/wire-bounds.ts';
@@ -24,6 +26,8 @@ export interface RoomHooks {
   joined(room: string, current: () => boolean): Promise<void>;
   /** A live room message carried the room archive's id. */
   noteCursor(key: string, serverId: string): void;
+  /** Every message from a joined room (live or archived), before it is stored: the patient gateway's state events have no body. */
+  stanza?(room: string, message: XmlElement): void;
 }
 
 /** Team rooms (XEP-0045): membership remembered across restarts, occupants, and room messages. */
@@ -157,6 +161,7 @@ export class Rooms {
     const state = this.rooms.get(room);
     const nick = from.slice(from.indexOf('/') + 1);
     if (state === undefined || from.indexOf('/') === -1) return;
+    this.hooks.stanza?.(room, message);
     const receivedAt = now();
     const parsed = parseChat(message, room);
     if (parsed.body === null) return;
@@ -168,7 +173,9 @@ export class Rooms {
     const mine = known !== null && known.direction === 'out' && known.conversationId === conversation.id;
     const outgoing = mine || (nick === state.nick && known === null);
     const sender = `${room}/${wireText(nick, LIMITS.nick * 10)}`.slice(0, LIMITS.jid);
-    const wireId = parsed.clientId ?? (serverId !== null ? `srv:${serverId}` : this.ctx.newId());
+    const claimedId = parsed.clientId ?? (serverId !== null ? `srv:${serverId}` : this.ctx.newId());
+    // A "note-" id without the note marker was relayed to the patient: never show it as a note.
+    const wireId = isNoteId(claimedId) && !isInternalNote(message) ? `relayed-${claimedId}` : claimedId;
     const clientId = outgoing ? wireId : incomingClientId(store, conversation.id, sender, wireId);
     const result = store.insertMessage({
       clientId,

@@ -12,6 +12,7 @@ export interface NotificationText {
  * not named either (policy `notificationShowsSender` only ever tightens to false by default).
  */
 export function notificationFor(name: EventName, payload: unknown, policy: Pick<Policy, 'kiosk'>, windowFocused: boolean): NotificationText | null {
+  if (name === 'patients.replied' && !windowFocused && !policy.kiosk) return { title: 'Sealwire', body: 'New patient reply', urgent: false };
   if (name !== 'messaging.incoming' || windowFocused || policy.kiosk) return null;
   const event = payload as { direction?: unknown; priority?: unknown };
   if (event.direction !== 'in') return null;

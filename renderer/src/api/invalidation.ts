@@ -22,6 +22,9 @@ export function invalidateOnEvents(client: Client, queries: QueryClient): () => 
   const offs = [
     client.on('messaging.incoming', messageEvent),
     client.on('messaging.messageState', messageEvent),
+    client.on('patients.changed', ({ conversationId }) =>
+      stale(['patients.list'], conversationId === null ? ['patients.thread'] : ['patients.thread', { conversationId }]),
+    ),
     // Events that carry the whole answer replace it; what may have changed with them is asked again.
     client.on('system.status', (status) => queries.setQueryData(['system.status', {}], status)),
     // Settings shows the effective policy; an organisation's change arrives whole.

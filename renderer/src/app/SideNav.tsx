@@ -118,6 +118,10 @@ export function WorkspaceNav({
             <Icon name="search" />
             {t('shell.searchLink')}
           </NavItem>
+          <NavItem current={active === 'patients'} onClick={() => go('patients')} testId="nav-patients">
+            <Icon name="users" />
+            {t('patients.navLink')}
+          </NavItem>
         </ul>
         {conversations}
       </section>

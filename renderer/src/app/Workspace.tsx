@@ -15,6 +15,7 @@ import { SearchScreen } from '../messaging/SearchScreen.tsx';
 import { ThreadView } from '../messaging/ThreadView.tsx';
 import { nameFor, useDirectory, useInbox, useMessagingStatus } from '../messaging/useMessaging.ts';
 import { IdleWarning } from '../session/IdleWarning.tsx';
+import { PatientsScreen } from '../patients/PatientsScreen.tsx';
 import { StatusScreen } from '../screens/StatusScreen.tsx';
 import { discardPhi, markPhiShown } from '../session/discard.ts';
 import { useSessionInput } from '../session/useSessionInput.ts';
@@ -98,6 +99,9 @@ export function Workspace({ route, visit, connection, system, profile }: Props) 
     case 'search':
       screen = <SearchScreen inbox={inbox.entries} directory={directory.entries} open={openEntry} />;
       break;
+    case 'patients':
+      screen = <PatientsScreen me={account} directory={directory.entries} />;
+      break;
     case 'activity':
       screen = <ActivityScreen />;
       break;
@@ -129,7 +133,7 @@ export function Workspace({ route, visit, connection, system, profile }: Props) 
 
   return (
     <Shell
-      fill={route.screen === 'thread'}
+      fill={route.screen === 'thread' || route.screen === 'patients'}
       visit={visit}
       header={
         <TopBar

@@ -14,7 +14,7 @@ export type Flow =
   | { kind: 'status' }
   | null;
 
-export type PlainScreen = 'home' | 'directory' | 'search' | 'activity' | 'my-data' | 'status';
+export type PlainScreen = 'home' | 'directory' | 'search' | 'patients' | 'activity' | 'my-data' | 'status';
 
 export type Route =
   | { screen: Exclude<PlainScreen, 'home'> }

@@ -1,3 +1,5 @@
+import { patientsEn } from './patients-en.ts';
+
 /**
  * English strings: the source every other language mirrors (es.ts must have the same keys; the
  * type check enforces it). Strings here are UI chrome only; never put PHI into a translation call.
@@ -190,6 +192,7 @@ export const en = {
     unsupported: 'The server does not offer a secure way to sign in.',
     network: 'Sealwire could not reach the server.',
     certificate: 'The server could not prove who it is, so Sealwire did not connect.',
+    opted_out: 'This patient asked not to be contacted this way. Use another way they agreed to, or call them.',
     internal: 'Something went wrong inside Sealwire. Try again; if it keeps happening, contact your IT team.',
     unknown: 'Something went wrong. Try again; if it keeps happening, contact your IT team.',
   },
@@ -437,6 +440,13 @@ export const en = {
     store_migrate: 'Messages updated to the current storage format',
     messaging_rejected: 'Refused a message that tried to speak for someone else',
     evidence_export: 'Exported the compliance evidence',
+    patient_list: 'Viewed the patient inbox',
+    patient_create: 'Started a patient conversation',
+    patient_open: 'Opened a patient conversation',
+    patient_send: 'Wrote in a patient conversation',
+    patient_assign: 'Claimed or handed over a patient conversation',
+    patient_status: 'Closed or reopened a patient conversation',
+    patient_link: 'Sent a patient a new link',
   },
   messaging: {
     state: {
@@ -475,4 +485,5 @@ export const en = {
     failedBody: 'Sealwire gave an unexpected answer. Try again; if it keeps happening, contact your IT team.',
     retry: 'Try again',
   },
+  ...patientsEn,
 } as const;

@@ -1,3 +1,4 @@
+import { patientsEs } from './patients-es.ts';
 import type { Strings } from './types.ts';
 
 export const es: Strings = {
@@ -188,6 +189,7 @@ export const es: Strings = {
     unsupported: 'El servidor no ofrece una forma segura de iniciar sesión.',
     network: 'Sealwire no pudo conectar con el servidor.',
     certificate: 'El servidor no pudo demostrar quién es, así que Sealwire no se conectó.',
+    opted_out: 'Este paciente pidió no ser contactado por esta vía. Use otra vía que haya aceptado o llámele.',
     internal: 'Algo salió mal dentro de Sealwire. Inténtelo de nuevo; si sigue ocurriendo, contacte con su equipo de informática.',
     unknown: 'Algo salió mal. Inténtelo de nuevo; si sigue ocurriendo, contacte con su equipo de informática.',
   },
@@ -435,6 +437,13 @@ export const es: Strings = {
     store_migrate: 'Mensajes actualizados al formato de almacenamiento actual',
     messaging_rejected: 'Rechazado un mensaje que intentaba hablar en nombre de otra persona',
     evidence_export: 'Exportó la evidencia de cumplimiento',
+    patient_list: 'Consultó la bandeja de pacientes',
+    patient_create: 'Inició una conversación con un paciente',
+    patient_open: 'Abrió una conversación con un paciente',
+    patient_send: 'Escribió en una conversación con un paciente',
+    patient_assign: 'Asumió o pasó una conversación con un paciente',
+    patient_status: 'Cerró o reabrió una conversación con un paciente',
+    patient_link: 'Envió a un paciente un enlace nuevo',
   },
   messaging: {
     state: {
@@ -473,4 +482,5 @@ export const es: Strings = {
     failedBody: 'Sealwire dio una respuesta inesperada. Inténtelo de nuevo; si sigue ocurriendo, avise a su equipo de informática.',
     retry: 'Intentar de nuevo',
   },
+  ...patientsEs,
 };
