@@ -9,6 +9,7 @@ import { startStatusStream } from './compose/status-stream.ts';
 import { CoreEvents } from './events.ts';
 import { createDispatcher, type Dispatcher, type Handlers } from './ipc/dispatcher.ts';
 import { accountHandlers } from './ipc/handlers/account.ts';
+import { attachmentsHandlers } from './ipc/handlers/attachments.ts';
 import { auditHandlers } from './ipc/handlers/audit.ts';
 import { conversationsHandlers } from './ipc/handlers/conversations.ts';
 import { messagingHandlers } from './ipc/handlers/messaging.ts';
@@ -53,6 +54,8 @@ export interface CoreOptions {
   /** Session time (idle, max session, back-off); tests inject a fake clock. */
   readonly clock?: Clock;
   readonly timers?: Timers;
+  /** Main's save dialog for `attachments.save`; without it (the bridge) the browser downloads the file. */
+  readonly chooseSavePath?: (suggestedName: string) => Promise<string | null>;
 }
 
 export interface Core {
@@ -140,6 +143,11 @@ export function createCore(options: CoreOptions): Core {
     ...profilesHandlers({ vault, holder: profiles, session, limits, claim, record, closing: lifecycle.closing }),
     ...accountHandlers({ server: options.server, vault, holder: profiles, session, policy, messaging, limits, claim, record }),
     ...conversationsHandlers({ requireStore: () => profiles.require().store, log }),
+    ...attachmentsHandlers({
+      requireStore: () => profiles.require().store,
+      saveAllowed: () => policy.values.saveAllowed,
+      ...(options.chooseSavePath === undefined ? {} : { chooseSavePath: options.chooseSavePath }),
+    }),
     ...messagingHandlers({
       current: () => {
         const active = messaging.current();

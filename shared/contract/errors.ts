@@ -24,6 +24,10 @@ export const ErrorCode = z.enum([
   'network',
   'certificate',
   'internal',
+  /** Policy forbids this (saving a file when `saveAllowed` is off). */
+  'not_allowed',
+  /** The file is not an image or PDF the safe viewer can show (decided from its bytes): save it instead. */
+  'not_viewable',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

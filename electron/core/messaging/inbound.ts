@@ -4,6 +4,7 @@ import { MAM_SELF, type ArchiveSync } from './archive-sync.ts';
 import type { EngineContext } from './context.ts';
 import type { RejectedStanza } from './engine-types.ts';
 import type { DirectMessages } from './direct-messages.ts';
+import { failureReasonOf } from './failure-reason.ts';
 import type { OutboxSender } from './outbox-sender.ts';
 import type { Rooms } from './rooms.ts';
 import { bareJid, NS_CARBONS, NS_FORWARD, NS_MAM, NS_MARKERS, NS_RECEIPTS, parseChat, parseMamResult, type MamResult } from './stanzas.ts';
@@ -181,10 +182,12 @@ export class Inbound {
     const { deps, ctx } = this;
     const mine = message.attrs.id === undefined ? null : deps.outbox.ownMessage(message.attrs.id, fromBare);
     if (mine === null) return;
-    const type = child(message, 'error', NS_CLIENT)?.attrs.type;
+    const error = child(message, 'error', NS_CLIENT);
+    const type = error?.attrs.type;
     if (type === 'cancel' || type === 'auth') {
-      if (mine.state === 'queued' || mine.state === 'sent') deps.outbox.giveUp(mine);
-      ctx.log.warn('messaging.message_bounced', { type });
+      const reason = failureReasonOf(error);
+      if (mine.state === 'queued' || mine.state === 'sent') deps.outbox.giveUp(mine, reason);
+      ctx.log.warn('messaging.message_bounced', { type, reason });
       return;
     }
     ctx.log.info('messaging.message_bounced_temporary', { type: type ?? 'unknown' });

@@ -1,4 +1,4 @@
-import type { Conversation, MessageState, StoredMessage } from '../store/store.ts';
+import type { Conversation, FailureReason, MessageState, StoredMessage } from '../store/store.ts';
 import type { EngineContext } from './context.ts';
 import type { SendInput } from './engine-types.ts';
 import { bareJid, buildChat } from './stanzas.ts';
@@ -97,10 +97,10 @@ export class OutboxSender {
   }
 
   /** A final error from the server: the message failed, whether or not it was acknowledged (the person may resend). */
-  giveUp(message: StoredMessage): void {
+  giveUp(message: StoredMessage, failure?: FailureReason): void {
     this.inFlight.delete(message.clientId);
     this.cancelResend(message.clientId);
-    this.ctx.store.outboxGiveUp(message.clientId);
+    this.ctx.store.outboxGiveUp(message.clientId, failure);
     const after = this.ctx.store.getMessageByClientId(message.clientId);
     if (after?.state !== message.state) this.ctx.emitState(after);
   }

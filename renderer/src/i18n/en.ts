@@ -2,7 +2,10 @@
  * English strings: the source every other language mirrors (es.ts must have the same keys; the
  * type check enforces it). Strings here are UI chrome only; never put PHI into a translation call.
  */
+import { enMessageTools } from './en-message-tools.ts';
+
 export const en = {
+  ...enMessageTools,
   app: {
     name: 'Sealwire',
     tagline: 'Secure clinic messaging',
@@ -143,6 +146,8 @@ export const en = {
     network: 'Sealwire could not reach the server.',
     certificate: 'The server could not prove who it is, so Sealwire did not connect.',
     internal: 'Something went wrong inside Sealwire. Try again; if it keeps happening, contact your IT team.',
+    not_allowed: 'Your organisation does not allow that on this computer.',
+    not_viewable: 'This file cannot be shown here. Save it to open it.',
     unknown: 'Something went wrong. Try again; if it keeps happening, contact your IT team.',
   },
   errorHint: {

@@ -1,6 +1,9 @@
 import type { Strings } from './types.ts';
 
+import { esMessageTools } from './es-message-tools.ts';
+
 export const es: Strings = {
+  ...esMessageTools,
   app: {
     name: 'Sealwire',
     tagline: 'Mensajería clínica segura',
@@ -141,6 +144,8 @@ export const es: Strings = {
     network: 'Sealwire no pudo conectar con el servidor.',
     certificate: 'El servidor no pudo demostrar quién es, así que Sealwire no se conectó.',
     internal: 'Algo salió mal dentro de Sealwire. Inténtelo de nuevo; si sigue ocurriendo, contacte con su equipo de informática.',
+    not_allowed: 'Su organización no permite hacer eso en este equipo.',
+    not_viewable: 'Este archivo no se puede mostrar aquí. Guárdelo para abrirlo.',
     unknown: 'Algo salió mal. Inténtelo de nuevo; si sigue ocurriendo, contacte con su equipo de informática.',
   },
   errorHint: {

@@ -1,11 +1,11 @@
-import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useId, useRef, useState, type DragEvent, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Message } from '../../../shared/contract/index.ts';
 import { Button } from '../components/Button.tsx';
 import { FormError } from '../components/FormError.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { useClient } from '../api/ClientProvider.tsx';
-import { useRetryCountdown, type UiError } from '../session/errors.ts';
+import { localError, useRetryCountdown, type UiError } from '../session/errors.ts';
 import { AttachFile } from './AttachFile.tsx';
 import { bodyLength, MAX_BODY } from './body-limit.ts';
 
@@ -52,6 +52,24 @@ export function Composer({ to, sent }: { to: string; sent: (message: Message) =>
     clearOptions();
     sent(message);
   };
+  // A file dropped anywhere on the composer is attached as if chosen with "Attach file".
+  const attachRef = useRef<((file: File) => void) | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const carriesFiles = (event: DragEvent) => event.dataTransfer.types.includes('Files');
+  const onDragOver = (event: DragEvent<HTMLFormElement>) => {
+    if (!carriesFiles(event)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+    setDragging(true);
+  };
+  const onDrop = (event: DragEvent<HTMLFormElement>) => {
+    if (!carriesFiles(event)) return;
+    event.preventDefault();
+    setDragging(false);
+    const files = [...event.dataTransfer.files];
+    if (files.length !== 1) setError(localError(t('attachment.dropOne')));
+    else attachRef.current?.(files[0]!);
+  };
   const submit = (event: FormEvent) => {
     event.preventDefault();
     void send();
@@ -64,7 +82,19 @@ export function Composer({ to, sent }: { to: string; sent: (message: Message) =>
   };
 
   return (
-    <form className="composer" onSubmit={submit} data-testid="composer">
+    <form
+      className={dragging ? 'composer composer--drop' : 'composer'}
+      onSubmit={submit}
+      onDragOver={onDragOver}
+      onDragLeave={() => setDragging(false)}
+      onDrop={onDrop}
+      data-testid="composer"
+    >
+      {dragging ? (
+        <p className="composer__drop" aria-hidden="true">
+          {t('attachment.dropHere')}
+        </p>
+      ) : null}
       <FormError error={error} secondsLeft={wait} testId="composer-error" />
       <label htmlFor={`${id}-body`} className="visually-hidden">
         {t('composer.label')}
@@ -126,6 +156,7 @@ export function Composer({ to, sent }: { to: string; sent: (message: Message) =>
           busy={setAttaching}
           failed={setError}
           sent={sentFile}
+          attachRef={attachRef}
         />
         <span id={`${id}-hint`} className="composer__hint">
           {t('composer.hint')}

@@ -4,8 +4,8 @@ import { useRenderFault } from '../app/render-fault.ts';
 import { Button } from '../components/Button.tsx';
 import { Icon, type IconName } from '../components/Icon.tsx';
 import { When } from '../components/When.tsx';
+import { AttachmentChip } from './AttachmentChip.tsx';
 import { attachmentNameFromUrl, isEncryptedAttachmentAddress } from './attachment-name.ts';
-import { formatSize } from './format.ts';
 import { nameFor } from './useMessaging.ts';
 
 const STATE_ICON: Record<Message['state'], IconName> = {
@@ -28,7 +28,7 @@ interface Props {
  * or Hebrew reads right to left. A failed message says so in plain words and offers to send it again.
  */
 export function MessageItem({ message, directory, retry }: Props) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   useRenderFault('message');
   const out = message.direction === 'out';
   const sender = out ? t('thread.you') : nameFor(message.senderJid, directory);
@@ -54,14 +54,16 @@ export function MessageItem({ message, directory, retry }: Props) {
       ) : null}
       {message.recalledAt !== null ? (
         <p className="message__body message__body--recalled">{t('thread.recalled')}</p>
+      ) : message.attachments?.[0] !== undefined ? (
+        <AttachmentChip file={message.attachments[0]} />
       ) : message.attachmentCount > 0 || isEncryptedAttachmentAddress(message.body) ? (
         <p className="message__file" data-testid="message-attachment">
           <Icon name="file" />
           <span className="message__file-name" dir="auto" data-testid="attachment-name">
-            {message.attachments?.[0]?.fileName ?? (isEncryptedAttachmentAddress(message.body) ? null : attachmentNameFromUrl(message.body)) ?? t('thread.attachmentUnnamed')}
+            {(isEncryptedAttachmentAddress(message.body) ? null : attachmentNameFromUrl(message.body)) ?? t('thread.attachmentUnnamed')}
           </span>
           <span className="message__file-kind" data-testid="attachment-size">
-            {message.attachments?.[0] ? formatSize(message.attachments[0].size, i18n.resolvedLanguage) : t('thread.attachment')}
+            {t('thread.attachment')}
           </span>
         </p>
       ) : (

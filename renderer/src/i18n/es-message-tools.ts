@@ -1,0 +1,27 @@
+import type { enMessageTools } from './en-message-tools.ts';
+
+type Widen<T> = { readonly [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
+
+/** Spanish strings for the attachment viewer and the message actions. */
+export const esMessageTools: Widen<typeof enMessageTools> = {
+  attachment: {
+    open: 'Abrir',
+    save: 'Guardar',
+    saving: 'Guardando…',
+    saved: 'Guardado.',
+    openLabel: 'Abrir {{name}}',
+    saveLabel: 'Guardar {{name}}',
+    thumbnailAlt: 'Imagen: {{name}}',
+    saveOnly: 'Este tipo de archivo no se puede mostrar aquí; guárdelo para abrirlo.',
+    dropHere: 'Suelte un archivo para adjuntarlo',
+    dropOne: 'Suelte un solo archivo cada vez.',
+  },
+  viewer: {
+    label: 'Visor de archivos',
+    close: 'Cerrar',
+    loading: 'Abriendo el archivo…',
+    page: 'Página {{page}} de {{count}}',
+    pdfFailed: 'No se pudo mostrar este PDF. Guárdelo para abrirlo en otro programa.',
+    safeNote: 'Se muestra sin enlaces, formularios ni scripts.',
+  },
+};
