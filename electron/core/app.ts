@@ -56,6 +56,8 @@ export interface CoreOptions {
   readonly timers?: Timers;
   /** Main's save dialog for `attachments.save`; without it (the bridge) the browser downloads the file. */
   readonly chooseSavePath?: (suggestedName: string) => Promise<string | null>;
+  /** Main's clipboard for `messaging.copy` (writes, then clears after the seconds if unchanged); the bridge has none. */
+  readonly clipboard?: (text: string, clearAfterSeconds: number) => void;
 }
 
 export interface Core {
@@ -154,6 +156,8 @@ export function createCore(options: CoreOptions): Core {
         return active === null ? null : { engine: active.messaging.engine, manager: active.messaging.manager, store: active.store };
       },
       emit: (name, payload) => events.emit(name, payload),
+      clipboardClearSeconds: () => policy.values.clipboardClearSeconds,
+      ...(options.clipboard === undefined ? {} : { clipboard: options.clipboard }),
     }),
     ...sessionHandlers({ session }),
     ...auditHandlers({

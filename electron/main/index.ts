@@ -11,7 +11,7 @@ import { bindIpc, forwardEventsTo } from './ipc.ts';
 import { bindNotifications } from './notifications.ts';
 import { bindOsSession, osIdleSeconds } from './os-session.ts';
 import { handleAppProtocol, registerAppScheme } from './protocol.ts';
-import { saveDialog } from './save-dialog.ts';
+import { clipboardWithClear, saveDialog } from './copy-and-save.ts';
 import { createMainWindow, installMenu } from './window.ts';
 
 // The logger first: every transport gets the redaction hook before anything can be logged.
@@ -72,6 +72,7 @@ function start(): void {
         osIdle: osIdleFromSeconds(osIdleSeconds),
         kiosk: shellArgs.kiosk,
         chooseSavePath: saveDialog(() => win),
+        clipboard: clipboardWithClear(),
       });
       bindIpc(core, logger);
       win = createMainWindow({ preloadPath: path.join(root, 'dist', 'electron', 'preload.cjs'), kiosk: core.policy.values.kiosk }, logger);

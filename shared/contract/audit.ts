@@ -40,6 +40,11 @@ export const AuditEventType = z.enum([
   'audit.acknowledge',
   /** A stanza refused at the messaging inbound boundary (forged sender, foreign receipt): reason and hashed id only. */
   'messaging.rejected',
+  /** One's own message corrected (XEP-0308) or withdrawn (XEP-0424). */
+  'message.edit',
+  'message.recall',
+  /** A message's text copied to the clipboard. */
+  'message.copy',
 ]);
 export type AuditEventType = z.infer<typeof AuditEventType>;
 

@@ -59,6 +59,8 @@ export const Message = z.strictObject({
   recalledAt: Time.nullable(),
   /** Set on failed messages whose failure has a known reason. */
   failure: FailureReason.nullable().optional(),
+  /** The message this one answers (its quote is the body's leading "> " lines). */
+  replyToId: Id.nullable().optional(),
   attachmentCount: z.number().int().nonnegative(),
   /** Filled by messages.page; other answers may leave it out. */
   attachments: z.array(AttachmentSummary).max(20).optional(),

@@ -46,6 +46,43 @@ export class AttachmentTransfer {
       .catch((err: unknown) => log.warn('messaging.attachment_download_failed', { error: err }));
   }
 
+  /**
+   * Forward a message to a colleague or room of our own organisation: its text, or its file (the
+   * same encrypted upload, whose key travels in the address; our copy is stored again for the new
+   * message). A recalled message, or one whose file has not arrived, cannot be forwarded.
+   */
+  async forward(messageId: number, to: string, room: boolean): Promise<StoredMessage> {
+    const { store } = this.ctx;
+    const original = store.getMessage(messageId);
+    if (original === null || original.recalledAt !== null || original.body === '') throw new AttachmentError('not-forwardable');
+    const domain = this.ctx.manager.server.domain.toLowerCase();
+    const host = to.slice(to.indexOf('@') + 1);
+    if (!to.includes('@') || (host !== domain && !host.endsWith(`.${domain}`))) throw new AttachmentError('outside');
+    const files = original.attachmentCount > 0 ? store.attachments.list(original.id) : [];
+    if (files.length === 0 && /^(https|aesgcm):\/\//i.test(original.body)) throw new AttachmentError('not-forwardable');
+    const conversation = this.ctx.conversationFor(room ? 'room' : 'direct', to);
+    if (files.length === 0) return this.outbox.enqueue({ to, body: original.body, priority: original.priority, patientTag: original.patientTag }, conversation);
+    const clientId = this.ctx.newId();
+    this.outbox.uploading.add(clientId);
+    try {
+      const queued = store.enqueueOutgoing({
+        clientId,
+        conversationId: conversation.id,
+        senderJid: this.ctx.ownBare,
+        body: original.body,
+        sentAt: this.outbox.nextSentAt(),
+        priority: original.priority,
+        patientTag: original.patientTag,
+      });
+      const file = files[0]!;
+      await store.attachments.add({ messageId: queued.id, fileName: file.fileName, mime: file.mime, data: await store.attachments.read(file.id) });
+    } finally {
+      this.outbox.uploading.delete(clientId);
+    }
+    this.outbox.kick();
+    return store.getMessageByClientId(clientId)!;
+  }
+
   async send(input: AttachmentInput): Promise<StoredMessage> {
     const { store, manager } = this.ctx;
     if (input.data.length === 0 || input.data.length > MAX_ATTACHMENT_BYTES) throw new AttachmentError('size');

@@ -1,7 +1,9 @@
 import type { Conversation, FailureReason, MessageState, StoredMessage } from '../store/store.ts';
 import type { EngineContext } from './context.ts';
 import type { SendInput } from './engine-types.ts';
-import { bareJid, buildChat } from './stanzas.ts';
+import { wireIdOf } from './peer-ids.ts';
+import { quoteOf, quotePrefixLength } from '../../../shared/reply-quote.ts';
+import { bareJid, buildChat, type OutgoingChat } from './stanzas.ts';
 import type { XmlElement } from './xml.ts';
 
 /** Most messages on the wire unacknowledged at once (also the store's largest outbox page). */
@@ -44,11 +46,15 @@ export class OutboxSender {
   enqueue(input: SendInput, conversation: Conversation): StoredMessage {
     const { store } = this.ctx;
     const clientId = this.ctx.newId();
+    // A reply answers a message of the same conversation only; its quote goes first, as plain text.
+    const answered = input.replyToId == null ? null : store.getMessage(input.replyToId);
+    const replyTo = answered !== null && answered.conversationId === conversation.id && answered.recalledAt === null ? answered : null;
     store.enqueueOutgoing({
       clientId,
       conversationId: conversation.id,
       senderJid: this.ctx.ownBare,
-      body: input.body,
+      body: replyTo === null ? input.body : `${quoteOf(replyTo.body)}${input.body}`,
+      replyToId: replyTo?.id ?? null,
       sentAt: this.nextSentAt(),
       priority: input.priority ?? 'normal',
       patientTag: input.patientTag ?? null,
@@ -66,6 +72,18 @@ export class OutboxSender {
       this.scheduleDrain();
     }
     return stored;
+  }
+
+  /** A failed message of ours back into the outbox under its own id (the recipient folds copies). */
+  retry(messageId: number): StoredMessage | null {
+    const { store } = this.ctx;
+    const message = store.getMessage(messageId);
+    if (message === null || message.direction !== 'out' || message.state !== 'failed' || message.recalledAt !== null) return null;
+    if (!store.requeue(message.clientId)) return null;
+    this.kick();
+    const after = store.getMessage(messageId);
+    this.ctx.emitState(after);
+    return after;
   }
 
   /** Something new is in the outbox out of order (an attachment finished): send what is due now. */
@@ -163,6 +181,13 @@ export class OutboxSender {
     return kind === undefined || conversation.kind === kind ? message : null;
   }
 
+  /** XEP-0461 for a reply: the answered message's author and the id its author gave it. */
+  private replyOf(message: StoredMessage): OutgoingChat['reply'] {
+    const target = message.replyToId === null ? null : this.ctx.store.getMessage(message.replyToId);
+    if (target === null) return null;
+    return { to: bareJid(target.senderJid), id: wireIdOf(target), quoteChars: quotePrefixLength(message.body) };
+  }
+
   private transmit(message: StoredMessage): boolean {
     const { store, manager } = this.ctx;
     const conversation = store.getConversation(message.conversationId);
@@ -178,6 +203,7 @@ export class OutboxSender {
       patientTag: message.patientTag,
       type: conversation.kind === 'room' ? 'groupchat' : 'chat',
       attachment: file === undefined ? null : { url: message.body, fileName: file.fileName, mime: file.mime, size: file.size },
+      reply: this.replyOf(message),
     });
     if (!this.ready(conversation)) return false;
     if (!manager.send(stanza)) return false;

@@ -87,6 +87,8 @@ export interface NewMessage {
   readonly state?: MessageState;
   readonly priority?: MessagePriority;
   readonly patientTag?: string | null;
+  /** The local id of the message this one answers (XEP-0461). */
+  readonly replyToId?: number | null;
 }
 
 export interface StoredMessage {
@@ -107,6 +109,8 @@ export interface StoredMessage {
   readonly recalledAt: number | null;
   /** Why a failed message failed (null otherwise, and for failures recorded before reasons were kept). */
   readonly failure: FailureReason | null;
+  /** The local id of the message this one answers, if any. */
+  readonly replyToId: number | null;
   readonly attachmentCount: number;
 }
 

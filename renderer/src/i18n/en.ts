@@ -363,6 +363,9 @@ export const en = {
     room_leave: 'Left a team room',
     store_migrate: 'Messages updated to the current storage format',
     messaging_rejected: 'Refused a message that tried to speak for someone else',
+    message_edit: 'Edited a message',
+    message_recall: 'Withdrew a message',
+    message_copy: 'Copied a message',
   },
   messaging: {
     state: {

@@ -361,6 +361,9 @@ export const es: Strings = {
     room_leave: 'Salió de una sala de equipo',
     store_migrate: 'Mensajes actualizados al formato de almacenamiento actual',
     messaging_rejected: 'Rechazado un mensaje que intentaba hablar en nombre de otra persona',
+    message_edit: 'Editó un mensaje',
+    message_recall: 'Retiró un mensaje',
+    message_copy: 'Copió un mensaje',
   },
   messaging: {
     state: {

@@ -16,7 +16,15 @@ const MAX_TAG = 100;
  * Near the limit a counter shows; past it sending is refused (the box never cuts a paste short).
  * It takes focus when a conversation opens, so one can type at once.
  */
-export function Composer({ to, sent }: { to: string; sent: (message: Message) => void }) {
+interface ComposerProps {
+  to: string;
+  sent: (message: Message) => void;
+  /** The message being answered (its quote goes before the text), if any. */
+  replyTo?: Message | null;
+  clearReply?: () => void;
+}
+
+export function Composer({ to, sent, replyTo = null, clearReply }: ComposerProps) {
   const { t, i18n } = useTranslation();
   const client = useClient();
   const id = useId();
@@ -39,11 +47,18 @@ export function Composer({ to, sent }: { to: string; sent: (message: Message) =>
     const text = body.trim();
     if (busy || attaching || text === '' || wait > 0 || length.over > 0) return;
     setBusy(true);
-    const result = await client.call('messaging.send', { to, body: text, priority: urgent ? 'urgent' : 'normal', patientTag: patientTag() });
+    const result = await client.call('messaging.send', {
+      to,
+      body: text,
+      priority: urgent ? 'urgent' : 'normal',
+      patientTag: patientTag(),
+      ...(replyTo === null ? {} : { replyToId: replyTo.id }),
+    });
     setBusy(false);
     if (result.ok) {
       setBody('');
       clearOptions();
+      clearReply?.();
       setError(null);
       sent(result.value.message);
     } else setError(result.error);
@@ -96,6 +111,18 @@ export function Composer({ to, sent }: { to: string; sent: (message: Message) =>
         </p>
       ) : null}
       <FormError error={error} secondsLeft={wait} testId="composer-error" />
+      {replyTo !== null ? (
+        <div className="composer__reply" data-testid="composer-reply">
+          <span className="composer__reply-label">{t('messageActions.replyingTo')}</span>
+          <span className="composer__reply-text" dir="auto">
+            {replyTo.body.slice(0, 140)}
+          </span>
+          <Button onClick={() => clearReply?.()} data-testid="composer-reply-cancel">
+            <Icon name="cross" />
+            <span className="visually-hidden">{t('messageActions.cancelReply')}</span>
+          </Button>
+        </div>
+      ) : null}
       <label htmlFor={`${id}-body`} className="visually-hidden">
         {t('composer.label')}
       </label>

@@ -155,16 +155,17 @@ export function ThreadView({ conversationId, jid, title, directory, started }: P
     if (box.scrollTop < 48) void loadOlder();
   };
 
-  // The core keeps no reason per failed message yet: the text goes again as a new message.
+  // The same message goes again, by its id (the recipient folds copies).
   const retry = async (failed: Message) => {
     setRetrying(true);
-    const result = await client.call('messaging.send', { to: jid, body: failed.body, priority: failed.priority, patientTag: failed.patientTag });
+    const result = await client.call('messaging.retry', { messageId: failed.id });
     setRetrying(false);
     if (result.ok) {
       setError(null);
       sent(result.value.message);
     } else setError(result.error);
   };
+  const [replyTo, setReplyTo] = useState<Message | null>(null);
 
   const sent = (message: Message) => {
     pinnedToBottom.current = true;
@@ -196,12 +197,12 @@ export function ThreadView({ conversationId, jid, title, directory, started }: P
         ) : (
           <ol className="thread__list" aria-label={t('thread.listLabel')} role="log" aria-live="polite" aria-relevant="additions">
             {messages.map((m) => (
-              <MessageItem key={m.id} message={m} directory={directory} retry={retrying ? null : (failed) => void retry(failed)} />
+              <MessageItem key={m.id} message={m} directory={directory} retry={retrying ? null : (failed) => void retry(failed)} reply={setReplyTo} />
             ))}
           </ol>
         )}
       </div>
-      <Composer to={jid} sent={sent} />
+      <Composer to={jid} sent={sent} replyTo={replyTo} clearReply={() => setReplyTo(null)} />
     </section>
   );
 }
