@@ -82,7 +82,7 @@ export function MessageItem({ message, directory, retry, reply }: Props) {
         <MessageText message={message} />
       )}
       <div className="message__foot">
-        {message.editedAt !== null ? <span className="message__edited">{t('thread.edited')}</span> : null}
+        {message.editedAt !== null && message.recalledAt === null ? <span className="message__edited">{t('thread.edited')}</span> : null}
         {message.attachmentCount > 1 ? <span className="message__edited">{t('thread.attachments', { count: message.attachmentCount })}</span> : null}
         {out ? (
           <span className={`message__state message__state--${message.state}`} data-testid="message-state" data-state={message.state}>
@@ -90,8 +90,8 @@ export function MessageItem({ message, directory, retry, reply }: Props) {
             {t(`messageState.${message.state}`)}
           </span>
         ) : null}
-        {reply !== undefined ? <MessageActions message={message} reply={reply} /> : null}
       </div>
+      {reply !== undefined ? <MessageActions message={message} reply={reply} /> : null}
       {out && message.state === 'failed' && message.recalledAt === null ? (
         <div className="message__failed" role="alert" data-testid="message-failed">
           <span>{message.failure ? t(FAILURE_TEXT[message.failure]) : t('composer.failedReason')}</span>
