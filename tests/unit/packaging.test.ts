@@ -29,7 +29,8 @@ describe('electron-builder configuration', () => {
     const loaded = await getConfig(root, 'build/electron-builder.yml', null);
     await expect(validateConfiguration(loaded, new DebugLogger(false))).resolves.toBeUndefined();
     await expect(validateConfiguration({ ...loaded, asar: 'yes please' } as never, new DebugLogger(false))).rejects.toThrow();
-  });
+    // Loading electron-builder's modules alone takes seconds on a loaded machine.
+  }, 30_000);
   it('names the app and ships only the bundles, the built renderer and package.json', () => {
     expect(config.appId).toBe(APP_ID);
     expect(config.productName).toBe('Sealwire');

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { StoredMessage } from '../store/store.ts';
+import type { Conversation, StoredMessage } from '../store/store.ts';
 import { aesgcmUrl, openFile, parseAesgcmUrl, sealFile } from './aesgcm-url.ts';
 import type { EngineContext } from './context.ts';
 import type { AttachmentInput } from './engine-types.ts';
@@ -62,6 +62,18 @@ export class AttachmentTransfer {
     if (files.length === 0 && /^(https|aesgcm):\/\//i.test(original.body)) throw new AttachmentError('not-forwardable');
     const conversation = this.ctx.conversationFor(room ? 'room' : 'direct', to);
     if (files.length === 0) return this.outbox.enqueue({ to, body: original.body, priority: original.priority, patientTag: original.patientTag }, conversation);
+    const file = files[0]!;
+    return this.queueWithFile(conversation, original.body, original, { fileName: file.fileName, mime: file.mime, data: await store.attachments.read(file.id) });
+  }
+
+  /** Queue a file message (its address as the body) with our copy of the file; sent once the copy is stored. */
+  private async queueWithFile(
+    conversation: Conversation,
+    body: string,
+    options: { priority?: StoredMessage['priority']; patientTag?: string | null },
+    file: { fileName: string; mime: string; data: Buffer },
+  ): Promise<StoredMessage> {
+    const { store } = this.ctx;
     const clientId = this.ctx.newId();
     this.outbox.uploading.add(clientId);
     try {
@@ -69,13 +81,12 @@ export class AttachmentTransfer {
         clientId,
         conversationId: conversation.id,
         senderJid: this.ctx.ownBare,
-        body: original.body,
+        body,
         sentAt: this.outbox.nextSentAt(),
-        priority: original.priority,
-        patientTag: original.patientTag,
+        priority: options.priority ?? 'normal',
+        patientTag: options.patientTag ?? null,
       });
-      const file = files[0]!;
-      await store.attachments.add({ messageId: queued.id, fileName: file.fileName, mime: file.mime, data: await store.attachments.read(file.id) });
+      await store.attachments.add({ messageId: queued.id, ...file });
     } finally {
       this.outbox.uploading.delete(clientId);
     }
@@ -84,7 +95,7 @@ export class AttachmentTransfer {
   }
 
   async send(input: AttachmentInput): Promise<StoredMessage> {
-    const { store, manager } = this.ctx;
+    const { manager } = this.ctx;
     if (input.data.length === 0 || input.data.length > MAX_ATTACHMENT_BYTES) throw new AttachmentError('size');
     if (manager.state !== 'online') throw new AttachmentError('offline');
     // Encrypted before it leaves: the upload service sees a random name, no type, and ciphertext.
@@ -98,23 +109,6 @@ export class AttachmentTransfer {
     await httpPut(slot, sealed.data, OPAQUE, this.uploads.tls, input.onProgress && ((sent) => input.onProgress?.(Math.min(sent, total), total)));
     const to = bareJid(input.to);
     const conversation = this.ctx.conversationFor(this.isRoom(to) ? 'room' : 'direct', to);
-    const clientId = this.ctx.newId();
-    this.outbox.uploading.add(clientId);
-    try {
-      const queued = store.enqueueOutgoing({
-        clientId,
-        conversationId: conversation.id,
-        senderJid: this.ctx.ownBare,
-        body: aesgcmUrl(slot.get, sealed.fragment),
-        sentAt: this.outbox.nextSentAt(),
-        priority: input.priority ?? 'normal',
-        patientTag: input.patientTag ?? null,
-      });
-      await store.attachments.add({ messageId: queued.id, fileName: input.fileName, mime: input.mime, data: input.data });
-    } finally {
-      this.outbox.uploading.delete(clientId);
-    }
-    this.outbox.kick();
-    return store.getMessageByClientId(clientId)!;
+    return this.queueWithFile(conversation, aesgcmUrl(slot.get, sealed.fragment), input, { fileName: input.fileName, mime: input.mime, data: input.data });
   }
 }

@@ -144,10 +144,11 @@ export function searchOps(db: Db): { search(text: string, limit?: number): Searc
   // Files are found by their name (bug 3), never by their upload address (a message body that is
   // only an address): that would put a download capability on screen and match random ids.
   const byFileName = db.prepare<[string, number], Candidate & { file_name: string }>(
+    // CROSS JOIN keeps the (small) attachments table outside: messages are only looked up by id.
     `SELECT m.id, m.conversation_id, m.sender_jid, m.sent_at, m.body, m.patient_tag, a.file_name
-     FROM attachments a JOIN messages m ON m.id = a.message_id
+     FROM attachments a CROSS JOIN messages m ON m.id = a.message_id
      WHERE a.file_name LIKE ? ESCAPE '\\' AND m.recalled_at IS NULL
-     ORDER BY m.id DESC LIMIT ?`,
+     ORDER BY a.id DESC LIMIT ?`,
   );
 
   return {
