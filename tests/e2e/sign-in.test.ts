@@ -226,8 +226,8 @@ describe('sign-in, PIN and lock screens in Chromium against the real core and Pr
       await page.getByTestId('password-field').fill(`wrong-${attempt}`);
       await page.getByTestId('password-submit').click();
       // The answer is in when the field has been cleared and the form is no longer busy.
-      await expect.poll(() => page.getByTestId('password-field').inputValue()).toBe('');
-      await expect.poll(() => form.getAttribute('aria-busy')).toBe('false');
+      await expect.poll(() => page.getByTestId('password-field').inputValue(), { timeout: 15_000 }).toBe('');
+      await expect.poll(() => form.getAttribute('aria-busy'), { timeout: 15_000 }).toBe('false');
       code = await form.getByTestId('form-error').getAttribute('data-code');
     }
     expect(code).toBe('rate_limited');
