@@ -9,6 +9,7 @@ import { startStatusStream } from './compose/status-stream.ts';
 import { CoreEvents } from './events.ts';
 import { createDispatcher, type Dispatcher, type Handlers } from './ipc/dispatcher.ts';
 import { accountHandlers } from './ipc/handlers/account.ts';
+import { attachmentsHandlers } from './ipc/handlers/attachments.ts';
 import { auditHandlers } from './ipc/handlers/audit.ts';
 import { complianceHandlers } from './ipc/handlers/compliance.ts';
 import { conversationsHandlers } from './ipc/handlers/conversations.ts';
@@ -56,6 +57,10 @@ export interface CoreOptions {
   /** Session time (idle, max session, back-off); tests inject a fake clock. */
   readonly clock?: Clock;
   readonly timers?: Timers;
+  /** Main's save dialog for `attachments.save`; without it (the bridge) the browser downloads the file. */
+  readonly chooseSavePath?: (suggestedName: string) => Promise<string | null>;
+  /** Main's clipboard for `messaging.copy` (writes, then clears after the seconds if unchanged); the bridge has none. */
+  readonly clipboard?: (text: string, clearAfterSeconds: number) => void;
 }
 
 export interface Core {
@@ -172,12 +177,19 @@ export function createCore(options: CoreOptions): Core {
     ...profilesHandlers({ vault, holder: profiles, session, limits, claim, record, closing: lifecycle.closing }),
     ...accountHandlers({ server: options.server, vault, holder: profiles, session, policy, messaging, limits, claim, record }),
     ...conversationsHandlers({ requireStore: () => profiles.require().store, log }),
+    ...attachmentsHandlers({
+      requireStore: () => profiles.require().store,
+      saveAllowed: () => policy.values.saveAllowed,
+      ...(options.chooseSavePath === undefined ? {} : { chooseSavePath: options.chooseSavePath }),
+    }),
     ...messagingHandlers({
       current: () => {
         const active = messaging.current();
         return active === null ? null : { engine: active.messaging.engine, manager: active.messaging.manager, store: active.store };
       },
       emit: (name, payload) => events.emit(name, payload),
+      clipboardClearSeconds: () => policy.values.clipboardClearSeconds,
+      ...(options.clipboard === undefined ? {} : { clipboard: options.clipboard }),
     }),
     ...patientsHandlers({
       current: () => patients.current(),

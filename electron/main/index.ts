@@ -11,6 +11,7 @@ import { bindIpc, forwardEventsTo } from './ipc.ts';
 import { bindNotifications } from './notifications.ts';
 import { bindOsSession, osIdleSeconds } from './os-session.ts';
 import { handleAppProtocol, registerAppScheme } from './protocol.ts';
+import { clipboardWithClear, saveDialog } from './copy-and-save.ts';
 import { createMainWindow, installMenu } from './window.ts';
 
 // The logger first: every transport gets the redaction hook before anything can be logged.
@@ -70,6 +71,8 @@ function start(): void {
         log: logger,
         osIdle: osIdleFromSeconds(osIdleSeconds),
         kiosk: shellArgs.kiosk,
+        chooseSavePath: saveDialog(() => win),
+        clipboard: clipboardWithClear(),
       });
       bindIpc(core, logger);
       win = createMainWindow({ preloadPath: path.join(root, 'dist', 'electron', 'preload.cjs'), kiosk: core.policy.values.kiosk }, logger);

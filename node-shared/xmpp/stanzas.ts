@@ -11,6 +11,11 @@ export const NS_MAM = 'urn:xmpp:mam:2';
 export const NS_RSM = 'http://jabber.org/protocol/rsm';
 export const NS_DATA = 'jabber:x:data';
 export const NS_HINTS = 'urn:xmpp:hints';
+/** XEP-0308 (edit), XEP-0424 (recall), XEP-0461 (reply) and XEP-0428 (fallback text for clients that know none of them). */
+export const NS_CORRECT = 'urn:xmpp:message-correct:0';
+export const NS_RETRACT = 'urn:xmpp:message-retract:1';
+export const NS_REPLY = 'urn:xmpp:reply:0';
+export const NS_FALLBACK = 'urn:xmpp:fallback:0';
 /** Our own namespaces: message metadata and admin commands. */
 export const NS_META = 'urn:sealwire:meta:0';
 export const NS_ADMIN = 'urn:sealwire:admin:0';
@@ -39,6 +44,10 @@ export interface OutgoingChat {
   readonly type?: 'chat' | 'groupchat';
   /** An uploaded attachment (XEP-0363 + XEP-0066): the body is its URL. */
   readonly attachment?: { readonly url: string; readonly fileName: string; readonly mime: string; readonly size: number } | null;
+  /** XEP-0308: this message corrects our earlier one with this id. */
+  readonly replaces?: string;
+  /** XEP-0461: this message answers that one (its author and id); `quoteChars` of the body are the quoted fallback. */
+  readonly reply?: { readonly to: string; readonly id: string; readonly quoteChars: number } | null;
 }
 
 export function buildChat(m: OutgoingChat): XmlElement {
@@ -57,6 +66,9 @@ export function buildChat(m: OutgoingChat): XmlElement {
       ...(m.attachment ? { fname: m.attachment.fileName, mime: m.attachment.mime, size: m.attachment.size } : {}),
     }),
     m.attachment ? el('x', 'jabber:x:oob', {}, el('url', 'jabber:x:oob', {}, m.attachment.url)) : null,
+    m.replaces === undefined ? null : el('replace', NS_CORRECT, { id: m.replaces }),
+    m.reply ? el('reply', NS_REPLY, { to: m.reply.to, id: m.reply.id }) : null,
+    m.reply && m.reply.quoteChars > 0 ? el('fallback', NS_FALLBACK, { for: NS_REPLY }, el('body', NS_FALLBACK, { start: 0, end: m.reply.quoteChars })) : null,
     el('store', NS_HINTS),
   );
 }
@@ -88,6 +100,10 @@ export interface ParsedChat {
   readonly displayedFor: string | null;
   readonly admin: { action: AdminAction; id: string } | null;
   readonly attachment: { url: string; fileName: string; mime: string; size: number } | null;
+  /** An edit (XEP-0308) or recall (XEP-0424) of the message with this id; who may is decided in inbound.ts. */
+  readonly amends: { readonly kind: 'edit' | 'recall'; readonly id: string } | null;
+  /** XEP-0461: the id of the message this one answers (resolved within its conversation only). */
+  readonly replyTo: string | null;
 }
 
 const clip = (value: string | undefined, max: number): string | null => wireField(value, max);
@@ -108,6 +124,8 @@ export function parseChat(message: XmlElement, trustedBy: string): ParsedChat {
   const command = child(message, 'command', NS_ADMIN);
   const action = command?.attrs.action;
   const body = childText(message, 'body', NS_CLIENT);
+  const replaces = clip(child(message, 'replace', NS_CORRECT)?.attrs.id, MAX_ID_CHARS);
+  const retracts = clip(child(message, 'retract', NS_RETRACT)?.attrs.id, MAX_ID_CHARS);
   return {
     from: message.attrs.from ?? '',
     to: message.attrs.to ?? '',
@@ -123,6 +141,8 @@ export function parseChat(message: XmlElement, trustedBy: string): ParsedChat {
     receivedFor: clip(child(message, 'received', NS_RECEIPTS)?.attrs.id, MAX_ID_CHARS),
     displayedFor: clip(child(message, 'displayed', NS_MARKERS)?.attrs.id, MAX_ID_CHARS),
     attachment: parseAttachment(message, meta),
+    amends: retracts !== null ? { kind: 'recall', id: retracts } : replaces !== null ? { kind: 'edit', id: replaces } : null,
+    replyTo: clip(child(message, 'reply', NS_REPLY)?.attrs.id, MAX_ID_CHARS),
     admin:
       command !== undefined && action !== undefined && ADMIN_ACTIONS.has(action)
         ? { action: action as AdminAction, id: clip(command.attrs.id, MAX_ID_CHARS) ?? '' }

@@ -50,6 +50,11 @@ export const AuditEventType = z.enum([
   'patient.assign',
   'patient.status',
   'patient.link',
+  /** One's own message corrected (XEP-0308) or withdrawn (XEP-0424). */
+  'message.edit',
+  'message.recall',
+  /** A message's text copied to the clipboard. */
+  'message.copy',
 ]);
 export type AuditEventType = z.infer<typeof AuditEventType>;
 

@@ -12,6 +12,9 @@ export const ConversationKind = z.enum(['direct', 'room']);
 export const MessageState = z.enum(['queued', 'sent', 'delivered', 'read', 'failed']);
 export const MessageDirection = z.enum(['in', 'out']);
 export const MessagePriority = z.enum(['normal', 'urgent']);
+/** Why a message failed, in words the screen translates: no such colleague, the server refused it, too large, another server error. */
+export const FailureReason = z.enum(['no_such_recipient', 'refused', 'too_large', 'server_error']);
+export type FailureReason = z.infer<typeof FailureReason>;
 
 export const InboxEntry = z.strictObject({
   id: Id,
@@ -54,6 +57,10 @@ export const Message = z.strictObject({
   patientTag: z.string().max(256).nullable(),
   editedAt: Time.nullable(),
   recalledAt: Time.nullable(),
+  /** Set on failed messages whose failure has a known reason. */
+  failure: FailureReason.nullable().optional(),
+  /** The message this one answers (its quote is the body's leading "> " lines). */
+  replyToId: Id.nullable().optional(),
   attachmentCount: z.number().int().nonnegative(),
   /** Filled by messages.page; other answers may leave it out. */
   attachments: z.array(AttachmentSummary).max(20).optional(),

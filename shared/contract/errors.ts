@@ -26,6 +26,10 @@ export const ErrorCode = z.enum([
   /** The patient asked not to be contacted this way (STOP, the e-mail link, or staff recorded it). */
   'opted_out',
   'internal',
+  /** Policy forbids this (saving a file when `saveAllowed` is off). */
+  'not_allowed',
+  /** The file is not an image or PDF the safe viewer can show (decided from its bytes): save it instead. */
+  'not_viewable',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -10,6 +10,7 @@ import { systemEvents, systemMethods } from './system.ts';
 import { auditEvents, auditMethods } from './audit.ts';
 import { complianceEvents, complianceMethods } from './compliance.ts';
 import { patientsEvents, patientsMethods } from './patients.ts';
+import { attachmentsEvents, attachmentsMethods } from './attachments.ts';
 
 export * from './define.ts';
 export * from './errors.ts';
@@ -23,6 +24,7 @@ export * from './session.ts';
 export * from './audit.ts';
 export * from './compliance.ts';
 export * from './patients.ts';
+export * from './attachments.ts';
 export * from './bridge.ts';
 export * from './exposed.ts';
 
@@ -38,6 +40,7 @@ export const methods = {
   ...auditMethods,
   ...complianceMethods,
   ...patientsMethods,
+  ...attachmentsMethods,
 } satisfies Record<string, MethodSpec>;
 
 /** Every event main pushes to the renderer. */
@@ -52,6 +55,7 @@ export const events = {
   ...auditEvents,
   ...complianceEvents,
   ...patientsEvents,
+  ...attachmentsEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type Methods = typeof methods;

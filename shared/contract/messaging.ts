@@ -56,10 +56,54 @@ export const messagingMethods = {
       body: z.string().min(1).max(10_000),
       priority: MessagePriority.optional(),
       patientTag: z.string().min(1).max(100).nullable().optional(),
+      /** Answer this message (same conversation): its quote goes before the text (XEP-0461). */
+      replyToId: Id.optional(),
     }),
     response: z.strictObject({ message: Message }),
     access: 'phi',
     audit: { event: 'message.send' },
+  }),
+  /** Correct one's own sent 1:1 message within 24 hours (XEP-0308). */
+  'messaging.edit': defineMethod({
+    request: z.strictObject({ messageId: Id, body: z.string().min(1).max(10_000) }),
+    response: z.strictObject({ message: Message }),
+    access: 'phi',
+    audit: { event: 'message.edit' },
+  }),
+  /** Withdraw one's own 1:1 message within 24 hours (XEP-0424): its text and files go, here and at the recipient. */
+  'messaging.recall': defineMethod({
+    request: z.strictObject({ messageId: Id }),
+    response: z.strictObject({ message: Message }),
+    access: 'phi',
+    audit: { event: 'message.recall' },
+  }),
+  /** Send a failed message again under its own id. */
+  'messaging.retry': defineMethod({
+    request: z.strictObject({ messageId: Id }),
+    response: z.strictObject({ message: Message }),
+    access: 'phi',
+    audit: { event: 'message.send' },
+  }),
+  /** Forward a message's text or file to a colleague or room of the organisation (never outside it). */
+  'messaging.forward': defineMethod({
+    request: z.strictObject({ messageId: Id, to: Jid }),
+    response: z.strictObject({ message: Message }),
+    access: 'phi',
+    audit: { event: 'message.send' },
+  }),
+  /**
+   * Copy a message's text. The desktop app puts it on the clipboard in main and clears it after
+   * policy `clipboardClearSeconds` if it is still there ('clipboard'); the development bridge has
+   * no clipboard of its own, so the page copies the text it is handed and clears it itself.
+   */
+  'messaging.copy': defineMethod({
+    request: z.strictObject({ messageId: Id }),
+    response: z.discriminatedUnion('copied', [
+      z.strictObject({ copied: z.literal('clipboard'), clearAfterSeconds: z.number().int().positive() }),
+      z.strictObject({ copied: z.literal('page'), text: z.string().max(100_000), clearAfterSeconds: z.number().int().positive() }),
+    ]),
+    access: 'phi',
+    audit: { event: 'message.copy' },
   }),
   'messaging.directory': defineMethod({
     request: z.strictObject({ limit: z.number().int().min(1).max(1000).optional() }),

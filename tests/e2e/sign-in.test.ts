@@ -135,6 +135,7 @@ describe('sign-in, PIN and lock screens in Chromium against the real core and Pr
     await page.getByTestId('use-password').click();
     await page.getByTestId('password-field').fill('wrong-password');
     await page.getByTestId('password-submit').click();
+    // A wrong password costs a full key derivation (and a counted attempt): seconds on a loaded machine.
     await expect.poll(() => page.getByTestId('form-error').getAttribute('data-code'), { timeout: 15_000 }).toBe('wrong_password');
     await page.getByTestId('password-field').fill(ANA.password);
     await page.getByTestId('password-submit').click();

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { StoredMessage } from '../store/store.ts';
+import type { Conversation, StoredMessage } from '../store/store.ts';
 import { aesgcmUrl, openFile, parseAesgcmUrl, sealFile } from './aesgcm-url.ts';
 import type { EngineContext } from './context.ts';
 import type { AttachmentInput } from './engine-types.ts';
@@ -46,8 +46,56 @@ export class AttachmentTransfer {
       .catch((err: unknown) => log.warn('messaging.attachment_download_failed', { error: err }));
   }
 
+  /**
+   * Forward a message to a colleague or room of our own organisation: its text, or its file (the
+   * same encrypted upload, whose key travels in the address; our copy is stored again for the new
+   * message). A recalled message, or one whose file has not arrived, cannot be forwarded.
+   */
+  async forward(messageId: number, to: string, room: boolean): Promise<StoredMessage> {
+    const { store } = this.ctx;
+    const original = store.getMessage(messageId);
+    if (original === null || original.recalledAt !== null || original.body === '') throw new AttachmentError('not-forwardable');
+    const domain = this.ctx.manager.server.domain.toLowerCase();
+    const host = to.slice(to.indexOf('@') + 1);
+    if (!to.includes('@') || (host !== domain && !host.endsWith(`.${domain}`))) throw new AttachmentError('outside');
+    const files = original.attachmentCount > 0 ? store.attachments.list(original.id) : [];
+    if (files.length === 0 && /^(https|aesgcm):\/\//i.test(original.body)) throw new AttachmentError('not-forwardable');
+    const conversation = this.ctx.conversationFor(room ? 'room' : 'direct', to);
+    if (files.length === 0) return this.outbox.enqueue({ to, body: original.body, priority: original.priority, patientTag: original.patientTag }, conversation);
+    const file = files[0]!;
+    return this.queueWithFile(conversation, original.body, original, { fileName: file.fileName, mime: file.mime, data: await store.attachments.read(file.id) });
+  }
+
+  /** Queue a file message (its address as the body) with our copy of the file; sent once the copy is stored. */
+  private async queueWithFile(
+    conversation: Conversation,
+    body: string,
+    options: { priority?: StoredMessage['priority']; patientTag?: string | null },
+    file: { fileName: string; mime: string; data: Buffer },
+  ): Promise<StoredMessage> {
+    const { store } = this.ctx;
+    const clientId = this.ctx.newId();
+    this.outbox.uploading.add(clientId);
+    try {
+      const queued = store.enqueueOutgoing({
+        clientId,
+        conversationId: conversation.id,
+        senderJid: this.ctx.ownBare,
+        body,
+        sentAt: this.outbox.nextSentAt(),
+        priority: options.priority ?? 'normal',
+        patientTag: options.patientTag ?? null,
+      });
+      await store.attachments.add({ messageId: queued.id, ...file });
+    } finally {
+      this.outbox.uploading.delete(clientId);
+    }
+    this.outbox.kick();
+    return store.getMessageByClientId(clientId)!;
+  }
+
   async send(input: AttachmentInput): Promise<StoredMessage> {
-    const { store, manager } = this.ctx;
+    const { manager } = this.ctx;
     if (input.data.length === 0 || input.data.length > MAX_ATTACHMENT_BYTES) throw new AttachmentError('size');
     if (manager.state !== 'online') throw new AttachmentError('offline');
     // Encrypted before it leaves: the upload service sees a random name, no type, and ciphertext.
@@ -61,23 +109,6 @@ export class AttachmentTransfer {
     await httpPut(slot, sealed.data, OPAQUE, this.uploads.tls, input.onProgress && ((sent) => input.onProgress?.(Math.min(sent, total), total)));
     const to = bareJid(input.to);
     const conversation = this.ctx.conversationFor(this.isRoom(to) ? 'room' : 'direct', to);
-    const clientId = this.ctx.newId();
-    this.outbox.uploading.add(clientId);
-    try {
-      const queued = store.enqueueOutgoing({
-        clientId,
-        conversationId: conversation.id,
-        senderJid: this.ctx.ownBare,
-        body: aesgcmUrl(slot.get, sealed.fragment),
-        sentAt: this.outbox.nextSentAt(),
-        priority: input.priority ?? 'normal',
-        patientTag: input.patientTag ?? null,
-      });
-      await store.attachments.add({ messageId: queued.id, fileName: input.fileName, mime: input.mime, data: input.data });
-    } finally {
-      this.outbox.uploading.delete(clientId);
-    }
-    this.outbox.kick();
-    return store.getMessageByClientId(clientId)!;
+    return this.queueWithFile(conversation, aesgcmUrl(slot.get, sealed.fragment), input, { fileName: input.fileName, mime: input.mime, data: input.data });
   }
 }

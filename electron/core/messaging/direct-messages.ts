@@ -3,7 +3,7 @@ import type { EngineContext } from './context.ts';
 import type { Source } from './engine-types.ts';
 import type { Markers } from './markers.ts';
 import type { OutboxSender } from './outbox-sender.ts';
-import { incomingClientId } from './peer-ids.ts';
+import { findIncoming, incomingClientId } from './peer-ids.ts';
 import { bareJid, type ParsedChat } from '../../../node-shared/xmpp/stanzas.ts';
 import { messageTime, offlineStamp } from '../../../node-shared/xmpp/wire-bounds.ts';
 import type { XmlElement } from '../../../node-shared/xmpp/xml.ts';
@@ -42,6 +42,7 @@ export class DirectMessages {
     const receivedAt = now();
     const serverStamp = stamp ?? (source === 'archive' ? null : offlineStamp(parsed.delay, this.ctx.manager.server.domain.toLowerCase(), receivedAt));
     const sentAt = messageTime(parsed.sentAt, serverStamp, receivedAt);
+    const replyToId = parsed.replyTo === null ? null : this.replyTarget(conversation.id, peer, parsed.replyTo);
     if (outgoing) {
       const result = store.insertMessage({
         clientId,
@@ -54,6 +55,7 @@ export class DirectMessages {
         state: 'sent',
         priority: parsed.priority,
         patientTag: parsed.patientTag,
+        replyToId,
       });
       // The archive holding our message proves the server took it, even if the SM ack was lost.
       if (!result.inserted) this.outbox.ack(clientId, serverId);
@@ -72,6 +74,7 @@ export class DirectMessages {
       state: 'delivered',
       priority: parsed.priority,
       patientTag: parsed.patientTag,
+      replyToId,
     });
     if (!result.inserted && serverId !== null) store.setServerId(clientId, serverId);
     if (result.inserted) {
@@ -81,5 +84,14 @@ export class DirectMessages {
       if (attachment !== null && attachment.url === parsed.body) this.ctx.commit.later(() => this.attachments.fetch(result.id, attachment));
     }
     this.markers.answer(parsed, peer, source, result.inserted);
+  }
+
+  /** The message a reply answers, only within this conversation: the peer's (by its id) or ours. */
+  private replyTarget(conversationId: number, peer: string, wireId: string): number | null {
+    const { store } = this.ctx;
+    const theirs = findIncoming(store, conversationId, peer, wireId);
+    if (theirs !== null) return theirs.id;
+    const ours = store.getMessageByClientId(wireId);
+    return ours !== null && ours.direction === 'out' && ours.conversationId === conversationId ? ours.id : null;
   }
 }

@@ -29,7 +29,9 @@ export type RejectReason =
   | 'room-private'
   | 'headline'
   | 'receipt-not-peer'
-  | 'marker-not-peer';
+  | 'marker-not-peer'
+  /** An edit or recall naming a message that is not the author's own in that conversation. */
+  | 'amend-not-author';
 
 /** What the audit hook learns about a refused stanza: the reason and the stanza's own id, nothing else. */
 export interface RejectedStanza {
@@ -59,6 +61,8 @@ export interface SendInput {
   readonly patientTag?: string | null;
   /** A patient conversation's internal note: staff only, never relayed to the patient (patient-notes.ts). */
   readonly internalNote?: boolean;
+  /** XEP-0461: the local id of the message this one answers (same conversation); its quote is put before the text. */
+  readonly replyToId?: number | null;
 }
 
 export type ArchiveStatus = 'unknown' | 'ok' | 'missing';
@@ -92,6 +96,14 @@ export interface MessagingEngine {
    * kept encrypted in the store. Needs a connection: refuses while offline.
    */
   sendAttachment(input: AttachmentInput): Promise<StoredMessage>;
+  /** Edit our own sent 1:1 message (XEP-0308) within the window; throws AmendError. */
+  edit(messageId: number, body: string): StoredMessage;
+  /** Recall our own 1:1 message (XEP-0424) within the window; its text and files go. Throws AmendError. */
+  recall(messageId: number): StoredMessage;
+  /** Send a failed message of ours again, same id (the recipient folds copies). Null when it is not ours or not failed. */
+  retry(messageId: number): StoredMessage | null;
+  /** Send a copy of a message (its text, or its file) to a colleague or room of our organisation. */
+  forward(messageId: number, to: string): Promise<StoredMessage>;
   /** Join (creating if needed) a team room; resolves once the room has let us in. Remembered across restarts. */
   joinRoom(roomJid: string, nick: string, timeoutMs?: number): Promise<void>;
   leaveRoom(roomJid: string): void;

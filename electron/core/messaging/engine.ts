@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AdminCommands } from './admin-commands.ts';
 import { ArchiveSync } from './archive-sync.ts';
+import { Amendments } from './amendments.ts';
 import { AttachmentTransfer } from './attachment-transfer.ts';
 import { EngineContext } from './context.ts';
 import { DirectMessages } from './direct-messages.ts';
@@ -59,8 +60,9 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
   });
   const direct = new DirectMessages(ctx, outbox, markers, attachments);
   const admin = new AdminCommands(ctx, options.adminJids ?? [], options.onAdminCommand);
+  const amendments = new Amendments(ctx);
   const archive: ArchiveSync = new ArchiveSync(ctx, markers, options.mamPageSize ?? 500, (mam) => inbound.archived(mam));
-  const inbound = new Inbound(ctx, { outbox, rooms, direct, admin, archive });
+  const inbound = new Inbound(ctx, { outbox, rooms, direct, admin, archive, amendments });
   const roster = new Roster(ctx);
 
   const onOnline = (info: OnlineInfo) => {
@@ -124,6 +126,10 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
       const to = bareJid(input.to);
       return outbox.enqueue(input, ctx.conversationFor(rooms.has(to) ? 'room' : 'direct', to));
     },
+    edit: (messageId, body) => amendments.edit(messageId, body),
+    recall: (messageId) => amendments.recall(messageId),
+    retry: (messageId) => outbox.retry(messageId),
+    forward: (messageId, to) => attachments.forward(messageId, bareJid(to), rooms.has(bareJid(to))),
     markRead: (conversationId, upToMessageId) => markers.markRead(conversationId, upToMessageId),
     sendAttachment: (input) => attachments.send(input),
     joinRoom: (roomJid, nick, timeoutMs = 15_000) => rooms.join(roomJid, nick, timeoutMs),

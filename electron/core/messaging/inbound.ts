@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { AdminCommands } from './admin-commands.ts';
+import type { Amendments } from './amendments.ts';
 import { MAM_SELF, type ArchiveSync } from './archive-sync.ts';
 import type { EngineContext } from './context.ts';
 import type { RejectedStanza } from './engine-types.ts';
 import type { DirectMessages } from './direct-messages.ts';
+import { failureReasonOf } from './failure-reason.ts';
 import type { OutboxSender } from './outbox-sender.ts';
 import type { Rooms } from './rooms.ts';
-import { bareJid, NS_CARBONS, NS_FORWARD, NS_MAM, NS_MARKERS, NS_RECEIPTS, parseChat, parseMamResult, type MamResult } from '../../../node-shared/xmpp/stanzas.ts';
+import { bareJid, NS_CARBONS, NS_FORWARD, NS_MAM, NS_MARKERS, NS_RECEIPTS, parseChat, parseMamResult, type MamResult, type ParsedChat } from '../../../node-shared/xmpp/stanzas.ts';
 import { child, childText, NS_CLIENT, type XmlElement } from '../../../node-shared/xmpp/xml.ts';
 
 export interface InboundDeps {
@@ -15,6 +17,7 @@ export interface InboundDeps {
   readonly direct: DirectMessages;
   readonly archive: ArchiveSync;
   readonly admin: AdminCommands;
+  readonly amendments: Amendments;
 }
 
 /** Anything in a message that could speak for someone: a body, a receipt, a marker, wrapped stanzas. */
@@ -47,7 +50,9 @@ const wraps = (message: XmlElement): boolean =>
  *   belong there (1:1 messages involving us in ours; that room's groupchat in a room's);
  * - carbons: only from our own bare JID, carrying a 1:1 message that involves us;
  * - room messages: the room (the member is the nick the room stamped); a room never authors a 1:1
- *   message, and nothing wrapped inside a room message or a headline is ever unwrapped.
+ *   message, and nothing wrapped inside a room message or a headline is ever unwrapped;
+ * - edits and recalls (XEP-0308, XEP-0424): only of the author's own message in the 1:1
+ *   conversation they arrived in (a peer's of what that peer sent us; our account's of ours).
  */
 export class Inbound {
   private readonly ctx: EngineContext;
@@ -99,6 +104,10 @@ export class Inbound {
       deps.admin.handle(parsed);
       return;
     }
+    if (parsed.amends !== null) {
+      this.amend(parsed, fromBare, message);
+      return;
+    }
     deps.direct.ingest(parsed, 'live', null, null, message);
     // Live messages carry our archive's id: once caught up, they move the sync cursor, so the next
     // reconnect does not download them again.
@@ -107,8 +116,31 @@ export class Inbound {
 
   /** One result of an archive page (already checked when it arrived). */
   archived(mam: MamResult): void {
-    if (mam.inner.attrs.type === 'groupchat') this.deps.rooms.message(mam.inner, mam.archiveId, mam.stamp);
-    else this.deps.direct.ingest(parseChat(mam.inner, this.ctx.ownBare), 'archive', mam.archiveId, mam.stamp, mam.inner);
+    if (mam.inner.attrs.type === 'groupchat') {
+      this.deps.rooms.message(mam.inner, mam.archiveId, mam.stamp);
+      return;
+    }
+    const parsed = parseChat(mam.inner, this.ctx.ownBare);
+    if (parsed.amends !== null) this.amend(parsed, bareJid(parsed.from || this.ctx.ownBare), mam.inner);
+    else this.deps.direct.ingest(parsed, 'archive', mam.archiveId, mam.stamp, mam.inner);
+  }
+
+  /**
+   * An edit or recall: applied only to the author's own message in the conversation it arrived
+   * in; anything else (a colleague's message, one of ours, a message of another conversation) is
+   * refused and audited. Its body is never stored as a message of its own.
+   */
+  private amend(parsed: ParsedChat, author: string, stanza: XmlElement): void {
+    const { ctx, deps } = this;
+    const amends = parsed.amends;
+    if (amends === null || (parsed.type !== 'chat' && parsed.type !== 'normal')) return;
+    const peer = author === ctx.ownBare ? bareJid(parsed.to) : author;
+    const target = peer === '' || peer === ctx.ownBare ? null : deps.amendments.target(amends, author, peer);
+    if (target === null) {
+      ctx.reject('amend-not-author', stanza);
+      return;
+    }
+    deps.amendments.apply(target, amends, parsed.body);
   }
 
   private archiveResult(message: XmlElement): void {
@@ -168,7 +200,9 @@ export class Inbound {
       ctx.reject('forged-carbon', message);
       return;
     }
-    deps.direct.ingest(parseChat(inner, ctx.ownBare), 'carbon', null, null, inner);
+    const parsed = parseChat(inner, ctx.ownBare);
+    if (parsed.amends !== null) this.amend(parsed, sent ? ctx.ownBare : innerFrom, inner);
+    else deps.direct.ingest(parsed, 'carbon', null, null, inner);
   }
 
   /**
@@ -181,10 +215,12 @@ export class Inbound {
     const { deps, ctx } = this;
     const mine = message.attrs.id === undefined ? null : deps.outbox.ownMessage(message.attrs.id, fromBare);
     if (mine === null) return;
-    const type = child(message, 'error', NS_CLIENT)?.attrs.type;
+    const error = child(message, 'error', NS_CLIENT);
+    const type = error?.attrs.type;
     if (type === 'cancel' || type === 'auth') {
-      if (mine.state === 'queued' || mine.state === 'sent') deps.outbox.giveUp(mine);
-      ctx.log.warn('messaging.message_bounced', { type });
+      const reason = failureReasonOf(error);
+      if (mine.state === 'queued' || mine.state === 'sent') deps.outbox.giveUp(mine, reason);
+      ctx.log.warn('messaging.message_bounced', { type, reason });
       return;
     }
     ctx.log.info('messaging.message_bounced_temporary', { type: type ?? 'unknown' });

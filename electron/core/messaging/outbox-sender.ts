@@ -1,10 +1,12 @@
-import type { Conversation, MessageState, StoredMessage } from '../store/store.ts';
+import type { Conversation, FailureReason, MessageState, StoredMessage } from '../store/store.ts';
 import type { EngineContext } from './context.ts';
 import type { SendInput } from './engine-types.ts';
-import { bareJid, buildChat } from '../../../node-shared/xmpp/stanzas.ts';
+import { bareJid, buildChat, type OutgoingChat } from '../../../node-shared/xmpp/stanzas.ts';
 import { noteMarker } from '../../../node-shared/xmpp/patient-commands.ts';
 import type { XmlElement } from '../../../node-shared/xmpp/xml.ts';
 import { isNoteId, NOTE_ID_PREFIX } from './patient-notes.ts';
+import { wireIdOf } from './peer-ids.ts';
+import { quoteOf, quotePrefixLength } from '../../../shared/reply-quote.ts';
 
 /** Most messages on the wire unacknowledged at once (also the store's largest outbox page). */
 export const OUTBOX_WINDOW = 1000;
@@ -52,6 +54,9 @@ export class OutboxSender {
   enqueue(input: SendInput, conversation: Conversation): StoredMessage {
     const { store } = this.ctx;
     const clientId = input.internalNote === true ? `${NOTE_ID_PREFIX}${this.ctx.newId()}` : this.ctx.newId();
+    // A reply answers a message of the same conversation only; its quote goes first, as plain text.
+    const answered = input.replyToId == null ? null : store.getMessage(input.replyToId);
+    const replyTo = answered !== null && answered.conversationId === conversation.id && answered.recalledAt === null ? answered : null;
     // A caller's own batch may still roll back: its message goes out (drain) only after it commits.
     const callerBatch = store.inBatch && !this.ctx.commit.open;
     const stored = this.ctx.commit.defer(() => {
@@ -59,7 +64,8 @@ export class OutboxSender {
         clientId,
         conversationId: conversation.id,
         senderJid: this.ctx.ownBare,
-        body: input.body,
+        body: replyTo === null ? input.body : `${quoteOf(replyTo.body)}${input.body}`,
+        replyToId: replyTo?.id ?? null,
         sentAt: this.nextSentAt(),
         priority: input.priority ?? 'normal',
         patientTag: input.patientTag ?? null,
@@ -77,6 +83,18 @@ export class OutboxSender {
       this.scheduleDrain();
     }
     return stored;
+  }
+
+  /** A failed message of ours back into the outbox under its own id (the recipient folds copies). */
+  retry(messageId: number): StoredMessage | null {
+    const { store } = this.ctx;
+    const message = store.getMessage(messageId);
+    if (message === null || message.direction !== 'out' || message.state !== 'failed' || message.recalledAt !== null) return null;
+    if (!store.requeue(message.clientId)) return null;
+    this.kick();
+    const after = store.getMessage(messageId);
+    this.ctx.emitState(after);
+    return after;
   }
 
   /** Something new is in the outbox out of order (an attachment finished): send what is due now. */
@@ -108,10 +126,10 @@ export class OutboxSender {
   }
 
   /** A final error from the server: the message failed, whether or not it was acknowledged (the person may resend). */
-  giveUp(message: StoredMessage): void {
+  giveUp(message: StoredMessage, failure?: FailureReason): void {
     this.inFlight.delete(message.clientId);
     this.cancelResend(message.clientId);
-    this.ctx.store.outboxGiveUp(message.clientId);
+    this.ctx.store.outboxGiveUp(message.clientId, failure);
     const after = this.ctx.store.getMessageByClientId(message.clientId);
     if (after?.state !== message.state) this.ctx.emitState(after);
   }
@@ -174,6 +192,13 @@ export class OutboxSender {
     return kind === undefined || conversation.kind === kind ? message : null;
   }
 
+  /** XEP-0461 for a reply: the answered message's author and the id its author gave it. */
+  private replyOf(message: StoredMessage): OutgoingChat['reply'] {
+    const target = message.replyToId === null ? null : this.ctx.store.getMessage(message.replyToId);
+    if (target === null) return null;
+    return { to: bareJid(target.senderJid), id: wireIdOf(target), quoteChars: quotePrefixLength(message.body) };
+  }
+
   private transmit(message: StoredMessage): boolean {
     const { store, manager } = this.ctx;
     const conversation = store.getConversation(message.conversationId);
@@ -189,6 +214,7 @@ export class OutboxSender {
       patientTag: message.patientTag,
       type: conversation.kind === 'room' ? 'groupchat' : 'chat',
       attachment: file === undefined ? null : { url: message.body, fileName: file.fileName, mime: file.mime, size: file.size },
+      reply: this.replyOf(message),
     });
     // The marker is derived from the stored id, so a note resent after a crash is still a note.
     const stanza = isNoteId(message.clientId) ? { ...chat, children: [...chat.children, noteMarker()] } : chat;

@@ -53,8 +53,8 @@ export function messageOps(db: Db, now: () => number): MessageOps {
     'SELECT id, server_id, conversation_id, direction FROM messages WHERE conversation_id = ? AND server_id = ?',
   );
   const insert = db.prepare(
-    `INSERT INTO messages (client_id, server_id, conversation_id, sender_jid, body, sent_at, received_at, direction, state, priority, patient_tag)
-     VALUES (@clientId, @serverId, @conversationId, @senderJid, @body, @sentAt, @receivedAt, @direction, @state, @priority, @patientTag)`,
+    `INSERT INTO messages (client_id, server_id, conversation_id, sender_jid, body, sent_at, received_at, direction, state, priority, patient_tag, reply_to)
+     VALUES (@clientId, @serverId, @conversationId, @senderJid, @body, @sentAt, @receivedAt, @direction, @state, @priority, @patientTag, @replyTo)`,
   );
   const bumpConversation = db.prepare(
     `UPDATE conversations SET last_activity = @at, last_message_id = @id
@@ -137,6 +137,7 @@ export function messageOps(db: Db, now: () => number): MessageOps {
         state,
         priority: m.priority ?? 'normal',
         patientTag: m.patientTag ?? null,
+        replyTo: m.replyToId ?? null,
       }).lastInsertRowid,
     );
     bumpConversation.run({ at: m.sentAt, id, conv: m.conversationId });

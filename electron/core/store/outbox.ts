@@ -30,10 +30,10 @@ export function outboxOps(db: Db, messages: MessageOps, now: () => number): Outb
   const remove = db.prepare<[string]>('DELETE FROM outbox WHERE client_id = ?');
   const later = db.prepare<[number, string]>('UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE client_id = ?');
   const stateOf = db.prepare<[string], { state: string }>('SELECT state FROM messages WHERE client_id = ?');
-  const toQueued = db.prepare<[string]>(`UPDATE messages SET state = 'queued' WHERE client_id = ? AND state = 'failed'`);
+  const toQueued = db.prepare<[string]>(`UPDATE messages SET state = 'queued', failure = NULL WHERE client_id = ? AND state = 'failed'`);
   // A final error (RFC 6120 cancel/auth) fails a message even when the server's acknowledgement came
   // first: the outcome must not depend on which of the two arrives first. Delivered/read stay.
-  const toFailed = db.prepare<[string]>(`UPDATE messages SET state = 'failed' WHERE client_id = ? AND state IN ('queued', 'sent')`);
+  const toFailed = db.prepare<[string | null, string]>(`UPDATE messages SET state = 'failed', failure = ? WHERE client_id = ? AND state IN ('queued', 'sent')`);
 
   const enqueue = db.transaction((m: Parameters<OutboxOps['enqueueOutgoing']>[0]) => {
     const result = messages.insertInTx({ ...m, direction: 'out', state: 'queued', receivedAt: null });
@@ -75,10 +75,10 @@ export function outboxOps(db: Db, messages: MessageOps, now: () => number): Outb
     outboxRetryLater: (clientId, nextAttemptAt) => {
       later.run(nextAttemptAt, clientId);
     },
-    outboxGiveUp: (clientId) => {
+    outboxGiveUp: (clientId, failure) => {
       db.transaction(() => {
         remove.run(clientId);
-        toFailed.run(clientId);
+        toFailed.run(failure ?? null, clientId);
       }).immediate();
     },
     requeue: (clientId) =>

@@ -1,4 +1,4 @@
-import type { Contact, Conversation, MessageDirection, MessagePriority, MessageState, StoredMessage } from './types.ts';
+import type { Contact, Conversation, FailureReason, MessageDirection, MessagePriority, MessageState, StoredMessage } from './types.ts';
 
 export interface ConversationRow {
   id: number;
@@ -27,6 +27,8 @@ export interface MessageRow {
   patient_tag: string | null;
   edited_at: number | null;
   recalled_at: number | null;
+  failure: FailureReason | null;
+  reply_to: number | null;
   attachment_count: number;
 }
 
@@ -38,7 +40,7 @@ export interface ContactRow {
 }
 
 export const MESSAGE_COLUMNS = `m.id, m.client_id, m.server_id, m.conversation_id, m.sender_jid, m.body, m.sent_at,
-  m.received_at, m.direction, m.state, m.priority, m.patient_tag, m.edited_at, m.recalled_at,
+  m.received_at, m.direction, m.state, m.priority, m.patient_tag, m.edited_at, m.recalled_at, m.failure, m.reply_to,
   (SELECT count(*) FROM attachments a WHERE a.message_id = m.id) AS attachment_count`;
 
 export function toConversation(r: ConversationRow): Conversation {
@@ -70,6 +72,8 @@ export function toMessage(r: MessageRow): StoredMessage {
     patientTag: r.patient_tag,
     editedAt: r.edited_at,
     recalledAt: r.recalled_at,
+    failure: r.failure,
+    replyToId: r.reply_to,
     attachmentCount: r.attachment_count,
   };
 }

@@ -103,6 +103,12 @@ const MIGRATIONS: readonly string[] = [
   DROP INDEX messages_unread;
   CREATE INDEX messages_patient_tag ON messages (patient_tag COLLATE NOCASE) WHERE patient_tag IS NOT NULL;
   `,
+  // 3: a failed message keeps why it failed (issue 11 bug 8), so the screen can say it in plain words;
+  // a reply (XEP-0461) keeps the local id of the message it answers (no foreign key: a purge may remove either).
+  `
+  ALTER TABLE messages ADD COLUMN failure TEXT;
+  ALTER TABLE messages ADD COLUMN reply_to INTEGER;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -141,6 +141,16 @@ export function searchOps(db: Db): { search(text: string, limit?: number): Searc
      ORDER BY patient_tag COLLATE NOCASE LIMIT ?`,
   );
 
+  // Files are found by their name (bug 3), never by their upload address (a message body that is
+  // only an address): that would put a download capability on screen and match random ids.
+  const byFileName = db.prepare<[string, number], Candidate & { file_name: string }>(
+    // CROSS JOIN keeps the (small) attachments table outside: messages are only looked up by id.
+    `SELECT m.id, m.conversation_id, m.sender_jid, m.sent_at, m.body, m.patient_tag, a.file_name
+     FROM attachments a CROSS JOIN messages m ON m.id = a.message_id
+     WHERE a.file_name LIKE ? ESCAPE '\\' AND m.recalled_at IS NULL
+     ORDER BY a.id DESC LIMIT ?`,
+  );
+
   return {
     search(text, limit) {
       const max = clampLimit(limit, 20, 100);
@@ -158,7 +168,15 @@ export function searchOps(db: Db): { search(text: string, limit?: number): Searc
       const fts = buildFtsQuery(text);
       if (fts === null || hits.length >= max) return hits.slice(0, max);
       const terms = queryTerms(text);
-      const rows = newestMatches.all(fts).filter((r) => !seen.has(r.id));
+      const name = fileNameQuery(text);
+      if (name !== null) {
+        for (const r of byFileName.all(name, max - hits.length)) {
+          if (seen.has(r.id)) continue;
+          seen.add(r.id);
+          hits.push({ ...hitOf(r), snippet: snippetOf(r.file_name, tokenize(r.file_name), terms), rank: -500 });
+        }
+      }
+      const rows = newestMatches.all(fts).filter((r) => !seen.has(r.id) && !ADDRESS_ONLY.test(r.body));
       const counted = rows.map((r) => countTerms(r.body, terms));
       const avg = counted.reduce((n, c) => n + c.length, 0) / Math.max(1, counted.length);
       const ranked = rows
@@ -169,6 +187,16 @@ export function searchOps(db: Db): { search(text: string, limit?: number): Searc
       return hits;
     },
   };
+}
+
+/** A body that is only an upload address (an attachment message). */
+const ADDRESS_ONLY = /^(https?|aesgcm):\/\/\S+$/i;
+
+/** LIKE pattern for a file name containing the typed text (case-insensitive for ASCII), or null when too short. */
+function fileNameQuery(input: string): string | null {
+  const t = input.normalize('NFKC').replace(/\s+/g, ' ').trim();
+  if (Array.from(t).length < 3 || t.length > 100) return null;
+  return `%${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 const hitOf = (r: Candidate) => ({ messageId: r.id, conversationId: r.conversation_id, senderJid: r.sender_jid, sentAt: r.sent_at });

@@ -11,6 +11,8 @@ export type ConversationKind = 'direct' | 'room';
 export type MessageState = 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
 export type MessageDirection = 'in' | 'out';
 export type MessagePriority = 'normal' | 'urgent';
+/** Why a message failed, from the server's final error (see messaging/xmpp-failure-reason.ts). */
+export type FailureReason = 'no_such_recipient' | 'refused' | 'too_large' | 'server_error';
 
 export interface OpenStoreOptions {
   /** Path of the SQLite file (its -wal/-shm siblings live next to it). */
@@ -85,6 +87,8 @@ export interface NewMessage {
   readonly state?: MessageState;
   readonly priority?: MessagePriority;
   readonly patientTag?: string | null;
+  /** The local id of the message this one answers (XEP-0461). */
+  readonly replyToId?: number | null;
 }
 
 export interface StoredMessage {
@@ -103,6 +107,10 @@ export interface StoredMessage {
   readonly patientTag: string | null;
   readonly editedAt: number | null;
   readonly recalledAt: number | null;
+  /** Why a failed message failed (null otherwise, and for failures recorded before reasons were kept). */
+  readonly failure: FailureReason | null;
+  /** The local id of the message this one answers, if any. */
+  readonly replyToId: number | null;
   readonly attachmentCount: number;
 }
 
@@ -273,9 +281,9 @@ export interface Store {
   outboxAck(clientId: string, serverId?: string | null): boolean;
   /** A send attempt failed; try again at nextAttemptAt. */
   outboxRetryLater(clientId: string, nextAttemptAt: number): void;
-  /** Give up: drop from outbox, state 'failed'. */
-  outboxGiveUp(clientId: string): void;
-  /** Put a failed message back in the outbox (state queued). */
+  /** Give up: drop from outbox, state 'failed', with the reason when known. */
+  outboxGiveUp(clientId: string, failure?: FailureReason): void;
+  /** Put a failed message back in the outbox (state queued, its failure reason cleared). */
   requeue(clientId: string): boolean;
 
   // Settings and sync state (values are strings; callers JSON-encode structures)

@@ -4,7 +4,10 @@ import { patientsEn } from './patients-en.ts';
  * English strings: the source every other language mirrors (es.ts must have the same keys; the
  * type check enforces it). Strings here are UI chrome only; never put PHI into a translation call.
  */
+import { enMessageTools } from './en-message-tools.ts';
+
 export const en = {
+  ...enMessageTools,
   app: {
     name: 'Sealwire',
     tagline: 'Secure clinic messaging',
@@ -194,6 +197,8 @@ export const en = {
     certificate: 'The server could not prove who it is, so Sealwire did not connect.',
     opted_out: 'This patient asked not to be contacted this way. Use another way they agreed to, or call them.',
     internal: 'Something went wrong inside Sealwire. Try again; if it keeps happening, contact your IT team.',
+    not_allowed: 'Your organisation does not allow that on this computer.',
+    not_viewable: 'This file cannot be shown here. Save it to open it.',
     unknown: 'Something went wrong. Try again; if it keeps happening, contact your IT team.',
   },
   errorHint: {
@@ -447,6 +452,9 @@ export const en = {
     patient_assign: 'Claimed or handed over a patient conversation',
     patient_status: 'Closed or reopened a patient conversation',
     patient_link: 'Sent a patient a new link',
+    message_edit: 'Edited a message',
+    message_recall: 'Withdrew a message',
+    message_copy: 'Copied a message',
   },
   messaging: {
     state: {

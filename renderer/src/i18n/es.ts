@@ -1,7 +1,10 @@
 import { patientsEs } from './patients-es.ts';
 import type { Strings } from './types.ts';
 
+import { esMessageTools } from './es-message-tools.ts';
+
 export const es: Strings = {
+  ...esMessageTools,
   app: {
     name: 'Sealwire',
     tagline: 'Mensajería clínica segura',
@@ -191,6 +194,8 @@ export const es: Strings = {
     certificate: 'El servidor no pudo demostrar quién es, así que Sealwire no se conectó.',
     opted_out: 'Este paciente pidió no ser contactado por esta vía. Use otra vía que haya aceptado o llámele.',
     internal: 'Algo salió mal dentro de Sealwire. Inténtelo de nuevo; si sigue ocurriendo, contacte con su equipo de informática.',
+    not_allowed: 'Su organización no permite hacer eso en este equipo.',
+    not_viewable: 'Este archivo no se puede mostrar aquí. Guárdelo para abrirlo.',
     unknown: 'Algo salió mal. Inténtelo de nuevo; si sigue ocurriendo, contacte con su equipo de informática.',
   },
   errorHint: {
@@ -444,6 +449,9 @@ export const es: Strings = {
     patient_assign: 'Asumió o pasó una conversación con un paciente',
     patient_status: 'Cerró o reabrió una conversación con un paciente',
     patient_link: 'Envió a un paciente un enlace nuevo',
+    message_edit: 'Editó un mensaje',
+    message_recall: 'Retiró un mensaje',
+    message_copy: 'Copió un mensaje',
   },
   messaging: {
     state: {

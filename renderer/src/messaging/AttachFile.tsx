@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type ChangeEvent } from 'react';
+import { useEffect, useId, useRef, useState, type ChangeEvent, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Message } from '../../../shared/contract/index.ts';
 import { useClient } from '../api/ClientProvider.tsx';
@@ -17,6 +17,8 @@ interface Props {
   busy: (busy: boolean) => void;
   failed: (error: UiError) => void;
   sent: (message: Message) => void;
+  /** Filled with this control's way to send a file, for files dropped on the composer. */
+  attachRef?: RefObject<((file: File) => void) | null>;
 }
 
 interface Upload {
@@ -31,7 +33,7 @@ interface Upload {
  * person picks), checked against the contract's size limit, and handed to main, which encrypts,
  * stores and uploads it. Progress comes from main's upload events.
  */
-export function AttachFile({ to, priority, patientTag, disabled, busy, failed, sent }: Props) {
+export function AttachFile({ to, priority, patientTag, disabled, busy, failed, sent, attachRef }: Props) {
   const client = useClient();
   const { t, i18n } = useTranslation();
   const hintId = useId();
@@ -47,10 +49,14 @@ export function AttachFile({ to, priority, patientTag, disabled, busy, failed, s
     });
   }, [client, uploadId]);
 
-  const choose = async (event: ChangeEvent<HTMLInputElement>) => {
+  const choose = (event: ChangeEvent<HTMLInputElement>) => {
     const file = event.target.files?.[0];
     event.target.value = '';
-    if (file === undefined) return;
+    if (file !== undefined) void attach(file);
+  };
+
+  const attach = async (file: File) => {
+    if (disabled || upload !== null) return;
     const name = attachmentName(file);
     const lang = i18n.resolvedLanguage;
     if (file.size > MAX_ATTACHMENT_IPC_BYTES) {
@@ -83,10 +89,19 @@ export function AttachFile({ to, priority, patientTag, disabled, busy, failed, s
     }
   };
 
+  // Refreshed after each render, so a drop uses the current recipient and options.
+  useEffect(() => {
+    if (attachRef === undefined) return;
+    attachRef.current = (file) => void attach(file);
+    return () => {
+      attachRef.current = null;
+    };
+  });
+
   const percent = upload !== null && upload.total > 0 ? Math.min(1, upload.sent / upload.total) : 0;
   return (
     <>
-      <input ref={input} type="file" className="visually-hidden" tabIndex={-1} aria-hidden="true" onChange={(e) => void choose(e)} data-testid="attach-input" />
+      <input ref={input} type="file" className="visually-hidden" tabIndex={-1} aria-hidden="true" onChange={choose} data-testid="attach-input" />
       <Button
         className="composer__attach"
         disabled={disabled || upload !== null}

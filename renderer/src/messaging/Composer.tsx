@@ -1,11 +1,11 @@
-import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useId, useRef, useState, type DragEvent, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Message } from '../../../shared/contract/index.ts';
 import { Button } from '../components/Button.tsx';
 import { FormError } from '../components/FormError.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { useClient } from '../api/ClientProvider.tsx';
-import { useRetryCountdown, type UiError } from '../session/errors.ts';
+import { localError, useRetryCountdown, type UiError } from '../session/errors.ts';
 import { AttachFile } from './AttachFile.tsx';
 import { bodyLength, MAX_BODY } from './body-limit.ts';
 
@@ -16,7 +16,15 @@ const MAX_TAG = 100;
  * Near the limit a counter shows; past it sending is refused (the box never cuts a paste short).
  * It takes focus when a conversation opens, so one can type at once.
  */
-export function Composer({ to, sent }: { to: string; sent: (message: Message) => void }) {
+interface ComposerProps {
+  to: string;
+  sent: (message: Message) => void;
+  /** The message being answered (its quote goes before the text), if any. */
+  replyTo?: Message | null;
+  clearReply?: () => void;
+}
+
+export function Composer({ to, sent, replyTo = null, clearReply }: ComposerProps) {
   const { t, i18n } = useTranslation();
   const client = useClient();
   const id = useId();
@@ -39,11 +47,18 @@ export function Composer({ to, sent }: { to: string; sent: (message: Message) =>
     const text = body.trim();
     if (busy || attaching || text === '' || wait > 0 || length.over > 0) return;
     setBusy(true);
-    const result = await client.call('messaging.send', { to, body: text, priority: urgent ? 'urgent' : 'normal', patientTag: patientTag() });
+    const result = await client.call('messaging.send', {
+      to,
+      body: text,
+      priority: urgent ? 'urgent' : 'normal',
+      patientTag: patientTag(),
+      ...(replyTo === null ? {} : { replyToId: replyTo.id }),
+    });
     setBusy(false);
     if (result.ok) {
       setBody('');
       clearOptions();
+      clearReply?.();
       setError(null);
       sent(result.value.message);
     } else setError(result.error);
@@ -51,6 +66,24 @@ export function Composer({ to, sent }: { to: string; sent: (message: Message) =>
   const sentFile = (message: Message) => {
     clearOptions();
     sent(message);
+  };
+  // A file dropped anywhere on the composer is attached as if chosen with "Attach file".
+  const attachRef = useRef<((file: File) => void) | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const carriesFiles = (event: DragEvent) => event.dataTransfer.types.includes('Files');
+  const onDragOver = (event: DragEvent<HTMLFormElement>) => {
+    if (!carriesFiles(event)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+    setDragging(true);
+  };
+  const onDrop = (event: DragEvent<HTMLFormElement>) => {
+    if (!carriesFiles(event)) return;
+    event.preventDefault();
+    setDragging(false);
+    const files = [...event.dataTransfer.files];
+    if (files.length !== 1) setError(localError(t('attachment.dropOne')));
+    else attachRef.current?.(files[0]!);
   };
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -64,8 +97,32 @@ export function Composer({ to, sent }: { to: string; sent: (message: Message) =>
   };
 
   return (
-    <form className="composer" onSubmit={submit} data-testid="composer">
+    <form
+      className={dragging ? 'composer composer--drop' : 'composer'}
+      onSubmit={submit}
+      onDragOver={onDragOver}
+      onDragLeave={() => setDragging(false)}
+      onDrop={onDrop}
+      data-testid="composer"
+    >
+      {dragging ? (
+        <p className="composer__drop" aria-hidden="true">
+          {t('attachment.dropHere')}
+        </p>
+      ) : null}
       <FormError error={error} secondsLeft={wait} testId="composer-error" />
+      {replyTo !== null ? (
+        <div className="composer__reply" data-testid="composer-reply">
+          <span className="composer__reply-label">{t('messageActions.replyingTo')}</span>
+          <span className="composer__reply-text" dir="auto">
+            {replyTo.body.slice(0, 140)}
+          </span>
+          <Button onClick={() => clearReply?.()} data-testid="composer-reply-cancel">
+            <Icon name="cross" />
+            <span className="visually-hidden">{t('messageActions.cancelReply')}</span>
+          </Button>
+        </div>
+      ) : null}
       <label htmlFor={`${id}-body`} className="visually-hidden">
         {t('composer.label')}
       </label>
@@ -126,6 +183,7 @@ export function Composer({ to, sent }: { to: string; sent: (message: Message) =>
           busy={setAttaching}
           failed={setError}
           sent={sentFile}
+          attachRef={attachRef}
         />
         <span id={`${id}-hint`} className="composer__hint">
           {t('composer.hint')}

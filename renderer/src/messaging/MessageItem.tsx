@@ -4,9 +4,19 @@ import { useRenderFault } from '../app/render-fault.ts';
 import { Button } from '../components/Button.tsx';
 import { Icon, type IconName } from '../components/Icon.tsx';
 import { When } from '../components/When.tsx';
+import { quotePrefixLength } from '../../../shared/reply-quote.ts';
+import { AttachmentChip } from './AttachmentChip.tsx';
+import { MessageActions } from './MessageActions.tsx';
 import { attachmentNameFromUrl, isEncryptedAttachmentAddress } from './attachment-name.ts';
-import { formatSize } from './format.ts';
 import { nameFor } from './useMessaging.ts';
+
+/** The reason a failed message failed, in plain words (literal keys, so the i18n check sees each). */
+const FAILURE_TEXT = {
+  no_such_recipient: 'failure.no_such_recipient',
+  refused: 'failure.refused',
+  too_large: 'failure.too_large',
+  server_error: 'failure.server_error',
+} as const;
 
 const STATE_ICON: Record<Message['state'], IconName> = {
   queued: 'clock',
@@ -19,19 +29,21 @@ const STATE_ICON: Record<Message['state'], IconName> = {
 interface Props {
   message: Message;
   directory: readonly DirectoryEntry[] | null;
-  /** Send a failed message's text again (null while a retry is under way). */
+  /** Send a failed message again, by its id (null while a retry is under way). */
   retry: ((message: Message) => void) | null;
   /** Continues a run from the same sender: drawn without its header (still read out). */
   grouped?: boolean;
   /** The search hit the thread was opened at: highlighted. */
   hit?: boolean;
+  /** Start a reply to this message in the composer (no actions when absent). */
+  reply?: (message: Message) => void;
 }
 
 /**
  * One message. The body is a text child (React escapes it), never HTML, with dir="auto" so Arabic
  * or Hebrew reads right to left. A failed message says so in plain words and offers to send it again.
  */
-export function MessageItem({ message, directory, retry, grouped = false, hit = false }: Props) {
+export function MessageItem({ message, directory, retry, grouped = false, hit = false, reply }: Props) {
   const { t, i18n } = useTranslation();
   useRenderFault('message');
   const out = message.direction === 'out';
@@ -64,23 +76,23 @@ export function MessageItem({ message, directory, retry, grouped = false, hit = 
       ) : null}
       {message.recalledAt !== null ? (
         <p className="message__body message__body--recalled">{t('thread.recalled')}</p>
+      ) : message.attachments?.[0] !== undefined ? (
+        <AttachmentChip file={message.attachments[0]} />
       ) : message.attachmentCount > 0 || isEncryptedAttachmentAddress(message.body) ? (
         <p className="message__file" data-testid="message-attachment">
           <Icon name="file" />
           <span className="message__file-name" dir="auto" data-testid="attachment-name">
-            {message.attachments?.[0]?.fileName ?? (isEncryptedAttachmentAddress(message.body) ? null : attachmentNameFromUrl(message.body)) ?? t('thread.attachmentUnnamed')}
+            {(isEncryptedAttachmentAddress(message.body) ? null : attachmentNameFromUrl(message.body)) ?? t('thread.attachmentUnnamed')}
           </span>
           <span className="message__file-kind" data-testid="attachment-size">
-            {message.attachments?.[0] ? formatSize(message.attachments[0].size, i18n.resolvedLanguage) : t('thread.attachment')}
+            {t('thread.attachment')}
           </span>
         </p>
       ) : (
-        <p className="message__body" dir="auto" data-testid="message-body">
-          {message.body}
-        </p>
+        <MessageText message={message} />
       )}
       <div className="message__foot">
-        {message.editedAt !== null ? <span className="message__edited">{t('thread.edited')}</span> : null}
+        {message.editedAt !== null && message.recalledAt === null ? <span className="message__edited">{t('thread.edited')}</span> : null}
         {message.attachmentCount > 1 ? <span className="message__edited">{t('thread.attachments', { count: message.attachmentCount })}</span> : null}
         {out ? (
           <span className={`message__state message__state--${message.state}`} data-testid="message-state" data-state={message.state}>
@@ -89,17 +101,34 @@ export function MessageItem({ message, directory, retry, grouped = false, hit = 
           </span>
         ) : null}
       </div>
+      {reply !== undefined ? <MessageActions message={message} reply={reply} /> : null}
       {out && message.state === 'failed' && message.recalledAt === null ? (
         <div className="message__failed" role="alert" data-testid="message-failed">
-          {/* The core gives no reason per message yet; this is the generic one (see README). */}
-          <span>{t('composer.failedReason')}</span>
-          {message.attachmentCount === 0 ? (
-            <Button onClick={() => retry?.(message)} disabled={retry === null} data-testid="message-retry">
-              {retry === null ? t('composer.retrying') : t('composer.retry')}
-            </Button>
-          ) : null}
+          <span>{message.failure ? t(FAILURE_TEXT[message.failure]) : t('composer.failedReason')}</span>
+          <Button onClick={() => retry?.(message)} disabled={retry === null} data-testid="message-retry">
+            {retry === null ? t('composer.retrying') : t('composer.retry')}
+          </Button>
         </div>
       ) : null}
     </div>
+  );
+}
+
+/** The text; a reply's leading quote (XEP-0461 fallback "> " lines) shows as a quote above it. */
+function MessageText({ message }: { message: Message }) {
+  const { t } = useTranslation();
+  const quoted = message.replyToId != null ? quotePrefixLength(message.body) : 0;
+  const quote = message.body.slice(0, quoted).split('\n').filter((l) => l !== '').map((l) => l.replace(/^> /, '')).join('\n');
+  return (
+    <>
+      {quoted > 0 ? (
+        <blockquote className="message__quote" dir="auto" aria-label={t('messageActions.quoted')} data-testid="message-quote">
+          {quote}
+        </blockquote>
+      ) : null}
+      <p className="message__body" dir="auto" data-testid="message-body">
+        {message.body.slice(quoted)}
+      </p>
+    </>
   );
 }

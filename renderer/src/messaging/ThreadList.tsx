@@ -19,6 +19,8 @@ interface Props {
   retry: ((message: Message) => void) | null;
   /** A search hit to scroll to and highlight when the thread opens. */
   hitId: number | null;
+  /** Start a reply to a message in the composer. */
+  reply?: (message: Message) => void;
   olderAvailable: boolean;
   newerAvailable: boolean;
   loadOlder: () => void;
@@ -34,7 +36,7 @@ interface Props {
  * conversation of 10,000 messages scrolls like one of 50). Keeps the reader's place: at the bottom
  * for new messages, in place when older ones page in above, on the hit when opened from search.
  */
-export function ThreadList({ rows, directory, retry, hitId, olderAvailable, newerAvailable, loadOlder, loadNewer, jumpToLatest, followToken }: Props) {
+export function ThreadList({ rows, directory, retry, hitId, olderAvailable, newerAvailable, loadOlder, loadNewer, jumpToLatest, followToken, reply }: Props) {
   const { t, i18n } = useTranslation();
   const box = useRef<HTMLDivElement>(null);
   const pinned = useRef(hitId === null);
@@ -185,7 +187,7 @@ export function ThreadList({ rows, directory, retry, hitId, olderAvailable, newe
                     {t('thread.newMessages')}
                   </span>
                 ) : (
-                  <MessageItem message={row.message} directory={directory} retry={retry} grouped={row.grouped} hit={row.message.id === hitId} />
+                  <MessageItem message={row.message} directory={directory} retry={retry} grouped={row.grouped} hit={row.message.id === hitId} reply={reply} />
                 )}
               </li>
             );

@@ -127,16 +127,17 @@ export function ThreadView({ conversationId, jid, title, directory, started, hit
     }
   };
 
-  // The core keeps no reason per failed message yet: the text goes again as a new message.
+  // The same message goes again, by its id (the recipient folds copies).
   const retry = async (failed: Message) => {
     setRetrying(true);
-    const result = await client.call('messaging.send', { to: jid, body: failed.body, priority: failed.priority, patientTag: failed.patientTag });
+    const result = await client.call('messaging.retry', { messageId: failed.id });
     setRetrying(false);
     if (result.ok) {
       setError(null);
       sent(result.value.message);
     } else setError(result.error);
   };
+  const [replyTo, setReplyTo] = useState<Message | null>(null);
 
   const rows = useMemo(() => threadRows(messages, unreadFrom ?? null), [messages, unreadFrom]);
 
@@ -170,9 +171,10 @@ export function ThreadView({ conversationId, jid, title, directory, started, hit
           loadNewer={() => void page('newer')}
           jumpToLatest={() => void page('latest')}
           followToken={followToken}
+          reply={setReplyTo}
         />
       )}
-      <Composer to={jid} sent={sent} />
+      <Composer to={jid} sent={sent} replyTo={replyTo} clearReply={() => setReplyTo(null)} />
     </section>
   );
 }

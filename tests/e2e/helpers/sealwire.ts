@@ -72,7 +72,7 @@ export async function tapPin(page: Page, pin: string): Promise<void> {
 
 /** Waits for the signed-in workspace (the Lock now button is only there when unlocked). */
 export async function waitForWorkspace(page: Page): Promise<void> {
-  await page.getByTestId('lock-now').waitFor({ timeout: 20_000 });
+  await page.getByTestId('lock-now').waitFor({ timeout: 40_000 });
 }
 
 /** Everything a person (or a later person at the same screen) could find in the page. */

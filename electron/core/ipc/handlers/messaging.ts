@@ -6,12 +6,17 @@ import type { ConnectionManager } from '../../messaging/manager.ts';
 import { bareJid } from '../../../../node-shared/xmpp/stanzas.ts';
 import type { Store } from '../../store/store.ts';
 import type { HandlersFor } from '../dispatcher.ts';
+import { messageActionHandlers } from './message-actions.ts';
 
 /** What the handlers need: the signed-in staff member's engine and store, or null while none is. */
 export interface MessagingHandlerDeps {
   current(): { engine: MessagingEngine; manager: ConnectionManager; store: Store } | null;
   /** Pushes upload progress to the renderer (optional). */
   emit?: Emit;
+  /** Seconds after which copied text is cleared (policy `clipboardClearSeconds`). */
+  clipboardClearSeconds?: () => number;
+  /** Main's clipboard: writes the text and clears it after the seconds if it is still there. Absent in the bridge. */
+  clipboard?: (text: string, clearAfterSeconds: number) => void;
 }
 
 type Emit = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
@@ -38,9 +43,11 @@ export function messagingHandlers(deps: MessagingHandlerDeps): HandlersFor<typeo
         body: req.body,
         ...(req.priority === undefined ? {} : { priority: req.priority }),
         ...(req.patientTag === undefined ? {} : { patientTag: req.patientTag }),
+        ...(req.replyToId === undefined ? {} : { replyToId: req.replyToId }),
       });
       return { message };
     },
+    ...messageActionHandlers(need, deps),
     'messaging.sendAttachment': async (req) => {
       const { engine } = need();
       const data = Buffer.from(req.dataBase64, 'base64');
