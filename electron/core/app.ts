@@ -130,6 +130,7 @@ export function createCore(options: CoreOptions): Core {
     record,
     headPublishing,
     beforeDeviceWipe: () => trail.close(),
+    displayName: async (profileId) => (await vault.listProfiles()).find((p) => p.id === profileId)?.displayName ?? null,
   });
 
   const status = { appVersion: options.appVersion, dataDir: options.dataDir, keychain, runtime: options.runtime };

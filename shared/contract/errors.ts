@@ -23,6 +23,10 @@ export const ErrorCode = z.enum([
   'unsupported',
   'network',
   'certificate',
+  /** The server (or a room) refused: this staff member may not do that there. */
+  'not_allowed',
+  /** The organisation's server offers no team rooms. */
+  'rooms_unavailable',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -28,7 +28,8 @@ export type RejectReason =
   | 'room-private'
   | 'headline'
   | 'receipt-not-peer'
-  | 'marker-not-peer';
+  | 'marker-not-peer'
+  | 'invite-foreign';
 
 /** What the audit hook learns about a refused stanza: the reason and the stanza's own id, nothing else. */
 export interface RejectedStanza {
@@ -47,6 +48,10 @@ export interface MessagingEngineOptions {
   /** Every stanza the inbound boundary refuses (the composition audits it as `messaging.rejected`). */
   readonly onRejected?: (event: RejectedStanza) => void;
   readonly mamPageSize?: number;
+  /** The organisation's room service (XEP-0045 host); rooms cannot be created or accepted without it. */
+  readonly mucDomain?: string | null;
+  /** Our name in rooms (the staff member's display name); defaults to the account's local part. */
+  readonly nick?: () => string;
   readonly now?: () => number;
   readonly newId?: () => string;
 }
@@ -80,6 +85,12 @@ export interface RoomMember {
   readonly role: string | null;
 }
 
+/** A room member for the member list: present (an occupant) and/or affiliated (owner, admin, member). */
+export interface RoomMemberInfo extends RoomMember {
+  readonly affiliation: 'owner' | 'admin' | 'member' | null;
+  readonly present: boolean;
+}
+
 export interface MessagingEngine {
   readonly connectionState: ConnectionState;
   /** Write to the store (outbox) first, then send if online. Returns the stored message (state queued). */
@@ -94,6 +105,14 @@ export interface MessagingEngine {
   leaveRoom(roomJid: string): void;
   rooms(): Array<{ jid: string; nick: string; joined: boolean }>;
   members(roomJid: string): RoomMember[];
+  /** Create a named members-only team room and invite colleagues; resolves with its address. */
+  createRoom(name: string, members: readonly string[]): Promise<string>;
+  inviteToRoom(roomJid: string, memberJid: string): Promise<void>;
+  removeFromRoom(roomJid: string, memberJid: string): Promise<void>;
+  /** Present and affiliated members (the lists the room lets us read). */
+  roomMembers(roomJid: string): Promise<RoomMemberInfo[]>;
+  /** Our list of rooms changed (joined, left, removed by a room). */
+  onRoomsChanged(listener: () => void): () => void;
   /** Mark incoming messages read up to a message and send a read marker for it. */
   markRead(conversationId: number, upToMessageId: number): { newlyRead: number; unreadCount: number };
   /** Stanzas refused at the inbound boundary since the engine started. */

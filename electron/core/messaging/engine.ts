@@ -10,6 +10,7 @@ import { Listeners } from './listeners.ts';
 import type { ConnectionState, OnlineInfo } from './manager.ts';
 import { Markers } from './markers.ts';
 import { OutboxSender } from './outbox-sender.ts';
+import { RoomAdmin } from './room-admin.ts';
 import { roomArchiveKey, Rooms } from './rooms.ts';
 import { Roster } from './roster.ts';
 import { bareJid, NS_CARBONS } from './stanzas.ts';
@@ -25,10 +26,12 @@ export type {
   RejectedStanza,
   RejectReason,
   RoomMember,
+  RoomMemberInfo,
   SendInput,
 } from './engine-types.ts';
 export { MAM_SELF } from './archive-sync.ts';
 export { AttachmentError };
+export { RoomError } from './room-admin.ts';
 
 /**
  * The messaging engine: a small router over one module per XMPP feature. It owns the wiring
@@ -46,6 +49,8 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     onRejected: options.onRejected,
   });
   const connection = new Listeners<ConnectionState>();
+  const roomsChanged = new Listeners<void>();
+  let occupantsTimer: NodeJS.Timeout | null = null;
 
   // Closures below refer to modules built after them; none runs before this function returns.
   const outbox: OutboxSender = new OutboxSender(ctx, (conversation): boolean => conversation.kind !== 'room' || rooms.isJoined(conversation.jid));
@@ -54,11 +59,26 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
   const rooms: Rooms = new Rooms(ctx, outbox, {
     joined: (room, current) => archive.syncRoom(roomArchiveKey(room), room, current),
     noteCursor: (key, serverId) => archive.cursors.note(key, serverId),
+    changed: () => {
+      roomAdmin.saveList();
+      ctx.commit.later(() => roomsChanged.emit(undefined, ctx.listenerError));
+    },
+    // A room's presences arrive in a burst when it is joined: one event for the burst.
+    occupantsChanged: () => {
+      if (occupantsTimer !== null) return;
+      occupantsTimer = setTimeout(() => {
+        occupantsTimer = null;
+        roomsChanged.emit(undefined, ctx.listenerError);
+      }, 150);
+      occupantsTimer.unref();
+    },
   });
+  const nick = options.nick ?? (() => ctx.ownBare.split('@')[0] ?? 'staff');
+  const roomAdmin: RoomAdmin = new RoomAdmin(ctx, rooms, options.mucDomain ?? null, nick);
   const direct = new DirectMessages(ctx, outbox, markers, attachments);
   const admin = new AdminCommands(ctx, options.adminJids ?? [], options.onAdminCommand);
   const archive: ArchiveSync = new ArchiveSync(ctx, markers, options.mamPageSize ?? 500, (mam) => inbound.archived(mam));
-  const inbound = new Inbound(ctx, { outbox, rooms, direct, admin, archive });
+  const inbound = new Inbound(ctx, { outbox, rooms, roomAdmin, direct, admin, archive });
   const roster = new Roster(ctx);
 
   const onOnline = (info: OnlineInfo) => {
@@ -76,6 +96,7 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
       .catch((err: unknown) => log.warn('messaging.carbons_unavailable', { error: err }));
     roster.fetch();
     rooms.rejoinAll();
+    roomAdmin.syncList();
     outbox.drain();
     archive.startSelf();
   };
@@ -127,11 +148,17 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     leaveRoom: (roomJid) => rooms.leave(roomJid),
     rooms: () => rooms.list(),
     members: (roomJid) => rooms.members(roomJid),
+    createRoom: (name, members) => roomAdmin.create(name, members),
+    inviteToRoom: (room, member) => roomAdmin.invite(room, member),
+    removeFromRoom: (room, member) => roomAdmin.remove(room, member),
+    roomMembers: (room) => roomAdmin.members(room),
+    onRoomsChanged: (l) => roomsChanged.add(l),
     whenSynced: () => archive.whenSynced(),
     onIncoming: (l) => ctx.incoming.add(l),
     onMessageState: (l) => ctx.stateChanges.add(l),
     onConnection: (l) => connection.add(l),
     dispose() {
+      if (occupantsTimer !== null) clearTimeout(occupantsTimer);
       for (const off of offs) off();
       outbox.dispose();
       archive.cursors.flush();

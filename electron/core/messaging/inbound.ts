@@ -5,6 +5,8 @@ import type { EngineContext } from './context.ts';
 import type { RejectedStanza } from './engine-types.ts';
 import type { DirectMessages } from './direct-messages.ts';
 import type { OutboxSender } from './outbox-sender.ts';
+import type { RoomAdmin } from './room-admin.ts';
+import { NS_CONFERENCE } from './room-stanzas.ts';
 import type { Rooms } from './rooms.ts';
 import { bareJid, NS_CARBONS, NS_FORWARD, NS_MAM, NS_MARKERS, NS_RECEIPTS, parseChat, parseMamResult, type MamResult } from './stanzas.ts';
 import { child, childText, NS_CLIENT, type XmlElement } from './xml.ts';
@@ -12,6 +14,7 @@ import { child, childText, NS_CLIENT, type XmlElement } from './xml.ts';
 export interface InboundDeps {
   readonly outbox: OutboxSender;
   readonly rooms: Rooms;
+  readonly roomAdmin: RoomAdmin;
   readonly direct: DirectMessages;
   readonly archive: ArchiveSync;
   readonly admin: AdminCommands;
@@ -47,7 +50,8 @@ const wraps = (message: XmlElement): boolean =>
  *   belong there (1:1 messages involving us in ours; that room's groupchat in a room's);
  * - carbons: only from our own bare JID, carrying a 1:1 message that involves us;
  * - room messages: the room (the member is the nick the room stamped); a room never authors a 1:1
- *   message, and nothing wrapped inside a room message or a headline is ever unwrapped.
+ *   message, and nothing wrapped inside a room message or a headline is ever unwrapped;
+ * - room invitations: a colleague of our own domain, live, into the organisation's room service.
  */
 export class Inbound {
   private readonly ctx: EngineContext;
@@ -92,6 +96,11 @@ export class Inbound {
     }
     if (child(message, 'forwarded', NS_FORWARD) !== undefined) {
       ctx.reject('forwarded', message);
+      return;
+    }
+    if (child(message, 'x', NS_CONFERENCE) !== undefined) {
+      // A room invitation (XEP-0249): only a colleague of our organisation, into its room service.
+      if (!deps.roomAdmin.invited(fromBare, message)) ctx.reject('invite-foreign', message);
       return;
     }
     const parsed = parseChat(message, ctx.ownBare);

@@ -228,6 +228,8 @@ export interface OccupantPresence {
   readonly role: string | null;
   readonly self: boolean;
   readonly created: boolean;
+  /** Our own departure was not ours: kicked (307), banned (301) or no longer a member (321). */
+  readonly removed: boolean;
 }
 
 export function parseOccupant(presence: XmlElement): OccupantPresence | null {
@@ -245,6 +247,7 @@ export function parseOccupant(presence: XmlElement): OccupantPresence | null {
     role: wireField(item?.attrs.role, LIMITS.role),
     self: codes.has('110'),
     created: codes.has('201'),
+    removed: codes.has('307') || codes.has('301') || codes.has('321'),
   };
 }
 

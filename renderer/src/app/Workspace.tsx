@@ -10,10 +10,12 @@ import { Icon } from '../components/Icon.tsx';
 import { PartBoundary, ScreenBoundary } from '../components/ScreenBoundary.tsx';
 import { ConnectionBanner, MessagingPill } from '../messaging/ConnectionBanner.tsx';
 import { DirectoryScreen } from '../messaging/DirectoryScreen.tsx';
-import { InboxList } from '../messaging/InboxList.tsx';
 import { SearchScreen } from '../messaging/SearchScreen.tsx';
 import { ThreadView } from '../messaging/ThreadView.tsx';
 import { nameFor, useDirectory, useInbox, useMessagingStatus } from '../messaging/useMessaging.ts';
+import { InboxSections } from '../rooms/InboxSections.tsx';
+import { NewRoomScreen } from '../rooms/NewRoomScreen.tsx';
+import { RoomMembers } from '../rooms/RoomMembers.tsx';
 import { StatusScreen } from '../screens/StatusScreen.tsx';
 import { discardPhi, markPhiShown } from '../session/discard.ts';
 import { useSessionInput } from '../session/useSessionInput.ts';
@@ -53,7 +55,8 @@ export function Workspace({ route, visit, connection, system, profile }: Props) 
   const lock = useCallback((via: 'button' | 'hotkey') => void leave('session.lockNow', via), [leave]);
   useSessionInput(lock);
 
-  const openEntry = (entry: InboxEntry) => dispatch({ type: 'open', conversationId: entry.id, jid: entry.jid, name: entry.title });
+  const openEntry = (entry: InboxEntry) =>
+    dispatch({ type: 'open', conversationId: entry.id, jid: entry.jid, name: entry.title, ...(entry.kind === 'room' ? { room: true } : {}) });
   const openJid = (jid: string, name: string | null) => {
     const existing = inbox.entries?.find((e) => e.kind === 'direct' && e.jid === jid);
     dispatch({ type: 'open', conversationId: existing?.id ?? null, jid, name: name ?? existing?.title ?? null });
@@ -76,8 +79,8 @@ export function Workspace({ route, visit, connection, system, profile }: Props) 
         </section>
       );
       break;
-    case 'thread':
-      screen = (
+    case 'thread': {
+      const thread = (
         <ThreadView
           key={route.conversationId ?? `new:${route.jid}`}
           conversationId={route.conversationId}
@@ -86,6 +89,21 @@ export function Workspace({ route, visit, connection, system, profile }: Props) 
           directory={directory.entries}
           started={(conversationId) => dispatch({ type: 'started', conversationId })}
         />
+      );
+      // A team room: its members beside the thread.
+      screen = route.room ? (
+        <div className="room-view">
+          {thread}
+          <RoomMembers key={route.jid} room={route.jid} own={account} directory={directory.entries} left={home} />
+        </div>
+      ) : (
+        thread
+      );
+      break;
+    }
+    case 'new-room':
+      screen = (
+        <NewRoomScreen own={account} open={(conversationId, jid, name) => dispatch({ type: 'open', conversationId, jid, name, room: true })} />
       );
       break;
     case 'directory':
@@ -141,7 +159,14 @@ export function Workspace({ route, visit, connection, system, profile }: Props) 
           active={route.screen}
           conversations={
             <PartBoundary resetKey={key}>
-              <InboxList entries={inbox.entries} error={inbox.error} directory={directory.entries} activeId={activeId} open={openEntry} />
+              <InboxSections
+                entries={inbox.entries}
+                error={inbox.error}
+                directory={directory.entries}
+                activeId={activeId}
+                open={openEntry}
+                creating={route.screen === 'new-room'}
+              />
             </PartBoundary>
           }
         />

@@ -14,12 +14,12 @@ export type Flow =
   | { kind: 'status' }
   | null;
 
-export type PlainScreen = 'home' | 'directory' | 'search' | 'activity' | 'my-data' | 'status';
+export type PlainScreen = 'home' | 'directory' | 'new-room' | 'search' | 'activity' | 'my-data' | 'status';
 
 export type Route =
   | { screen: Exclude<PlainScreen, 'home'> }
   | { screen: 'home' }
-  | { screen: 'thread'; conversationId: number | null; jid: string; name: string | null };
+  | { screen: 'thread'; conversationId: number | null; jid: string; name: string | null; room?: boolean };
 
 export interface Navigation {
   readonly flow: Flow;
@@ -31,7 +31,7 @@ export interface Navigation {
 export type NavAction =
   | { type: 'flow'; flow: Flow }
   | { type: 'go'; screen: PlainScreen }
-  | { type: 'open'; conversationId: number | null; jid: string; name: string | null }
+  | { type: 'open'; conversationId: number | null; jid: string; name: string | null; room?: boolean }
   /** The first message of a new chat created the conversation: same screen, now with its id. */
   | { type: 'started'; conversationId: number };
 
@@ -46,7 +46,7 @@ export function navigate(state: Navigation, action: NavAction): Navigation {
     case 'open':
       return {
         ...state,
-        route: { screen: 'thread', conversationId: action.conversationId, jid: action.jid, name: action.name },
+        route: { screen: 'thread', conversationId: action.conversationId, jid: action.jid, name: action.name, ...(action.room ? { room: true } : {}) },
         visit: state.visit + 1,
       };
     case 'started':

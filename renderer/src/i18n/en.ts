@@ -1,3 +1,5 @@
+import { teamEn } from './team-en.ts';
+
 /**
  * English strings: the source every other language mirrors (es.ts must have the same keys; the
  * type check enforces it). Strings here are UI chrome only; never put PHI into a translation call.
@@ -142,6 +144,8 @@ export const en = {
     unsupported: 'The server does not offer a secure way to sign in.',
     network: 'Sealwire could not reach the server.',
     certificate: 'The server could not prove who it is, so Sealwire did not connect.',
+    not_allowed: 'You are not allowed to do that here. Ask the room’s owner.',
+    rooms_unavailable: 'Your organisation’s server offers no team rooms. Ask your IT team.',
     internal: 'Something went wrong inside Sealwire. Try again; if it keeps happening, contact your IT team.',
     unknown: 'Something went wrong. Try again; if it keeps happening, contact your IT team.',
   },
@@ -356,6 +360,9 @@ export const en = {
     attachment_send: 'Sent an attachment',
     room_join: 'Joined a team room',
     room_leave: 'Left a team room',
+    room_create: 'Created a team room',
+    room_invite: 'Invited a colleague to a team room',
+    room_remove: 'Removed a colleague from a team room',
     store_migrate: 'Messages updated to the current storage format',
     messaging_rejected: 'Refused a message that tried to speak for someone else',
   },
@@ -396,4 +403,5 @@ export const en = {
     failedBody: 'Sealwire gave an unexpected answer. Try again; if it keeps happening, contact your IT team.',
     retry: 'Try again',
   },
+  ...teamEn,
 } as const;

@@ -1,3 +1,4 @@
+import { teamEs } from './team-es.ts';
 import type { Strings } from './types.ts';
 
 export const es: Strings = {
@@ -140,6 +141,8 @@ export const es: Strings = {
     unsupported: 'El servidor no ofrece una forma segura de iniciar sesión.',
     network: 'Sealwire no pudo conectar con el servidor.',
     certificate: 'El servidor no pudo demostrar quién es, así que Sealwire no se conectó.',
+    not_allowed: 'No tiene permiso para hacer eso aquí. Pregunte al propietario de la sala.',
+    rooms_unavailable: 'El servidor de su organización no ofrece salas de equipo. Consulte a su equipo de informática.',
     internal: 'Algo salió mal dentro de Sealwire. Inténtelo de nuevo; si sigue ocurriendo, contacte con su equipo de informática.',
     unknown: 'Algo salió mal. Inténtelo de nuevo; si sigue ocurriendo, contacte con su equipo de informática.',
   },
@@ -354,6 +357,9 @@ export const es: Strings = {
     attachment_send: 'Envió un archivo adjunto',
     room_join: 'Entró en una sala de equipo',
     room_leave: 'Salió de una sala de equipo',
+    room_create: 'Creó una sala de equipo',
+    room_invite: 'Invitó a un compañero a una sala de equipo',
+    room_remove: 'Quitó a un compañero de una sala de equipo',
     store_migrate: 'Mensajes actualizados al formato de almacenamiento actual',
     messaging_rejected: 'Rechazado un mensaje que intentaba hablar en nombre de otra persona',
   },
@@ -394,4 +400,5 @@ export const es: Strings = {
     failedBody: 'Sealwire dio una respuesta inesperada. Inténtelo de nuevo; si sigue ocurriendo, avise a su equipo de informática.',
     retry: 'Intentar de nuevo',
   },
+  ...teamEs,
 };

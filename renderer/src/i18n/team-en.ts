@@ -1,0 +1,41 @@
+/**
+ * English strings for team rooms, urgent acknowledgements, notifications and quick replies. Kept
+ * beside en.ts (spread into it) so the main file stays small; team-es.ts mirrors every key.
+ */
+export const teamEn = {
+  rooms: {
+    heading: 'Rooms',
+    chatsHeading: 'Chats',
+    newRoom: 'New room',
+    empty: 'No rooms yet.',
+    createHeading: 'New team room',
+    createIntro: 'A room is a conversation for a team. Only the colleagues you invite can read it.',
+    name: 'Room name',
+    nameHint: 'For example "Front desk" or "Ward 3 nurses".',
+    nameMissing: 'Give the room a name.',
+    invite: 'Invite colleagues',
+    filter: 'Filter colleagues',
+    noPeople: 'No colleagues in the directory yet. You can invite people after creating the room.',
+    chosen_one: '{{count}} colleague chosen',
+    chosen_other: '{{count}} colleagues chosen',
+    create: 'Create room',
+    creating: 'Creating the room…',
+    members: 'Members',
+    membersCount_one: '{{count}} member',
+    membersCount_other: '{{count}} members',
+    you: 'you',
+    owner: 'Owner',
+    here: 'Here now',
+    away: 'Not here',
+    remove: 'Remove',
+    removeLabel: 'Remove {{name}} from the room',
+    inviteOne: 'Invite a colleague',
+    choose: 'Choose a colleague',
+    inviteButton: 'Invite',
+    leave: 'Leave room',
+    leaveConfirm: 'Leave this room? It moves out of your list; an owner can invite you again.',
+    leaveYes: 'Leave',
+    cancel: 'Cancel',
+    loadingMembers: 'Loading members…',
+  },
+} as const;
