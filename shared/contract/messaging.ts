@@ -154,7 +154,7 @@ export const messagingEvents = {
   }),
   'messaging.messageState': z.strictObject({ conversationId: Id, messageId: Id, state: MessageState }),
   /** Our rooms changed (joined, left, named, removed by a room): ask for the list and the inbox again. */
-  'messaging.rooms': z.strictObject({}),
+  'messaging.roomsChanged': z.strictObject({}),
   'messaging.uploadProgress': z.strictObject({
     uploadId: z.string().min(1).max(64),
     sent: z.number().int().nonnegative(),

@@ -49,10 +49,14 @@ describe.each(SERVERS)('team rooms against a real $name', (fixture) => {
     await until(() => ben.engine.rooms().some((r) => r.jid === room && r.joined) && cam.engine.rooms().some((r) => r.jid === room && r.joined), 15_000, 'invited colleagues joined');
     await until(() => ben.store.findConversation('room', room)?.title === 'Front desk team', 10_000, 'room name');
 
+    const states: string[] = [];
+    ana.engine.onMessageState((c) => states.push(c.state));
     const sent = ana.engine.send({ to: room, body: 'Room 2 is ready' });
     await until(() => roomBodies(ben.store, room).includes('Room 2 is ready') && roomBodies(cam.store, room).includes('Room 2 is ready'), 10_000, 'room delivery');
     // The room reflecting it back is its acknowledgement; the receivers see the sender's name.
     await until(() => ana.store.getMessageByClientId(sent.clientId)?.state === 'sent', 10_000, 'reflection');
+    // …and the screen hears of it (the echo folds into our row before it acknowledges it).
+    await until(() => states.includes('sent'), 5_000, 'sent event');
     expect(ben.store.getMessageByClientId(sent.clientId)?.senderJid).toBe(`${room}/Ana Front Desk`);
 
     const members = await ana.engine.roomMembers(room);

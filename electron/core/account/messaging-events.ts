@@ -11,7 +11,7 @@ export function bindMessagingEvents(engine: MessagingEngine, emit: Emit): () => 
       emit('messaging.incoming', { conversationId: m.conversationId, messageId: m.id, direction: m.direction, priority: m.priority }),
     ),
     engine.onMessageState((c) => emit('messaging.messageState', { conversationId: c.conversationId, messageId: c.messageId, state: c.state })),
-    engine.onRoomsChanged(() => emit('messaging.rooms', {})),
+    engine.onRoomsChanged(() => emit('messaging.roomsChanged', {})),
   ];
   return () => {
     for (const off of offs) off();

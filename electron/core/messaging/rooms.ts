@@ -216,8 +216,9 @@ export class Rooms {
       priority: parsed.priority,
       patientTag: parsed.patientTag,
     });
-    // The room reflecting our message back is its acknowledgement.
-    if (outgoing && !result.inserted) this.outbox.ack(clientId, serverId);
+    // The room reflecting our message back is its acknowledgement. The insert has already folded
+    // the reflection into our row, so the state before it (`known`) says whether it changed.
+    if (outgoing && !result.inserted) this.outbox.ack(clientId, serverId, mine ? known : undefined);
     if (!outgoing && result.inserted) {
       const stored = store.getMessage(result.id);
       if (stored !== null) this.ctx.emitIncoming(stored);

@@ -14,7 +14,7 @@ export function invalidateOnEvents(client: Client, queries: QueryClient): () => 
     client.on('messaging.incoming', ({ conversationId }) => stale(['conversations.inbox'], ['messages.page', { conversationId }])),
     client.on('messaging.messageState', ({ conversationId }) => stale(['conversations.inbox'], ['messages.page', { conversationId }])),
     // Rooms joined, left, named or with members coming and going.
-    client.on('messaging.rooms', () => stale(['conversations.inbox'], ['messaging.rooms'], ['messaging.roomMembers'])),
+    client.on('messaging.roomsChanged', () => stale(['conversations.inbox'], ['messaging.rooms'], ['messaging.roomMembers'])),
     // Events that carry the whole answer replace it; what may have changed with them is asked again.
     client.on('system.status', (status) => queries.setQueryData(['system.status', {}], status)),
     client.on('session.changed', (session) => {
