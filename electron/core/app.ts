@@ -9,6 +9,7 @@ import { startStatusStream } from './compose/status-stream.ts';
 import { CoreEvents } from './events.ts';
 import { createDispatcher, type Dispatcher, type Handlers } from './ipc/dispatcher.ts';
 import { accountHandlers } from './ipc/handlers/account.ts';
+import { alertsHandlers } from './ipc/handlers/alerts.ts';
 import { auditHandlers } from './ipc/handlers/audit.ts';
 import { conversationsHandlers } from './ipc/handlers/conversations.ts';
 import { messagingHandlers } from './ipc/handlers/messaging.ts';
@@ -147,6 +148,14 @@ export function createCore(options: CoreOptions): Core {
         return active === null ? null : { engine: active.messaging.engine, manager: active.messaging.manager, store: active.store };
       },
       emit: (name, payload) => events.emit(name, payload),
+    }),
+    ...alertsHandlers({
+      current: () => {
+        const active = messaging.current();
+        return active === null ? null : { engine: active.messaging.engine, store: active.store };
+      },
+      policy: () => policy.values,
+      now: () => clock.now(),
     }),
     ...sessionHandlers({ session }),
     ...auditHandlers({

@@ -33,6 +33,7 @@ export const AuditEventType = z.enum([
   'room.join',
   'room.leave',
   'room.create',
+  'urgent.acknowledge',
   'room.invite',
   'room.remove',
   /** An encrypted file (a profile's store or the audit trail) converted in place to the current page format. */

@@ -12,6 +12,7 @@ export function bindMessagingEvents(engine: MessagingEngine, emit: Emit): () => 
     ),
     engine.onMessageState((c) => emit('messaging.messageState', { conversationId: c.conversationId, messageId: c.messageId, state: c.state })),
     engine.onRoomsChanged(() => emit('messaging.roomsChanged', {})),
+    engine.onAcknowledged((a) => emit('urgent.acknowledged', { conversationId: a.conversationId, messageId: a.messageId })),
   ];
   return () => {
     for (const off of offs) off();

@@ -29,7 +29,8 @@ export type RejectReason =
   | 'headline'
   | 'receipt-not-peer'
   | 'marker-not-peer'
-  | 'invite-foreign';
+  | 'invite-foreign'
+  | 'ack-not-recipient';
 
 /** What the audit hook learns about a refused stanza: the reason and the stanza's own id, nothing else. */
 export interface RejectedStanza {
@@ -111,6 +112,10 @@ export interface MessagingEngine {
   removeFromRoom(roomJid: string, memberJid: string): Promise<void>;
   /** Present and affiliated members (the lists the room lets us read). */
   roomMembers(roomJid: string): Promise<RoomMemberInfo[]>;
+  /** Acknowledge an urgent message we received (null: it is not an incoming urgent message). */
+  acknowledge(messageId: number): { at: number } | null;
+  /** Someone acknowledged an urgent message (ours, or in a room, anyone's). */
+  onAcknowledged(listener: (event: { conversationId: number; messageId: number }) => void): () => void;
   /** Our list of rooms changed (joined, left, removed by a room). */
   onRoomsChanged(listener: () => void): () => void;
   /** Mark incoming messages read up to a message and send a read marker for it. */

@@ -13,6 +13,7 @@ import { OutboxSender } from './outbox-sender.ts';
 import { RoomAdmin } from './room-admin.ts';
 import { roomArchiveKey, Rooms } from './rooms.ts';
 import { Roster } from './roster.ts';
+import { Urgent, type Acknowledged } from './urgent.ts';
 import { bareJid, NS_CARBONS } from './stanzas.ts';
 import { AttachmentError } from './upload.ts';
 import { el, NS_CLIENT } from './xml.ts';
@@ -50,6 +51,7 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
   });
   const connection = new Listeners<ConnectionState>();
   const roomsChanged = new Listeners<void>();
+  const acknowledged = new Listeners<Acknowledged>();
   let occupantsTimer: NodeJS.Timeout | null = null;
 
   // Closures below refer to modules built after them; none runs before this function returns.
@@ -78,7 +80,8 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
   const direct = new DirectMessages(ctx, outbox, markers, attachments);
   const admin = new AdminCommands(ctx, options.adminJids ?? [], options.onAdminCommand);
   const archive: ArchiveSync = new ArchiveSync(ctx, markers, options.mamPageSize ?? 500, (mam) => inbound.archived(mam));
-  const inbound = new Inbound(ctx, { outbox, rooms, roomAdmin, direct, admin, archive });
+  const urgent = new Urgent(ctx, outbox, rooms, (event) => acknowledged.emit(event, ctx.listenerError));
+  const inbound = new Inbound(ctx, { outbox, rooms, roomAdmin, urgent, direct, admin, archive });
   const roster = new Roster(ctx);
 
   const onOnline = (info: OnlineInfo) => {
@@ -153,6 +156,8 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     removeFromRoom: (room, member) => roomAdmin.remove(room, member),
     roomMembers: (room) => roomAdmin.members(room),
     onRoomsChanged: (l) => roomsChanged.add(l),
+    acknowledge: (messageId) => urgent.acknowledge(messageId),
+    onAcknowledged: (l) => acknowledged.add(l),
     whenSynced: () => archive.whenSynced(),
     onIncoming: (l) => ctx.incoming.add(l),
     onMessageState: (l) => ctx.stateChanges.add(l),

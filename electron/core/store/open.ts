@@ -1,3 +1,4 @@
+import { acknowledgementOps } from './acknowledgements.ts';
 import path from 'node:path';
 import { shredBlob } from '../attachments/blob-files.ts';
 import { CoreError } from '../errors.ts';
@@ -81,6 +82,7 @@ function buildStore(db: Db, options: OpenStoreOptions): Store {
     ...conversationOps(db, now),
     ...messages,
     ...outboxOps(db, messages, now),
+    ...acknowledgementOps(db),
     batch(fn) {
       if (db.inTransaction) return fn();
       // IMMEDIATE: take the write lock up front, so a batch never fails half-way on an upgrade.

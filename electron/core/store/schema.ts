@@ -103,6 +103,17 @@ const MIGRATIONS: readonly string[] = [
   DROP INDEX messages_unread;
   CREATE INDEX messages_patient_tag ON messages (patient_tag COLLATE NOCASE) WHERE patient_tag IS NOT NULL;
   `,
+  // 3: urgent messages are acknowledged (issue 11): who acknowledged which message, when. Incoming
+  // urgent messages get a partial index: the alert asks for those not yet acknowledged.
+  `
+  CREATE TABLE acknowledgements (
+    message_id INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+    by_jid TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (message_id, by_jid)
+  ) WITHOUT ROWID;
+  CREATE INDEX messages_urgent_in ON messages (sent_at) WHERE priority = 'urgent' AND direction = 'in';
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
