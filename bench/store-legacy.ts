@@ -12,6 +12,8 @@ export function toLegacySqlcipher(file: string, key: Buffer, options: { storeSch
     keyDatabase(db, key);
     if (options.storeSchemaV1) {
       db.exec(`DROP INDEX messages_patient_tag;
+        DROP INDEX IF EXISTS messages_urgent_in;
+        DROP TABLE IF EXISTS acknowledgements;
         CREATE INDEX messages_unread ON messages (conversation_id, sent_at, id) WHERE direction = 'in' AND state <> 'read';
         PRAGMA user_version = 1;`);
     }

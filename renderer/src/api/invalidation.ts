@@ -11,7 +11,11 @@ export function invalidateOnEvents(client: Client, queries: QueryClient): () => 
     for (const queryKey of keys) void queries.invalidateQueries({ queryKey });
   };
   const offs = [
-    client.on('messaging.incoming', ({ conversationId }) => stale(['conversations.inbox'], ['messages.page', { conversationId }])),
+    client.on('messaging.incoming', ({ conversationId, priority }) => {
+      stale(['conversations.inbox'], ['messages.page', { conversationId }]);
+      if (priority === 'urgent') stale(['urgent.pending']);
+    }),
+    client.on('urgent.acknowledged', ({ conversationId }) => stale(['urgent.acknowledgements', { conversationId }], ['urgent.pending'])),
     client.on('messaging.messageState', ({ conversationId }) => stale(['conversations.inbox'], ['messages.page', { conversationId }])),
     // Rooms joined, left, named or with members coming and going.
     client.on('messaging.roomsChanged', () => stale(['conversations.inbox'], ['messaging.rooms'], ['messaging.roomMembers'])),

@@ -68,9 +68,12 @@ export function SignedOutNav({
 export function WorkspaceNav({
   conversations,
   active,
+  footer,
 }: {
   conversations: ReactNode;
   active: string;
+  /** Signed-in preferences shown above the display ones (notifications). */
+  footer?: ReactNode;
 }) {
   const { t } = useTranslation();
   const dispatch = useNavigate();
@@ -112,6 +115,7 @@ export function WorkspaceNav({
         </ul>
       </section>
       <div className="side-nav__footer">
+        {footer}
         <DisplayPreferences />
       </div>
     </nav>

@@ -4,6 +4,9 @@ import type { InboxEntry, ProfileSummary } from '../../../shared/contract/index.
 import type { ConnectionState } from '../api/client.ts';
 import { useClient } from '../api/ClientProvider.tsx';
 import { MyDataScreen } from '../account/MyDataScreen.tsx';
+import { AlertPreferences } from '../alerts/AlertPreferences.tsx';
+import { UrgentAlerts } from '../alerts/UrgentAlerts.tsx';
+import { useIncomingNotifications, useUnreadTitle } from '../alerts/useAlerts.ts';
 import { ActivityScreen } from '../activity/ActivityScreen.tsx';
 import { Button } from '../components/Button.tsx';
 import { Icon } from '../components/Icon.tsx';
@@ -43,6 +46,8 @@ export function Workspace({ route, visit, connection, system, profile }: Props) 
   const messaging = useMessagingStatus();
   const inbox = useInbox();
   const directory = useDirectory();
+  useIncomingNotifications();
+  useUnreadTitle(inbox.entries);
 
   const leave = useCallback(
     async (method: 'session.lockNow' | 'session.switchUser' | 'session.signOut', via: 'button' | 'hotkey' = 'button') => {
@@ -88,6 +93,7 @@ export function Workspace({ route, visit, connection, system, profile }: Props) 
           title={route.name ?? nameFor(route.jid, directory.entries)}
           directory={directory.entries}
           started={(conversationId) => dispatch({ type: 'started', conversationId })}
+          own={account}
         />
       );
       // A team room: its members beside the thread.
@@ -157,6 +163,7 @@ export function Workspace({ route, visit, connection, system, profile }: Props) 
       nav={
         <WorkspaceNav
           active={route.screen}
+          footer={<AlertPreferences />}
           conversations={
             <PartBoundary resetKey={key}>
               <InboxSections
@@ -173,6 +180,9 @@ export function Workspace({ route, visit, connection, system, profile }: Props) 
       }
     >
       <ConnectionBanner state={messaging.status?.state ?? null} fixed={() => void messaging.refresh()} />
+      <PartBoundary resetKey="urgent">
+        <UrgentAlerts inbox={inbox.entries} directory={directory.entries} open={openEntry} />
+      </PartBoundary>
       <ScreenBoundary resetKey={`${key}:${visit}`} back={route.screen === 'home' ? undefined : home}>
         {screen}
       </ScreenBoundary>

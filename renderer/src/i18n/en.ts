@@ -363,6 +363,7 @@ export const en = {
     room_create: 'Created a team room',
     room_invite: 'Invited a colleague to a team room',
     room_remove: 'Removed a colleague from a team room',
+    urgent_acknowledge: 'Acknowledged an urgent message',
     store_migrate: 'Messages updated to the current storage format',
     messaging_rejected: 'Refused a message that tried to speak for someone else',
   },

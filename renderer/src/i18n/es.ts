@@ -360,6 +360,7 @@ export const es: Strings = {
     room_create: 'Creó una sala de equipo',
     room_invite: 'Invitó a un compañero a una sala de equipo',
     room_remove: 'Quitó a un compañero de una sala de equipo',
+    urgent_acknowledge: 'Confirmó la recepción de un mensaje urgente',
     store_migrate: 'Mensajes actualizados al formato de almacenamiento actual',
     messaging_rejected: 'Rechazado un mensaje que intentaba hablar en nombre de otra persona',
   },

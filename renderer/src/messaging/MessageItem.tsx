@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DirectoryEntry, Message } from '../../../shared/contract/index.ts';
 import { useRenderFault } from '../app/render-fault.ts';
@@ -21,13 +22,15 @@ interface Props {
   directory: readonly DirectoryEntry[] | null;
   /** Send a failed message's text again (null while a retry is under way). */
   retry: ((message: Message) => void) | null;
+  /** Shown under the message (an urgent message's acknowledgement). */
+  extra?: ReactNode;
 }
 
 /**
  * One message. The body is a text child (React escapes it), never HTML, with dir="auto" so Arabic
  * or Hebrew reads right to left. A failed message says so in plain words and offers to send it again.
  */
-export function MessageItem({ message, directory, retry }: Props) {
+export function MessageItem({ message, directory, retry, extra }: Props) {
   const { t, i18n } = useTranslation();
   useRenderFault('message');
   const out = message.direction === 'out';
@@ -79,6 +82,7 @@ export function MessageItem({ message, directory, retry }: Props) {
           </span>
         ) : null}
       </div>
+      {extra}
       {out && message.state === 'failed' && message.recalledAt === null ? (
         <div className="message__failed" role="alert" data-testid="message-failed">
           {/* The core gives no reason per message yet; this is the generic one (see README). */}

@@ -7,6 +7,7 @@ import { useRenderFault } from '../app/render-fault.ts';
 import { Button } from '../components/Button.tsx';
 import { FormError } from '../components/FormError.tsx';
 import type { UiError } from '../session/errors.ts';
+import { Acknowledgement } from '../alerts/Acknowledgement.tsx';
 import { Composer } from './Composer.tsx';
 import { MessageItem } from './MessageItem.tsx';
 import './thread.css';
@@ -20,6 +21,8 @@ interface Props {
   title: string;
   directory: readonly DirectoryEntry[] | null;
   started: (conversationId: number) => void;
+  /** Our own address (who "you" is in acknowledgements). */
+  own?: string | null;
 }
 
 function merge(current: readonly Message[], incoming: readonly Message[]): Message[] {
@@ -62,7 +65,7 @@ function withNewest(view: View, page: { messages: Message[]; olderCursor: string
 }
 
 /** One conversation: history (older pages on scroll up), live updates, read markers, the composer. */
-export function ThreadView({ conversationId, jid, title, directory, started }: Props) {
+export function ThreadView({ conversationId, jid, title, directory, started, own = null }: Props) {
   const { t } = useTranslation();
   useRenderFault('thread');
   const client = useClient();
@@ -94,6 +97,8 @@ export function ThreadView({ conversationId, jid, title, directory, started }: P
     setView((view) => withNewest(view, page));
   }
   const shownError = error ?? newest.error;
+  // Who acknowledged this conversation's urgent messages (kept current by urgent.acknowledged events).
+  const acks = useContractQuery('urgent.acknowledgements', { conversationId: conversationId ?? 0 }, { enabled: conversationId !== null });
 
   const loadOlder = useCallback(async () => {
     if (conversationId === null || olderCursor === null || loadingOlder) return;
@@ -196,7 +201,17 @@ export function ThreadView({ conversationId, jid, title, directory, started }: P
         ) : (
           <ol className="thread__list" aria-label={t('thread.listLabel')} role="log" aria-live="polite" aria-relevant="additions">
             {messages.map((m) => (
-              <MessageItem key={m.id} message={m} directory={directory} retry={retrying ? null : (failed) => void retry(failed)} />
+              <MessageItem
+                key={m.id}
+                message={m}
+                directory={directory}
+                retry={retrying ? null : (failed) => void retry(failed)}
+                extra={
+                  m.priority === 'urgent' && m.recalledAt === null ? (
+                    <Acknowledgement message={m} acks={acks.data?.acknowledgements.filter((a) => a.messageId === m.id) ?? []} own={own} directory={directory} />
+                  ) : null
+                }
+              />
             ))}
           </ol>
         )}

@@ -52,7 +52,9 @@ export function alertsHandlers(deps: AlertsHandlerDeps): HandlersFor<typeof aler
         conversation?.kind === 'room' && slash > 0
           ? message.senderJid.slice(slash + 1)
           : (store.getContact(message.senderJid)?.displayName ?? message.senderJid.split('@')[0] ?? '');
-      return notificationContentFor(message, name, deps.policy());
+      const decision = notificationContentFor(message, name, deps.policy());
+      // A muted conversation stays quiet, unless the message is urgent.
+      return conversation?.muted && !decision.urgent ? { ...decision, show: false } : decision;
     },
   };
 }
