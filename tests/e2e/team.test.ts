@@ -25,6 +25,7 @@ afterAll(async () => {
 
 const roomEntry = (page: Page) => page.getByTestId('rooms-section').getByTestId('inbox-item').filter({ hasText: 'Front desk' });
 
+/** Issue 11's front-desk features through two workstations and a real Prosody: rooms, urgent acknowledgements, quick replies. */
 describe('team rooms through two workstations and a real Prosody', () => {
   it('create a room → invite a colleague → messages with names and receipts → unread counts → remove', async () => {
     // Alice creates the room (nobody chosen yet) from the Rooms section.
@@ -80,6 +81,47 @@ describe('team rooms through two workstations and a real Prosody', () => {
     await a.page.getByTestId('room-leave-confirm').click();
     await a.page.getByTestId('workspace-home').waitFor();
     await expect.poll(() => roomEntry(a.page).count()).toBe(0);
+    expect(a.problems.errors).toEqual([]);
+    expect(b.problems.errors).toEqual([]);
+  });
+});
+
+describe('urgent messages that get acknowledged', () => {
+  it('urgent → an alert that stays → Acknowledge → the sender sees who and when; the title shows a number only', async () => {
+    await a.page.getByTestId('nav-directory').click();
+    await a.page.getByTestId('directory-address').fill(BOB.username);
+    await a.page.getByTestId('directory-start').click();
+    await a.page.getByTestId('composer-input').fill('Patient fell in waiting room 3');
+    await a.page.getByTestId('composer-urgent').check();
+    await a.page.getByTestId('composer-input').press('Enter');
+    const sent = a.page.getByTestId('message').filter({ hasText: 'Patient fell' });
+    await sent.getByTestId('not-acknowledged').waitFor({ timeout: 15_000 });
+
+    // Bob is elsewhere in the app: the alert shows at the top of every screen until acknowledged.
+    await b.page.getByTestId('nav-activity').click();
+    const alert = b.page.getByTestId('urgent-alert');
+    await alert.waitFor({ timeout: 15_000 });
+    expect(await alert.textContent()).toContain('Alice Moreno');
+    expect(await alert.textContent()).not.toContain('Patient fell');
+    await expect.poll(() => b.page.title()).toBe('Sealwire (1)');
+    await b.page.screenshot({ path: path.join(SHOTS, 'urgent-alert.png') });
+    await b.page.getByTestId('nav-my-data').click();
+    await alert.waitFor();
+
+    await alert.getByTestId('urgent-acknowledge').click();
+    await expect.poll(() => b.page.getByTestId('urgent-alert').count()).toBe(0);
+
+    // Alice sees who acknowledged and when.
+    const line = sent.getByTestId('acknowledged');
+    await line.waitFor({ timeout: 15_000 });
+    expect(await line.textContent()).toContain('Acknowledged by Bob Okafor');
+    await a.page.screenshot({ path: path.join(SHOTS, 'urgent-acknowledged.png') });
+
+    // Bob opens the chat: his copy says he acknowledged it; read, the title is plain again.
+    await b.page.getByTestId('chats-section').getByTestId('inbox-item').first().click();
+    await b.page.getByTestId('message').filter({ hasText: 'Patient fell' }).getByTestId('acknowledged').waitFor();
+    expect(await b.page.getByTestId('message').filter({ hasText: 'Patient fell' }).getByTestId('acknowledged').textContent()).toContain('you');
+    await expect.poll(() => b.page.title()).toBe('Sealwire');
     expect(a.problems.errors).toEqual([]);
     expect(b.problems.errors).toEqual([]);
   });
