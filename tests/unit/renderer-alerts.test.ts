@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { InboxEntry } from '../../shared/contract/index.ts';
 import { notificationContentFor } from '../../electron/core/shell/notification.ts';
-import { notificationText } from '../../renderer/src/alerts/notify.ts';
-import { unreadTitle } from '../../renderer/src/alerts/useAlerts.ts';
+import { notificationText, unreadTitle } from '../../renderer/src/alerts/alert-text.ts';
 import { dueAlerts, NO_REPEATS } from '../../renderer/src/alerts/urgent-schedule.ts';
 import { en } from '../../renderer/src/i18n/en.ts';
 

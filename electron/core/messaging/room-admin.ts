@@ -52,6 +52,10 @@ export class RoomAdmin {
   private readonly nick: () => string;
   /** The server's copy has been read this session: only then may ours replace it. */
   private listLoaded = false;
+  /** Rooms joined or left this session before the server's copy arrived: our change wins over it. */
+  private readonly changedBeforeLoad = new Map<string, 'joined' | 'left'>();
+  /** The rooms as last seen by saveList (to tell what a change was). */
+  private known = new Set<string>();
 
   constructor(ctx: EngineContext, rooms: Rooms, mucDomain: string | null, nick: () => string) {
     this.ctx = ctx;
@@ -133,6 +137,8 @@ export class RoomAdmin {
   /** A new session: read our room list from the server; it names the rooms this account is in. */
   syncList(): void {
     this.listLoaded = false;
+    this.changedBeforeLoad.clear();
+    this.known = new Set(this.rooms.jids());
     void this.ctx
       .request(buildRoomListGet(this.ctx.newId()), 15_000)
       .then((answer) => {
@@ -144,18 +150,31 @@ export class RoomAdmin {
         }
         const listed = parseRoomList(answer);
         const names = new Set(listed.map((r) => r.jid));
+        const changed = new Map(this.changedBeforeLoad);
+        this.changedBeforeLoad.clear();
         for (const r of listed) {
-          if (!this.rooms.has(r.jid)) void this.rooms.join(r.jid, r.nick, 15_000).catch((err: unknown) => this.ctx.log.warn('messaging.room_rejoin_failed', { error: err }));
+          if (this.rooms.has(r.jid) || changed.get(r.jid) === 'left') continue;
+          void this.rooms.join(r.jid, r.nick, 15_000).catch((err: unknown) => this.ctx.log.warn('messaging.room_rejoin_failed', { error: err }));
         }
-        // Left on another computer: leave here too.
-        for (const jid of this.rooms.jids()) if (!names.has(jid)) this.rooms.leave(jid);
+        // Left on another computer: leave here too (unless joined here meanwhile).
+        for (const jid of this.rooms.jids()) if (!names.has(jid) && changed.get(jid) !== 'joined') this.rooms.leave(jid);
+        if (changed.size > 0) this.saveList();
       })
       .catch((err: unknown) => this.ctx.log.warn('messaging.room_list_unavailable', { error: err }));
   }
 
   /** Our list changed: the server's copy follows (once it has been read, so a fresh computer never blanks it). */
   saveList(): void {
-    if (!this.listLoaded || this.ctx.manager.state !== 'online') return;
+    if (!this.listLoaded) {
+      // Remember what changed here, so the server's older copy does not undo it when it arrives.
+      const now = new Set(this.rooms.jids());
+      for (const jid of now) if (!this.known.has(jid)) this.changedBeforeLoad.set(jid, 'joined');
+      for (const jid of this.known) if (!now.has(jid)) this.changedBeforeLoad.set(jid, 'left');
+      this.known = now;
+      return;
+    }
+    this.known = new Set(this.rooms.jids());
+    if (this.ctx.manager.state !== 'online') return;
     const list = this.rooms.list().map((r) => ({ jid: r.jid, nick: r.nick }));
     void this.ctx.request(buildRoomListSet(this.ctx.newId(), list), 15_000).catch((err: unknown) => this.ctx.log.warn('messaging.room_list_save_failed', { error: err }));
   }

@@ -9,7 +9,8 @@ import { Icon } from '../components/Icon.tsx';
 import { When } from '../components/When.tsx';
 import { nameFor } from '../messaging/useMessaging.ts';
 import type { UiError } from '../session/errors.ts';
-import { notificationText, notify } from './notify.ts';
+import { notificationText } from './alert-text.ts';
+import { notify } from './notify.ts';
 import { dueAlerts, NO_REPEATS } from './urgent-schedule.ts';
 import './alerts.css';
 

@@ -1,5 +1,3 @@
-import type { TFunction } from 'i18next';
-import type { NotificationContent } from '../../../shared/contract/index.ts';
 import { readPreference, writePreference } from '../theme/storage.ts';
 
 /** Per-computer preferences (not PHI): whether desktop notifications and the alert sound are on. */
@@ -21,16 +19,6 @@ export async function askNotificationPermission(win: Window = window): Promise<P
   return (await api.requestPermission()) as Permission;
 }
 
-
-/**
- * The notification's title and body as the core's decision allows (policy notificationContent):
- * by default only "New message" / "New urgent message"; the sender and text only when allowed.
- */
-export function notificationText(t: TFunction, content: NotificationContent, repeat = false): { title: string; body: string } {
-  const what = content.urgent ? (repeat ? t('notify.urgentRepeat') : t('notify.urgent')) : t('notify.message');
-  const body = content.sender === null ? what : content.text === null ? t('notify.from', { what, sender: content.sender }) : `${content.sender}: ${content.text}`;
-  return { title: t('app.name'), body };
-}
 
 /** Shows a desktop notification (if wanted and allowed) and plays the alert sound (if on). Never throws. */
 export function notify(text: { title: string; body: string }, urgent: boolean, desktop: boolean, win: Window = window): void {

@@ -2,7 +2,8 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { InboxEntry } from '../../../shared/contract/index.ts';
 import { useClient } from '../api/ClientProvider.tsx';
-import { notificationText, notify } from './notify.ts';
+import { notificationText, unreadTitle } from './alert-text.ts';
+import { notify } from './notify.ts';
 
 /**
  * A desktop notification (and the chime) for each message that arrives while the window is not in
@@ -22,12 +23,6 @@ export function useIncomingNotifications(): void {
       }),
     [client, t],
   );
-}
-
-/** The window title: "Sealwire (3)" with unread messages, a number only: never a name or text. */
-export function unreadTitle(entries: readonly InboxEntry[] | null): string {
-  const unread = (entries ?? []).reduce((sum, e) => sum + (e.muted ? 0 : e.unreadCount), 0);
-  return unread > 0 ? `Sealwire (${Math.min(unread, 99_999)})` : 'Sealwire';
 }
 
 export function useUnreadTitle(entries: readonly InboxEntry[] | null): void {
