@@ -10,6 +10,7 @@ import { CoreEvents } from './events.ts';
 import { createDispatcher, type Dispatcher, type Handlers } from './ipc/dispatcher.ts';
 import { accountHandlers } from './ipc/handlers/account.ts';
 import { alertsHandlers } from './ipc/handlers/alerts.ts';
+import { quickRepliesHandlers } from './ipc/handlers/quick-replies.ts';
 import { auditHandlers } from './ipc/handlers/audit.ts';
 import { conversationsHandlers } from './ipc/handlers/conversations.ts';
 import { messagingHandlers } from './ipc/handlers/messaging.ts';
@@ -157,6 +158,7 @@ export function createCore(options: CoreOptions): Core {
       policy: () => policy.values,
       now: () => clock.now(),
     }),
+    ...quickRepliesHandlers({ requireStore: () => profiles.require().store, organisation: () => policy.organisation.quickReplies ?? [] }),
     ...sessionHandlers({ session }),
     ...auditHandlers({
       audit: () => trail.require(),

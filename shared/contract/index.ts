@@ -9,6 +9,7 @@ import { sessionEvents, sessionMethods } from './session.ts';
 import { systemEvents, systemMethods } from './system.ts';
 import { auditEvents, auditMethods } from './audit.ts';
 import { alertsEvents, alertsMethods } from './alerts.ts';
+import { quickRepliesEvents, quickRepliesMethods } from './quick-replies.ts';
 
 export * from './define.ts';
 export * from './errors.ts';
@@ -21,6 +22,7 @@ export * from './messaging.ts';
 export * from './session.ts';
 export * from './audit.ts';
 export * from './alerts.ts';
+export * from './quick-replies.ts';
 export * from './bridge.ts';
 export * from './exposed.ts';
 
@@ -35,6 +37,7 @@ export const methods = {
   ...sessionMethods,
   ...auditMethods,
   ...alertsMethods,
+  ...quickRepliesMethods,
 } satisfies Record<string, MethodSpec>;
 
 /** Every event main pushes to the renderer. */
@@ -48,6 +51,7 @@ export const events = {
   ...sessionEvents,
   ...auditEvents,
   ...alertsEvents,
+  ...quickRepliesEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type Methods = typeof methods;

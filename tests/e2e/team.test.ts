@@ -126,3 +126,35 @@ describe('urgent messages that get acknowledged', () => {
     expect(b.problems.errors).toEqual([]);
   });
 });
+
+describe('quick replies', () => {
+  it('save one’s own reply, then "/" opens the list, arrows and Enter insert it, Enter sends it', async () => {
+    await a.page.getByTestId('chats-section').getByTestId('inbox-item').first().click();
+    const box = a.page.getByTestId('composer-input');
+    await box.fill('Your {time} patient has arrived');
+    await a.page.getByTestId('quick-replies-save').click();
+    await box.fill('Room 2 is ready for the next patient');
+    await a.page.getByTestId('quick-replies-save').click();
+    await box.fill('');
+
+    // Keyboard only: "/" opens the list, typing filters, arrows move, Enter inserts.
+    await box.press('/');
+    await a.page.getByTestId('quick-replies').waitFor();
+    expect(await a.page.getByTestId('quick-reply').count()).toBe(2);
+    await a.page.screenshot({ path: path.join(SHOTS, 'quick-replies.png') });
+    await box.press('ArrowDown');
+    await box.press('Enter');
+    expect(await box.inputValue()).toBe('Room 2 is ready for the next patient');
+    expect(await a.page.getByTestId('quick-replies').count()).toBe(0);
+    await box.press('Enter');
+    await b.page.getByTestId('message').filter({ hasText: 'Room 2 is ready for the next patient' }).waitFor({ timeout: 15_000 });
+
+    // A placeholder is selected after inserting, so typing replaces it.
+    await box.press('/');
+    await box.pressSequentially('arrived');
+    await box.press('Enter');
+    await box.pressSequentially('2 pm');
+    expect(await box.inputValue()).toBe('Your 2 pm patient has arrived');
+    expect(a.problems.errors).toEqual([]);
+  });
+});

@@ -91,15 +91,21 @@ export function createMessagingLifecycle(deps: {
     // at first sign-in, as long as it is the same service.
     const server = deps.server?.domain === account.server.domain ? deps.server : account.server;
     let nick = account.username;
+    let displayName: string | null = null;
     void deps
       .displayName?.(profileId)
       .then((name) => {
-        if (name) nick = name;
+        if (!name) return;
+        nick = name;
+        displayName = name;
+        // Known after the connection came up: publish it now.
+        if (active?.messaging === messaging && messaging.manager.state === 'online') messaging.engine.publishNickname();
       })
       .catch((err: unknown) => log.warn('account.display_name_failed', { error: err }));
     const messaging = createMessagingSession({
       mucDomain: server.mucDomain ?? account.server.mucDomain ?? null,
       nick: () => nick,
+      displayName: () => displayName,
       server: connectionConfig(server, policy.values),
       credentials,
       // A password sign-in (an account stored before keys were kept) replaces the stored password

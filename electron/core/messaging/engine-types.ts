@@ -53,6 +53,8 @@ export interface MessagingEngineOptions {
   readonly mucDomain?: string | null;
   /** Our name in rooms (the staff member's display name); defaults to the account's local part. */
   readonly nick?: () => string;
+  /** The display name chosen at first sign-in, published as our nickname (null until known). */
+  readonly displayName?: () => string | null;
   readonly now?: () => number;
   readonly newId?: () => string;
 }
@@ -116,6 +118,8 @@ export interface MessagingEngine {
   acknowledge(messageId: number): { at: number } | null;
   /** Someone acknowledged an urgent message (ours, or in a room, anyone's). */
   onAcknowledged(listener: (event: { conversationId: number; messageId: number }) => void): () => void;
+  /** Publish our display name as our nickname (XEP-0172) now. */
+  publishNickname(): void;
   /** Our list of rooms changed (joined, left, removed by a room). */
   onRoomsChanged(listener: () => void): () => void;
   /** Mark incoming messages read up to a message and send a read marker for it. */

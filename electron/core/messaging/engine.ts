@@ -12,6 +12,7 @@ import { Markers } from './markers.ts';
 import { OutboxSender } from './outbox-sender.ts';
 import { RoomAdmin } from './room-admin.ts';
 import { roomArchiveKey, Rooms } from './rooms.ts';
+import { Nicknames } from './nicknames.ts';
 import { Roster } from './roster.ts';
 import { Urgent, type Acknowledged } from './urgent.ts';
 import { bareJid, NS_CARBONS } from './stanzas.ts';
@@ -83,6 +84,7 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
   const urgent = new Urgent(ctx, outbox, rooms, (event) => acknowledged.emit(event, ctx.listenerError));
   const inbound = new Inbound(ctx, { outbox, rooms, roomAdmin, urgent, direct, admin, archive });
   const roster = new Roster(ctx);
+  const nicknames = new Nicknames(ctx, options.displayName ?? (() => null));
 
   const onOnline = (info: OnlineInfo) => {
     ctx.ownBare = bareJid(info.jid);
@@ -98,6 +100,8 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
       .request(el('iq', NS_CLIENT, { type: 'set', id: ctx.newId() }, el('enable', NS_CARBONS)))
       .catch((err: unknown) => log.warn('messaging.carbons_unavailable', { error: err }));
     roster.fetch();
+    nicknames.reset();
+    nicknames.publish();
     rooms.rejoinAll();
     roomAdmin.syncList();
     outbox.drain();
@@ -108,6 +112,10 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
   // the receipts and SM acks that arrive together, cost one fsync instead of one each.
   manager.setReadBatch((handle) => ctx.commit.run(handle));
   const offs = [
+    // A colleague the directory does not name: their published nickname names them.
+    ctx.incoming.add((m) => {
+      if (m.direction === 'in' && !m.senderJid.includes('/')) nicknames.lookUp(m.senderJid);
+    }),
     () => manager.setReadBatch(null),
     manager.onOnline(onOnline),
     manager.onState((state) => {
@@ -158,6 +166,7 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     onRoomsChanged: (l) => roomsChanged.add(l),
     acknowledge: (messageId) => urgent.acknowledge(messageId),
     onAcknowledged: (l) => acknowledged.add(l),
+    publishNickname: () => nicknames.publish(),
     whenSynced: () => archive.whenSynced(),
     onIncoming: (l) => ctx.incoming.add(l),
     onMessageState: (l) => ctx.stateChanges.add(l),

@@ -27,6 +27,7 @@ export interface MessagingSessionOptions {
   /** The organisation's room service and our name in rooms (see MessagingEngineOptions). */
   readonly mucDomain?: string | null;
   readonly nick?: () => string;
+  readonly displayName?: () => string | null;
 }
 
 export interface MessagingSession {
@@ -54,6 +55,7 @@ export function createMessagingSession(options: MessagingSessionOptions): Messag
     ...(options.onRejected ? { onRejected: options.onRejected } : {}),
     ...(options.mucDomain ? { mucDomain: options.mucDomain } : {}),
     ...(options.nick ? { nick: options.nick } : {}),
+    ...(options.displayName ? { displayName: options.displayName } : {}),
   });
   return {
     manager,

@@ -158,6 +158,7 @@ export function Workspace({ route, visit, connection, system, profile }: Props) 
           system={system.state}
           status={<MessagingPill state={messaging.status?.state ?? null} failed={messaging.error !== null && messaging.status === null} />}
           actions={actions}
+          person={profile?.displayName ?? null}
         />
       }
       nav={

@@ -53,6 +53,20 @@ export const teamEn = {
     andOthers_other: 'and {{count}} others',
     notYet: 'Not acknowledged yet',
   },
+  quickReplies: {
+    heading: 'Quick replies',
+    hint: '↑↓ choose · Enter insert · Esc close',
+    none: 'No quick replies yet. Write one and choose “Save as quick reply”.',
+    noMatch: 'No quick reply matches.',
+    organisation: 'Organisation',
+    personal: 'Mine',
+    remove: 'Remove this quick reply',
+    button: 'Quick replies',
+    save: 'Save as quick reply',
+  },
+  me: {
+    signedInAs: 'Signed in as',
+  },
   notify: {
     heading: 'Notifications',
     enable: 'Turn on desktop notifications',

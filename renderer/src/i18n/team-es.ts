@@ -54,6 +54,20 @@ export const teamEs: Widen<typeof teamEn> = {
     andOthers_other: 'y {{count}} personas más',
     notYet: 'Recepción aún no confirmada',
   },
+  quickReplies: {
+    heading: 'Respuestas rápidas',
+    hint: '↑↓ elegir · Intro insertar · Esc cerrar',
+    none: 'Aún no hay respuestas rápidas. Escriba una y elija «Guardar como respuesta rápida».',
+    noMatch: 'Ninguna respuesta rápida coincide.',
+    organisation: 'Organización',
+    personal: 'Mías',
+    remove: 'Quitar esta respuesta rápida',
+    button: 'Respuestas rápidas',
+    save: 'Guardar como respuesta rápida',
+  },
+  me: {
+    signedInAs: 'Sesión iniciada como',
+  },
   notify: {
     heading: 'Notificaciones',
     enable: 'Activar notificaciones de escritorio',
