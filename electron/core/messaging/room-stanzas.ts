@@ -1,4 +1,4 @@
-import { NS_DATA, NS_HINTS, NS_MUC_OWNER } from './stanzas.ts';
+import { buildRoomConfig, NS_DATA, NS_HINTS, NS_MUC_OWNER } from './stanzas.ts';
 import { LIMITS, wireField } from './wire-bounds.ts';
 import { child, children, el, NS_CLIENT, type XmlElement } from './xml.ts';
 
@@ -12,8 +12,6 @@ export const NS_DISCO_INFO = 'http://jabber.org/protocol/disco#info';
 export const NS_ROOM_LIST = 'urn:sealwire:rooms:0';
 
 export type Affiliation = 'owner' | 'admin' | 'member' | 'none';
-
-const field = (name: string, value: string): XmlElement => el('field', NS_DATA, { var: name }, el('value', NS_DATA, {}, value));
 
 /** Ask for a new room's configuration form (servers differ in which fields they offer). */
 export const buildRoomConfigGet = (roomJid: string, id: string): XmlElement =>
@@ -40,23 +38,7 @@ export function buildTeamRoomConfig(roomJid: string, id: string, name: string, o
     ['muc#roomconfig_enablearchiving', '1'],
     ['mam', '1'],
   ];
-  return el(
-    'iq',
-    NS_CLIENT,
-    { type: 'set', to: roomJid, id },
-    el(
-      'query',
-      NS_MUC_OWNER,
-      {},
-      el(
-        'x',
-        NS_DATA,
-        { type: 'submit' },
-        field('FORM_TYPE', 'http://jabber.org/protocol/muc#roomconfig'),
-        ...wanted.filter(([name]) => offered.has(name)).map(([name, value]) => field(name, value)),
-      ),
-    ),
-  );
+  return buildRoomConfig(roomJid, id, wanted.filter(([field]) => offered.has(field)));
 }
 
 export const buildSetAffiliation = (roomJid: string, id: string, jid: string, affiliation: Affiliation): XmlElement =>

@@ -1,19 +1,11 @@
+import type { ComponentProps } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { DirectoryEntry, InboxEntry } from '../../../shared/contract/index.ts';
 import { useNavigate } from '../app/NavigationProvider.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { InboxList } from '../messaging/InboxList.tsx';
-import type { UiError } from '../session/errors.ts';
 import './rooms.css';
 
-interface Props {
-  entries: readonly InboxEntry[] | null;
-  error: UiError;
-  directory: readonly DirectoryEntry[] | null;
-  activeId: number | null;
-  open: (entry: InboxEntry) => void;
-  creating: boolean;
-}
+type Props = ComponentProps<typeof InboxList> & { creating: boolean };
 
 /** The inbox in two parts: team rooms (with "New room"), then one-to-one chats; each with its unread counts. */
 export function InboxSections({ entries, error, directory, activeId, open, creating }: Props) {
