@@ -71,7 +71,7 @@ export const teamEn = {
     heading: 'Notifications',
     enable: 'Turn on desktop notifications',
     on: 'Desktop notifications are on.',
-    blocked: 'Desktop notifications are blocked in this browser’s settings.',
+    blocked: 'This window may not show desktop notifications (blocked by the browser or by Sealwire’s desktop shell, which shows its own).',
     unsupported: 'This window cannot show desktop notifications.',
     sound: 'Play a sound',
     message: 'New message',

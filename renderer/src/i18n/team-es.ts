@@ -72,7 +72,7 @@ export const teamEs: Widen<typeof teamEn> = {
     heading: 'Notificaciones',
     enable: 'Activar notificaciones de escritorio',
     on: 'Las notificaciones de escritorio están activadas.',
-    blocked: 'Las notificaciones de escritorio están bloqueadas en la configuración de este navegador.',
+    blocked: 'Esta ventana no puede mostrar notificaciones de escritorio (las bloquea el navegador o la aplicación de escritorio de Sealwire, que muestra las suyas).',
     unsupported: 'Esta ventana no puede mostrar notificaciones de escritorio.',
     sound: 'Reproducir un sonido',
     message: 'Mensaje nuevo',
