@@ -15,6 +15,8 @@ export function toLegacySqlcipher(file: string, key: Buffer, options: { storeSch
       db.exec(`DROP INDEX messages_patient_tag;
         ALTER TABLE messages DROP COLUMN failure;
         ALTER TABLE messages DROP COLUMN reply_to;
+        DROP INDEX IF EXISTS messages_urgent_in;
+        DROP TABLE IF EXISTS acknowledgements;
         CREATE INDEX messages_unread ON messages (conversation_id, sent_at, id) WHERE direction = 'in' AND state <> 'read';
         PRAGMA user_version = 1;`);
     }

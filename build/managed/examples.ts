@@ -10,6 +10,7 @@ const PLACEHOLDERS: Partial<Record<ManagedKey, unknown>> = {
   certificatePins: ['sha256/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='],
   adminAddresses: ['it-admin@clinic.example'],
   auditAddress: 'audit@clinic.example',
+  quickReplies: ['Your {time} patient has arrived', 'Room {room} is ready'],
   messageRetentionDays: 365,
   patientTemplates: ['en|Appointment reminder|Hello {name}, this is a reminder of your appointment on {date} at {time}.'],
 };

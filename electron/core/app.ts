@@ -10,6 +10,8 @@ import { CoreEvents } from './events.ts';
 import { createDispatcher, type Dispatcher, type Handlers } from './ipc/dispatcher.ts';
 import { accountHandlers } from './ipc/handlers/account.ts';
 import { attachmentsHandlers } from './ipc/handlers/attachments.ts';
+import { alertsHandlers } from './ipc/handlers/alerts.ts';
+import { quickRepliesHandlers } from './ipc/handlers/quick-replies.ts';
 import { auditHandlers } from './ipc/handlers/audit.ts';
 import { complianceHandlers } from './ipc/handlers/compliance.ts';
 import { conversationsHandlers } from './ipc/handlers/conversations.ts';
@@ -139,6 +141,7 @@ export function createCore(options: CoreOptions): Core {
     record,
     headPublishing,
     beforeDeviceWipe: () => trail.close(),
+    displayName: async (profileId) => (await vault.listProfiles()).find((p) => p.id === profileId)?.displayName ?? null,
   });
 
   // Patient conversations ride on the running messaging session (issue 10).
@@ -196,6 +199,15 @@ export function createCore(options: CoreOptions): Core {
       requireStore: () => profiles.require().store,
       organisationTemplates: () => policy.values.patientTemplates,
     }),
+    ...alertsHandlers({
+      current: () => {
+        const active = messaging.current();
+        return active === null ? null : { engine: active.messaging.engine, store: active.store };
+      },
+      policy: () => policy.values,
+      now: () => clock.now(),
+    }),
+    ...quickRepliesHandlers({ requireStore: () => profiles.require().store, organisation: () => policy.organisation.quickReplies ?? [] }),
     ...sessionHandlers({ session }),
     ...audit,
     ...complianceHandlers({

@@ -1,7 +1,7 @@
 import { BrowserWindow, Menu, app, type MenuItemConstructorOptions } from 'electron';
 import { APP_ORIGIN } from '../../shared/contract/index.ts';
 import type { Logger } from '../core/log/logger.ts';
-import { menuTemplate, windowOptions } from '../core/shell/window.ts';
+import { menuTemplate, windowOptions, windowTitleFor } from '../core/shell/window.ts';
 
 export interface WindowInput {
   readonly preloadPath: string;
@@ -20,8 +20,12 @@ export function createMainWindow(input: WindowInput, log: Logger): BrowserWindow
   // Keeps PHI out of screenshots, screen sharing and recording tools (Windows and macOS).
   win.setContentProtection(true);
   if (app.isPackaged) win.removeMenu();
-  // The page may not rename the window: titles show in task switchers and screen readers' histories.
-  win.on('page-title-updated', (event) => event.preventDefault());
+  // The page may not rename the window (titles show in task switchers and screen readers'
+  // histories): only the unread count may join the name, "Sealwire (3)".
+  win.on('page-title-updated', (event, title: string) => {
+    event.preventDefault();
+    win.setTitle(windowTitleFor(title));
+  });
   win.once('ready-to-show', () => win.show());
   win.webContents.on('unresponsive', () => log.warn('shell.renderer_unresponsive'));
   void win.loadURL(`${APP_ORIGIN}/index.html`).catch((err: unknown) => log.error('shell.load_failed', { error: err }));

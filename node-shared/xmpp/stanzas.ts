@@ -220,8 +220,8 @@ export const buildJoin = (roomJid: string, nick: string): XmlElement =>
 export const buildLeave = (roomJid: string, nick: string): XmlElement =>
   el('presence', NS_CLIENT, { to: `${roomJid}/${nick}`, type: 'unavailable' });
 
-/** Accept the default configuration of a room we just created, made persistent so its archive stays. */
-export const buildInstantRoomConfig = (roomJid: string, id: string): XmlElement =>
+/** Submit a room configuration form (XEP-0045 §10.2) with these fields. */
+export const buildRoomConfig = (roomJid: string, id: string, fields: ReadonlyArray<readonly [string, string]>): XmlElement =>
   el(
     'iq',
     NS_CLIENT,
@@ -234,11 +234,15 @@ export const buildInstantRoomConfig = (roomJid: string, id: string): XmlElement 
         'x',
         NS_DATA,
         { type: 'submit' },
-        el('field', NS_DATA, { var: 'FORM_TYPE' }, el('value', NS_DATA, {}, 'http://jabber.org/protocol/muc#roomconfig')),
-        el('field', NS_DATA, { var: 'muc#roomconfig_persistentroom' }, el('value', NS_DATA, {}, '1')),
+        ...[['FORM_TYPE', 'http://jabber.org/protocol/muc#roomconfig'] as const, ...fields].map(([name, value]) =>
+          el('field', NS_DATA, { var: name }, el('value', NS_DATA, {}, value)),
+        ),
       ),
     ),
   );
+
+/** Accept the default configuration of a room we just created, made persistent so its archive stays. */
+export const buildInstantRoomConfig = (roomJid: string, id: string): XmlElement => buildRoomConfig(roomJid, id, [['muc#roomconfig_persistentroom', '1']]);
 
 export interface OccupantPresence {
   readonly room: string;
@@ -248,6 +252,8 @@ export interface OccupantPresence {
   readonly role: string | null;
   readonly self: boolean;
   readonly created: boolean;
+  /** Our own departure was not ours: kicked (307), banned (301) or no longer a member (321). */
+  readonly removed: boolean;
 }
 
 export function parseOccupant(presence: XmlElement): OccupantPresence | null {
@@ -265,6 +271,7 @@ export function parseOccupant(presence: XmlElement): OccupantPresence | null {
     role: wireField(item?.attrs.role, LIMITS.role),
     self: codes.has('110'),
     created: codes.has('201'),
+    removed: codes.has('307') || codes.has('301') || codes.has('321'),
   };
 }
 

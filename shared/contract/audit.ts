@@ -32,6 +32,10 @@ export const AuditEventType = z.enum([
   'attachment.send',
   'room.join',
   'room.leave',
+  'room.create',
+  'urgent.acknowledge',
+  'room.invite',
+  'room.remove',
   /** An encrypted file (a profile's store or the audit trail) converted in place to the current page format. */
   'store.migrate',
   /** The trail was found deleted, replaced, rolled back or unreadable (targets say which). */

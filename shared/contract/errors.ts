@@ -25,6 +25,10 @@ export const ErrorCode = z.enum([
   'certificate',
   /** The patient asked not to be contacted this way (STOP, the e-mail link, or staff recorded it). */
   'opted_out',
+  /** The server (or a room) refused: this staff member may not do that there. */
+  'not_allowed',
+  /** The organisation's server offers no team rooms. */
+  'rooms_unavailable',
   'internal',
   /** Policy forbids this (saving a file when `saveAllowed` is off). */
   'not_allowed',

@@ -11,6 +11,8 @@ import { auditEvents, auditMethods } from './audit.ts';
 import { complianceEvents, complianceMethods } from './compliance.ts';
 import { patientsEvents, patientsMethods } from './patients.ts';
 import { attachmentsEvents, attachmentsMethods } from './attachments.ts';
+import { alertsEvents, alertsMethods } from './alerts.ts';
+import { quickRepliesEvents, quickRepliesMethods } from './quick-replies.ts';
 
 export * from './define.ts';
 export * from './errors.ts';
@@ -25,6 +27,8 @@ export * from './audit.ts';
 export * from './compliance.ts';
 export * from './patients.ts';
 export * from './attachments.ts';
+export * from './alerts.ts';
+export * from './quick-replies.ts';
 export * from './bridge.ts';
 export * from './exposed.ts';
 
@@ -41,6 +45,8 @@ export const methods = {
   ...complianceMethods,
   ...patientsMethods,
   ...attachmentsMethods,
+  ...alertsMethods,
+  ...quickRepliesMethods,
 } satisfies Record<string, MethodSpec>;
 
 /** Every event main pushes to the renderer. */
@@ -56,6 +62,8 @@ export const events = {
   ...complianceEvents,
   ...patientsEvents,
   ...attachmentsEvents,
+  ...alertsEvents,
+  ...quickRepliesEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type Methods = typeof methods;

@@ -81,5 +81,6 @@ export const ORGANISATION_KEYS = {
   caCertificatePem: text({ category: 'organisation', doc: "The organisation's CA certificate (PEM); when set, system root certificates are not trusted.", maxLength: 16_384, pattern: /^-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----\s*$/ }),
   certificatePins: list({ category: 'organisation', doc: 'SHA-256 public-key pins (base64, as in "sha256/…"); a connection must match one.', maxItems: 10, item: /^sha256\/[A-Za-z0-9+/]{43}=$/, itemMaxLength: 51, default: null, stricter: 'subset' }),
   adminAddresses: list({ category: 'organisation', doc: 'Addresses of the administrators whose policy, lock and wipe commands devices obey.', maxItems: 20, item: JID, itemMaxLength: 318, default: null, stricter: 'fixed' }),
+  quickReplies: list({ category: 'organisation', doc: 'Quick replies offered to every staff member in the composer ("/" opens them); {placeholders} are filled in by staff.', maxItems: 30, item: /^[^\p{Cc}]{1,200}$/u, itemMaxLength: 200, default: null, stricter: 'fixed' }),
   auditAddress: text({ category: 'organisation', doc: 'Address that collects audit heads from devices.', maxLength: 318, pattern: JID }),
 };

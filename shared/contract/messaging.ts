@@ -37,7 +37,15 @@ export type DirectoryEntry = z.infer<typeof DirectoryEntry>;
 export const RoomInfo = z.strictObject({ jid: Jid, nick: z.string().min(1).max(100), joined: z.boolean() });
 export type RoomInfo = z.infer<typeof RoomInfo>;
 
-export const RoomMember = z.strictObject({ nick: z.string().max(1023), jid: Jid.nullable(), role: z.string().max(40).nullable() });
+export const RoomMember = z.strictObject({
+  nick: z.string().max(1023),
+  jid: Jid.nullable(),
+  role: z.string().max(40).nullable(),
+  /** Owner, admin or member of a members-only room (null: present without one, or not known). */
+  affiliation: z.enum(['owner', 'admin', 'member']).nullable().optional(),
+  /** In the room right now. */
+  present: z.boolean().optional(),
+});
 export type RoomMember = z.infer<typeof RoomMember>;
 
 /** Attachments cross IPC as base64; 25 MB of file at most through this path. */
@@ -144,6 +152,24 @@ export const messagingMethods = {
     access: 'phi',
     audit: { event: 'room.leave' },
   }),
+  'messaging.createRoom': defineMethod({
+    request: z.strictObject({ name: z.string().trim().min(1).max(100), members: z.array(Jid).max(100) }),
+    response: z.strictObject({ room: RoomInfo, conversationId: Id }),
+    access: 'phi',
+    audit: { event: 'room.create' },
+  }),
+  'messaging.inviteToRoom': defineMethod({
+    request: z.strictObject({ room: Jid, member: Jid }),
+    response: z.strictObject({}),
+    access: 'phi',
+    audit: { event: 'room.invite' },
+  }),
+  'messaging.removeFromRoom': defineMethod({
+    request: z.strictObject({ room: Jid, member: Jid }),
+    response: z.strictObject({}),
+    access: 'phi',
+    audit: { event: 'room.remove' },
+  }),
   'messaging.roomMembers': defineMethod({
     request: z.strictObject({ room: Jid }),
     response: z.strictObject({ members: z.array(RoomMember).max(5000) }),
@@ -182,6 +208,8 @@ export const messagingEvents = {
     message: Message.optional(),
     inbox: InboxEntry.optional(),
   }),
+  /** Our rooms changed (joined, left, named, removed by a room): ask for the list and the inbox again. */
+  'messaging.roomsChanged': z.strictObject({}),
   'messaging.uploadProgress': z.strictObject({
     uploadId: z.string().min(1).max(64),
     sent: z.number().int().nonnegative(),

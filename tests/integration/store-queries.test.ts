@@ -55,6 +55,7 @@ const SCREEN_QUERIES: readonly { readonly screen: string; readonly fragment: str
   { screen: 'search', fragment: 'WHERE messages_fts MATCH ?', index: /VIRTUAL TABLE INDEX/ },
   { screen: 'search (patient tag)', fragment: 'patient_tag COLLATE NOCASE >= ?', index: /messages_patient_tag/ },
   { screen: 'outbox', fragment: 'FROM outbox o CROSS JOIN messages m ON m.client_id = o.client_id', index: /sqlite_autoindex_messages_1/ },
+  { screen: 'urgent alerts (not yet acknowledged)', fragment: 'FROM messages m INDEXED BY messages_urgent_in', index: /messages_urgent_in/ },
   { screen: 'server-id fold', fragment: 'FROM messages WHERE conversation_id = ? AND server_id = ?', index: /messages_server_id/ },
 ];
 
@@ -84,7 +85,7 @@ describe('store queries and indexes', () => {
   it('keeps no index on messages that no screen query uses', () => {
     const indexes = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'messages'`).pluck().all() as string[]).sort();
     const used = SCREEN_QUERIES.flatMap(({ fragment }) => sql.filter((s) => s.includes(fragment)).map(plan)).join(' ');
-    expect(indexes).toEqual(['messages_patient_tag', 'messages_server_id', 'messages_timeline', 'sqlite_autoindex_messages_1']);
+    expect(indexes).toEqual(['messages_patient_tag', 'messages_server_id', 'messages_timeline', 'messages_urgent_in', 'sqlite_autoindex_messages_1']);
     for (const name of indexes) expect(used, name).toContain(name);
   });
 

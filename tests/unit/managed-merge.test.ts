@@ -11,6 +11,7 @@ const OTHER: Partial<Record<ManagedKey, unknown>> = {
   serverAddress: 'chat.other.example',
   caCertificatePem: '-----BEGIN CERTIFICATE-----\nT1RIRVI=\n-----END CERTIFICATE-----',
   adminAddresses: ['mallory@other.example'],
+  quickReplies: ['Ignore the last message'],
   auditAddress: 'audit@other.example',
   allowedDomains: ['other.example'],
   certificatePins: ['sha256/BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB='],
@@ -22,6 +23,7 @@ const FIRST: Partial<Record<ManagedKey, unknown>> = {
   serverAddress: 'chat.riverside.example',
   caCertificatePem: '-----BEGIN CERTIFICATE-----\nUklWRVI=\n-----END CERTIFICATE-----',
   adminAddresses: ['it@riverside.example'],
+  quickReplies: ['Room {room} is ready'],
   auditAddress: 'audit@riverside.example',
   allowedDomains: ['riverside.example'],
   certificatePins: ['sha256/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='],
@@ -48,7 +50,8 @@ function samples(key: ManagedKey, spec: KeySpec): { strict: unknown; loose: unkn
       return { strict: first.slice(0, 1), loose: OTHER[key], invalid: ['!'] };
     }
     case 'fixed':
-      return { strict: FIRST[key], loose: OTHER[key], invalid: spec.kind === 'list' ? ['!'] : 42 };
+      // A quick reply may be any text but control characters.
+      return { strict: FIRST[key], loose: OTHER[key], invalid: key === 'quickReplies' ? ['\u0007'] : spec.kind === 'list' ? ['!'] : 42 };
   }
 }
 

@@ -103,6 +103,7 @@ describe('room presence', () => {
       role: 'moderator',
       self: true,
       created: true,
+      removed: false,
     });
     expect(parseOccupant(el('presence', NS_CLIENT, { from: 'team@rooms.clinic.test' }))).toBeNull();
   });

@@ -56,6 +56,7 @@ function fakeElectron(appDir: string, userData: string, lock: boolean) {
     readonly webContents = new FakeContents();
     contentProtection = false;
     loaded = '';
+    title = '';
     constructor(options: Record<string, unknown>) {
       super();
       calls.push('new BrowserWindow');
@@ -66,6 +67,9 @@ function fakeElectron(appDir: string, userData: string, lock: boolean) {
     }
     setContentProtection(on: boolean) {
       this.contentProtection = on;
+    }
+    setTitle(title: string) {
+      this.title = title;
     }
     removeMenu() {}
     async loadURL(url: string) {
@@ -267,6 +271,12 @@ describe('electron/main wiring (stand-in electron module)', () => {
       let prevented = false;
       win.fire('page-title-updated', { preventDefault: () => (prevented = true) }, 'Chat with Jane Doe');
       expect(prevented).toBe(true);
+      expect(win.title).toBe('Sealwire');
+      // Only an unread count may join the name.
+      win.fire('page-title-updated', { preventDefault: () => {} }, 'Sealwire (3)');
+      expect(win.title).toBe('Sealwire (3)');
+      win.fire('page-title-updated', { preventDefault: () => {} }, 'Sealwire (3) Jane');
+      expect(win.title).toBe('Sealwire');
       // Core events reach the window's renderer on the event channel.
       await new Promise((r) => setTimeout(r, 50));
       expect(win.webContents.sent.some(([channel]) => channel === EVENT_CHANNEL)).toBe(true);

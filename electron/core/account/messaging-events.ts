@@ -47,6 +47,8 @@ export function bindMessagingEvents(engine: MessagingEngine, store: Store, emit:
     engine.onMessageState((c) =>
       emit('messaging.messageState', { conversationId: c.conversationId, messageId: c.messageId, state: c.state, ...rows(c.conversationId, c.messageId) }),
     ),
+    engine.onRoomsChanged(() => emit('messaging.roomsChanged', {})),
+    engine.onAcknowledged((a) => emit('urgent.acknowledged', { conversationId: a.conversationId, messageId: a.messageId })),
   ];
   return () => {
     for (const off of offs) off();

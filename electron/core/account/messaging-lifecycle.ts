@@ -47,6 +47,8 @@ export function createMessagingLifecycle(deps: {
   headPublishing: AuditHeadPublishing;
   /** Runs before a remote wipe removes the keys (closes the audit trail). */
   beforeDeviceWipe: () => Promise<void>;
+  /** The staff member's display name (their name in rooms and to colleagues). */
+  displayName?: (profileId: string) => Promise<string | null>;
 }): MessagingLifecycle {
   const { holder, session, policy, events, log, record, headPublishing } = deps;
   let active: (ActiveMessaging & { unbind: () => void }) | null = null;
@@ -88,7 +90,22 @@ export function createMessagingLifecycle(deps: {
     // Managed configuration as it is now (nodes added or moved, a new CA) wins over the copy kept
     // at first sign-in, as long as it is the same service.
     const server = deps.server?.domain === account.server.domain ? deps.server : account.server;
+    let nick = account.username;
+    let displayName: string | null = null;
+    void deps
+      .displayName?.(profileId)
+      .then((name) => {
+        if (!name) return;
+        nick = name;
+        displayName = name;
+        // Known after the connection came up: publish it now.
+        if (active?.messaging === messaging && messaging.manager.state === 'online') messaging.engine.publishNickname();
+      })
+      .catch((err: unknown) => log.warn('account.display_name_failed', { error: err }));
     const messaging = createMessagingSession({
+      mucDomain: server.mucDomain ?? account.server.mucDomain ?? null,
+      nick: () => nick,
+      displayName: () => displayName,
       server: connectionConfig(server, policy.values),
       credentials,
       // A password sign-in (an account stored before keys were kept) replaces the stored password

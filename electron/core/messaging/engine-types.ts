@@ -31,7 +31,10 @@ export type RejectReason =
   | 'receipt-not-peer'
   | 'marker-not-peer'
   /** An edit or recall naming a message that is not the author's own in that conversation. */
-  | 'amend-not-author';
+  | 'amend-not-author'
+
+  | 'invite-foreign'
+  | 'ack-not-recipient';
 
 /** What the audit hook learns about a refused stanza: the reason and the stanza's own id, nothing else. */
 export interface RejectedStanza {
@@ -50,6 +53,12 @@ export interface MessagingEngineOptions {
   /** Every stanza the inbound boundary refuses (the composition audits it as `messaging.rejected`). */
   readonly onRejected?: (event: RejectedStanza) => void;
   readonly mamPageSize?: number;
+  /** The organisation's room service (XEP-0045 host); rooms cannot be created or accepted without it. */
+  readonly mucDomain?: string | null;
+  /** Our name in rooms (the staff member's display name); defaults to the account's local part. */
+  readonly nick?: () => string;
+  /** The display name chosen at first sign-in, published as our nickname (null until known). */
+  readonly displayName?: () => string | null;
   readonly now?: () => number;
   readonly newId?: () => string;
 }
@@ -87,6 +96,12 @@ export interface RoomMember {
   readonly role: string | null;
 }
 
+/** A room member for the member list: present (an occupant) and/or affiliated (owner, admin, member). */
+export interface RoomMemberInfo extends RoomMember {
+  readonly affiliation: 'owner' | 'admin' | 'member' | null;
+  readonly present: boolean;
+}
+
 export interface MessagingEngine {
   readonly connectionState: ConnectionState;
   /** Write to the store (outbox) first, then send if online. Returns the stored message (state queued). */
@@ -109,6 +124,20 @@ export interface MessagingEngine {
   leaveRoom(roomJid: string): void;
   rooms(): Array<{ jid: string; nick: string; joined: boolean }>;
   members(roomJid: string): RoomMember[];
+  /** Create a named members-only team room and invite colleagues; resolves with its address. */
+  createRoom(name: string, members: readonly string[]): Promise<string>;
+  inviteToRoom(roomJid: string, memberJid: string): Promise<void>;
+  removeFromRoom(roomJid: string, memberJid: string): Promise<void>;
+  /** Present and affiliated members (the lists the room lets us read). */
+  roomMembers(roomJid: string): Promise<RoomMemberInfo[]>;
+  /** Acknowledge an urgent message we received (null: it is not an incoming urgent message). */
+  acknowledge(messageId: number): { at: number } | null;
+  /** Someone acknowledged an urgent message (ours, or in a room, anyone's). */
+  onAcknowledged(listener: (event: { conversationId: number; messageId: number }) => void): () => void;
+  /** Publish our display name as our nickname (XEP-0172) now. */
+  publishNickname(): void;
+  /** Our list of rooms changed (joined, left, removed by a room). */
+  onRoomsChanged(listener: () => void): () => void;
   /** Mark incoming messages read up to a message and send a read marker for it. */
   markRead(conversationId: number, upToMessageId: number): { newlyRead: number; unreadCount: number };
   /** Stanzas refused at the inbound boundary since the engine started. */

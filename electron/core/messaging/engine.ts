@@ -11,8 +11,11 @@ import { Listeners } from './listeners.ts';
 import type { ConnectionState, OnlineInfo } from './manager.ts';
 import { Markers } from './markers.ts';
 import { OutboxSender } from './outbox-sender.ts';
+import { RoomAdmin } from './room-admin.ts';
 import { roomArchiveKey, Rooms } from './rooms.ts';
+import { Nicknames } from './nicknames.ts';
 import { Roster } from './roster.ts';
+import { Urgent, type Acknowledged } from './urgent.ts';
 import { bareJid, NS_CARBONS } from '../../../node-shared/xmpp/stanzas.ts';
 import { AttachmentError } from './upload.ts';
 import { el, NS_CLIENT, type XmlElement } from '../../../node-shared/xmpp/xml.ts';
@@ -26,10 +29,12 @@ export type {
   RejectedStanza,
   RejectReason,
   RoomMember,
+  RoomMemberInfo,
   SendInput,
 } from './engine-types.ts';
 export { MAM_SELF } from './archive-sync.ts';
 export { AttachmentError };
+export { RoomError } from './room-admin.ts';
 
 /**
  * The messaging engine: a small router over one module per XMPP feature. It owns the wiring
@@ -47,6 +52,9 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     onRejected: options.onRejected,
   });
   const connection = new Listeners<ConnectionState>();
+  const roomsChanged = new Listeners<void>();
+  const acknowledged = new Listeners<Acknowledged>();
+  let occupantsTimer: NodeJS.Timeout | null = null;
 
   // Closures below refer to modules built after them; none runs before this function returns.
   const outbox: OutboxSender = new OutboxSender(ctx, (conversation): boolean => conversation.kind !== 'room' || rooms.isJoined(conversation.jid));
@@ -57,13 +65,30 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     joined: (room, current) => archive.syncRoom(roomArchiveKey(room), room, current),
     noteCursor: (key, serverId) => archive.cursors.note(key, serverId),
     stanza: (room, stanza) => roomStanzas.emit({ room, stanza }, ctx.listenerError),
+    changed: () => {
+      roomAdmin.saveList();
+      ctx.commit.later(() => roomsChanged.emit(undefined, ctx.listenerError));
+    },
+    // A room's presences arrive in a burst when it is joined: one event for the burst.
+    occupantsChanged: () => {
+      if (occupantsTimer !== null) return;
+      occupantsTimer = setTimeout(() => {
+        occupantsTimer = null;
+        roomsChanged.emit(undefined, ctx.listenerError);
+      }, 150);
+      occupantsTimer.unref();
+    },
   });
+  const nick = options.nick ?? (() => ctx.ownBare.split('@')[0] ?? 'staff');
+  const roomAdmin: RoomAdmin = new RoomAdmin(ctx, rooms, options.mucDomain ?? null, nick);
   const direct = new DirectMessages(ctx, outbox, markers, attachments);
   const admin = new AdminCommands(ctx, options.adminJids ?? [], options.onAdminCommand);
   const amendments = new Amendments(ctx);
   const archive: ArchiveSync = new ArchiveSync(ctx, markers, options.mamPageSize ?? 500, (mam) => inbound.archived(mam));
-  const inbound = new Inbound(ctx, { outbox, rooms, direct, admin, archive, amendments });
+  const urgent = new Urgent(ctx, outbox, rooms, (event) => acknowledged.emit(event, ctx.listenerError));
+  const inbound = new Inbound(ctx, { outbox, rooms, roomAdmin, urgent, direct, admin, archive, amendments });
   const roster = new Roster(ctx);
+  const nicknames = new Nicknames(ctx, options.displayName ?? (() => null));
 
   const onOnline = (info: OnlineInfo) => {
     ctx.ownBare = bareJid(info.jid);
@@ -79,7 +104,10 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
       .request(el('iq', NS_CLIENT, { type: 'set', id: ctx.newId() }, el('enable', NS_CARBONS)))
       .catch((err: unknown) => log.warn('messaging.carbons_unavailable', { error: err }));
     roster.fetch();
+    nicknames.reset();
+    nicknames.publish();
     rooms.rejoinAll();
+    roomAdmin.syncList();
     outbox.drain();
     archive.startSelf();
   };
@@ -89,6 +117,10 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
   // write while handling a read is held by the stream until `durable` (see XmppStream.read).
   manager.setReadBatch((handle, durable) => ctx.commit.hold(handle, durable));
   const offs = [
+    // A colleague the directory does not name: their published nickname names them.
+    ctx.incoming.add((m) => {
+      if (m.direction === 'in' && !m.senderJid.includes('/')) nicknames.lookUp(m.senderJid);
+    }),
     () => manager.setReadBatch(null),
     manager.onOnline(onOnline),
     manager.onState((state) => {
@@ -136,6 +168,14 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     leaveRoom: (roomJid) => rooms.leave(roomJid),
     rooms: () => rooms.list(),
     members: (roomJid) => rooms.members(roomJid),
+    createRoom: (name, members) => roomAdmin.create(name, members),
+    inviteToRoom: (room, member) => roomAdmin.invite(room, member),
+    removeFromRoom: (room, member) => roomAdmin.remove(room, member),
+    roomMembers: (room) => roomAdmin.members(room),
+    onRoomsChanged: (l) => roomsChanged.add(l),
+    acknowledge: (messageId) => urgent.acknowledge(messageId),
+    onAcknowledged: (l) => acknowledged.add(l),
+    publishNickname: () => nicknames.publish(),
     whenSynced: () => archive.whenSynced(),
     onIncoming: (l) => ctx.incoming.add(l),
     onRoomStanza: (l) => roomStanzas.add(({ room, stanza }) => l(room, stanza)),
@@ -143,6 +183,7 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     onMessageState: (l) => ctx.stateChanges.add(l),
     onConnection: (l) => connection.add(l),
     dispose() {
+      if (occupantsTimer !== null) clearTimeout(occupantsTimer);
       for (const off of offs) off();
       ctx.commit.flush();
       outbox.dispose();

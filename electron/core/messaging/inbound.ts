@@ -7,13 +7,18 @@ import type { RejectedStanza } from './engine-types.ts';
 import type { DirectMessages } from './direct-messages.ts';
 import { failureReasonOf } from './failure-reason.ts';
 import type { OutboxSender } from './outbox-sender.ts';
+import type { RoomAdmin } from './room-admin.ts';
+import { NS_CONFERENCE } from './room-stanzas.ts';
 import type { Rooms } from './rooms.ts';
+import { NS_URGENT, type Urgent } from './urgent.ts';
 import { bareJid, NS_CARBONS, NS_FORWARD, NS_MAM, NS_MARKERS, NS_RECEIPTS, parseChat, parseMamResult, type MamResult, type ParsedChat } from '../../../node-shared/xmpp/stanzas.ts';
 import { child, childText, NS_CLIENT, type XmlElement } from '../../../node-shared/xmpp/xml.ts';
 
 export interface InboundDeps {
   readonly outbox: OutboxSender;
   readonly rooms: Rooms;
+  readonly roomAdmin: RoomAdmin;
+  readonly urgent: Urgent;
   readonly direct: DirectMessages;
   readonly archive: ArchiveSync;
   readonly admin: AdminCommands;
@@ -31,6 +36,8 @@ function carriesPayload(message: XmlElement): boolean {
 }
 
 /** Forwarded content (XEP-0297), a carbon wrapper or an archive result. */
+const acknowledges = (message: XmlElement): boolean => child(message, 'ack', NS_URGENT) !== undefined;
+
 const wraps = (message: XmlElement): boolean =>
   child(message, 'forwarded', NS_FORWARD) !== undefined ||
   child(message, 'sent', NS_CARBONS) !== undefined ||
@@ -53,6 +60,9 @@ const wraps = (message: XmlElement): boolean =>
  *   message, and nothing wrapped inside a room message or a headline is ever unwrapped;
  * - edits and recalls (XEP-0308, XEP-0424): only of the author's own message in the 1:1
  *   conversation they arrived in (a peer's of what that peer sent us; our account's of ours).
+ * - room invitations: a colleague of our own domain, live, into the organisation's room service;
+ * - acknowledgements of urgent messages: in 1:1 only from the peer our urgent message went to (or
+ *   our own, from another device); in a room from any member but the message's sender.
  */
 export class Inbound {
   private readonly ctx: EngineContext;
@@ -79,6 +89,7 @@ export class Inbound {
     }
     if (type === 'groupchat') {
       if (wraps(message)) ctx.reject('forwarded', message);
+      else if (acknowledges(message)) deps.urgent.inRoom(message);
       else deps.rooms.message(message, null, null);
       return;
     }
@@ -99,6 +110,16 @@ export class Inbound {
       ctx.reject('forwarded', message);
       return;
     }
+    if (acknowledges(message)) {
+      // An urgent message's acknowledgement: only from the peer it went to.
+      deps.urgent.fromPeer(fromBare, message);
+      return;
+    }
+    if (child(message, 'x', NS_CONFERENCE) !== undefined) {
+      // A room invitation (XEP-0249): only a colleague of our organisation, into its room service.
+      if (!deps.roomAdmin.invited(fromBare, message)) ctx.reject('invite-foreign', message);
+      return;
+    }
     const parsed = parseChat(message, ctx.ownBare);
     if (parsed.admin !== null) {
       deps.admin.handle(parsed);
@@ -116,6 +137,10 @@ export class Inbound {
 
   /** One result of an archive page (already checked when it arrived). */
   archived(mam: MamResult): void {
+    if (acknowledges(mam.inner)) {
+      this.archivedAcknowledgement(mam.inner);
+      return;
+    }
     if (mam.inner.attrs.type === 'groupchat') {
       this.deps.rooms.message(mam.inner, mam.archiveId, mam.stamp);
       return;
@@ -141,6 +166,14 @@ export class Inbound {
       return;
     }
     deps.amendments.apply(target, amends, parsed.body);
+  }
+
+  /** An acknowledgement found in an archive (a new computer catching up): the same rules as live. */
+  private archivedAcknowledgement(inner: XmlElement): void {
+    const { deps, ctx } = this;
+    if (inner.attrs.type === 'groupchat') deps.urgent.inRoom(inner);
+    else if (bareJid(inner.attrs.from ?? '') === ctx.ownBare) deps.urgent.fromOurOtherDevice(inner.attrs.to ?? '', inner);
+    else deps.urgent.fromPeer(bareJid(inner.attrs.from ?? ''), inner);
   }
 
   private archiveResult(message: XmlElement): void {
@@ -198,6 +231,11 @@ export class Inbound {
       !wraps(inner);
     if (!ok) {
       ctx.reject('forged-carbon', message);
+      return;
+    }
+    if (acknowledges(inner)) {
+      if (sent) deps.urgent.fromOurOtherDevice(innerTo, inner);
+      else deps.urgent.fromPeer(innerFrom, inner);
       return;
     }
     const parsed = parseChat(inner, ctx.ownBare);

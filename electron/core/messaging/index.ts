@@ -24,6 +24,10 @@ export interface MessagingSessionOptions {
   readonly onAdminCommand?: (command: AdminCommandEvent) => void | Promise<void>;
   /** A stanza the inbound boundary refused (audit it; ids only). */
   readonly onRejected?: (event: RejectedStanza) => void;
+  /** The organisation's room service and our name in rooms (see MessagingEngineOptions). */
+  readonly mucDomain?: string | null;
+  readonly nick?: () => string;
+  readonly displayName?: () => string | null;
 }
 
 export interface MessagingSession {
@@ -49,6 +53,9 @@ export function createMessagingSession(options: MessagingSessionOptions): Messag
     ...(options.adminJids ? { adminJids: options.adminJids } : {}),
     ...(options.onAdminCommand ? { onAdminCommand: options.onAdminCommand } : {}),
     ...(options.onRejected ? { onRejected: options.onRejected } : {}),
+    ...(options.mucDomain ? { mucDomain: options.mucDomain } : {}),
+    ...(options.nick ? { nick: options.nick } : {}),
+    ...(options.displayName ? { displayName: options.displayName } : {}),
   });
   return {
     manager,

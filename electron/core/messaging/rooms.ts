@@ -7,6 +7,7 @@ import { incomingClientId } from './peer-ids.ts';
 import { LIMITS, messageTime, wireText } from '../../../node-shared/xmpp/wire-bounds.ts';
 import { bareJid, buildInstantRoomConfig, buildJoin, buildLeave, parseChat, parseOccupant } from '../../../node-shared/xmpp/stanzas.ts';
 import type { XmlElement } from '../../../node-shared/xmpp/xml.ts';
+import { buildDiscoInfo, buildRoomConfigGet, buildTeamRoomConfig, formFields, parseRoomName } from './room-stanzas.ts';
 
 const ROOMS_SETTING = 'messaging.rooms';
 
@@ -16,6 +17,8 @@ export interface RoomState {
   /** The room's archive has been read up to now: live messages may move its cursor. */
   caughtUp: boolean;
   occupants: Map<string, RoomMember>;
+  /** A room we are creating for staff: configured as a named, members-only team room. */
+  createAs: string | null;
   waiters: Array<{ resolve(): void; reject(err: Error): void }>;
 }
 
@@ -28,6 +31,10 @@ export interface RoomHooks {
   noteCursor(key: string, serverId: string): void;
   /** Every message from a joined room (live or archived), before it is stored: the patient gateway's state events have no body. */
   stanza?(room: string, message: XmlElement): void;
+  /** The list of rooms changed (joined, left, removed by the room): remember it on the server too. */
+  changed(): void;
+  /** Someone came into or left a room (the member list on screen is out of date). */
+  occupantsChanged(): void;
 }
 
 /** Team rooms (XEP-0045): membership remembered across restarts, occupants, and room messages. */
@@ -73,7 +80,7 @@ export class Rooms {
     return [...(this.rooms.get(bareJid(roomJid))?.occupants.values() ?? [])];
   }
 
-  join(roomJid: string, nick: string, timeoutMs: number): Promise<void> {
+  join(roomJid: string, nick: string, timeoutMs: number, createAs: string | null = null): Promise<void> {
     const jid = bareJid(roomJid);
     let room = this.rooms.get(jid);
     if (room === undefined || room.nick !== nick) {
@@ -81,7 +88,10 @@ export class Rooms {
       this.rooms.set(jid, room);
       this.save();
     }
-    this.ctx.store.ensureConversation({ kind: 'room', jid });
+    room.createAs = createAs;
+    const conversation = this.ctx.store.ensureConversation({ kind: 'room', jid, ...(createAs === null ? {} : { title: createAs }) });
+    // Joined again after leaving: the room shows in the inbox again.
+    if (conversation.archived) this.ctx.store.setConversationFlags(conversation.id, { archived: false });
     if (room.joined) return Promise.resolve();
     const state = room;
     const joined = new Promise<void>((resolve, reject) => {
@@ -100,9 +110,18 @@ export class Rooms {
     const jid = bareJid(roomJid);
     const room = this.rooms.get(jid);
     if (room === undefined) return;
-    this.rooms.delete(jid);
-    this.save();
+    this.forget(jid);
     this.ctx.manager.send(buildLeave(jid, room.nick));
+  }
+
+  /** No longer in the room (we left, or the room removed us): out of the list and the inbox; its history stays. */
+  private forget(jid: string): void {
+    const room = this.rooms.get(jid);
+    this.rooms.delete(jid);
+    for (const w of room?.waiters.splice(0) ?? []) w.reject(new Error('room-join-refused'));
+    this.save();
+    const conversation = this.ctx.store.findConversation('room', jid);
+    if (conversation !== null) this.ctx.store.setConversationFlags(conversation.id, { archived: true });
   }
 
   /** A new session: join every remembered room again. */
@@ -132,12 +151,25 @@ export class Rooms {
     } else {
       room.occupants.delete(occupant.nick);
     }
+    this.hooks.occupantsChanged();
+    if (occupant.self && !occupant.available && occupant.removed) {
+      this.ctx.log.info('messaging.room_removed', {});
+      this.forget(occupant.room);
+      return true;
+    }
     if (occupant.self && occupant.available && !room.joined) {
       room.joined = true;
       const jid = occupant.room;
+      const name = room.createAs;
       const configure = occupant.created
-        ? this.ctx.request(buildInstantRoomConfig(jid, this.ctx.newId())).then(() => undefined)
+        ? name === null
+          ? this.ctx.request(buildInstantRoomConfig(jid, this.ctx.newId())).then(() => undefined)
+          : this.ctx
+              .request(buildRoomConfigGet(jid, this.ctx.newId()))
+              .then((form) => this.ctx.request(buildTeamRoomConfig(jid, this.ctx.newId(), name, formFields(form))))
+              .then(() => undefined)
         : Promise.resolve();
+      if (!occupant.created || name === null) this.fetchName(jid);
       void configure
         .catch((err: unknown) => this.ctx.log.warn('messaging.room_config_failed', { error: err }))
         .then(async () => {
@@ -191,8 +223,9 @@ export class Rooms {
       priority: parsed.priority,
       patientTag: parsed.patientTag,
     });
-    // The room reflecting our message back is its acknowledgement.
-    if (outgoing && !result.inserted) this.outbox.ack(clientId, serverId);
+    // The room reflecting our message back is its acknowledgement. The insert has already folded
+    // the reflection into our row, so the state before it (`known`) says whether it changed.
+    if (outgoing && !result.inserted) this.outbox.ack(clientId, serverId, mine ? known : undefined);
     if (!outgoing && result.inserted) {
       const stored = store.getMessage(result.id);
       if (stored !== null) this.ctx.emitIncoming(stored);
@@ -200,9 +233,24 @@ export class Rooms {
     if (archiveId === null && state.caughtUp && serverId !== null) this.hooks.noteCursor(roomArchiveKey(room), serverId);
   }
 
+  /** The room's name (its disco#info identity) becomes the conversation's title. */
+  private fetchName(jid: string): void {
+    void this.ctx
+      .request(buildDiscoInfo(jid, this.ctx.newId()))
+      .then((answer) => {
+        const name = parseRoomName(answer);
+        const conversation = this.ctx.store.findConversation('room', jid);
+        if (name === null || conversation === null || conversation.title === name) return;
+        this.ctx.store.setConversationFlags(conversation.id, { title: name });
+        this.hooks.changed();
+      })
+      .catch((err: unknown) => this.ctx.log.warn('messaging.room_info_failed', { error: err }));
+  }
+
   private save(): void {
     this.ctx.store.setSetting(ROOMS_SETTING, JSON.stringify([...this.rooms].map(([jid, r]) => ({ jid, nick: r.nick }))));
+    this.hooks.changed();
   }
 }
 
-const newRoom = (nick: string): RoomState => ({ nick, joined: false, caughtUp: false, occupants: new Map(), waiters: [] });
+const newRoom = (nick: string): RoomState => ({ nick, joined: false, caughtUp: false, occupants: new Map(), createAs: null, waiters: [] });

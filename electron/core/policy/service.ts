@@ -1,7 +1,7 @@
-import type { EffectivePolicy, Policy } from '../../../shared/contract/policy.ts';
+import type { EffectivePolicy, Organisation, Policy } from '../../../shared/contract/policy.ts';
 import type { CoreEvents } from '../events.ts';
 import type { Logger } from '../log/logger.ts';
-import { mergePolicy, type PolicyLayers } from './merge.ts';
+import { mergeManaged, mergePolicy, type PolicyLayers } from './merge.ts';
 
 /** Holds the effective policy and recomputes it when a layer changes (server refresh, machine re-read). */
 export class PolicyService {
@@ -21,6 +21,11 @@ export class PolicyService {
     this.log = log;
     this.effective = mergePolicy(layers);
     this.report();
+  }
+
+  /** The organisation settings as merged now (identity, trust, quick replies). */
+  get organisation(): Organisation {
+    return mergeManaged(this.layers).organisation.values;
   }
 
   get current(): EffectivePolicy {

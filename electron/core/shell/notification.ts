@@ -19,3 +19,32 @@ export function notificationFor(name: EventName, payload: unknown, policy: Pick<
   const urgent = event.priority === 'urgent';
   return { title: 'Sealwire', body: urgent ? 'New urgent message' : 'New message', urgent };
 }
+
+/** What a notification about one message may carry, by policy (the renderer words it in its language). */
+export interface NotificationDecision {
+  readonly show: boolean;
+  readonly urgent: boolean;
+  readonly sender: string | null;
+  readonly text: string | null;
+}
+
+const SHOWN_TEXT = 120;
+
+/**
+ * The one decision for a message's notification, used by the renderer's notifications (demo and
+ * desktop): policy `notificationContent` says none / sender / full, and the older
+ * `notificationShowsSender` must allow it too (the strictest wins; by default neither is shown).
+ * Kiosks never notify; our own and recalled messages never do.
+ */
+export function notificationContentFor(
+  message: { direction: 'in' | 'out'; priority: 'normal' | 'urgent'; body: string; recalledAt: number | null; attachmentCount: number },
+  senderName: string,
+  policy: Pick<Policy, 'kiosk' | 'notificationContent' | 'notificationShowsSender'>,
+): NotificationDecision {
+  const urgent = message.priority === 'urgent';
+  if (message.direction !== 'in' || message.recalledAt !== null || policy.kiosk) return { show: false, urgent, sender: null, text: null };
+  const sender = policy.notificationShowsSender && policy.notificationContent !== 'none' ? senderName : null;
+  const full = sender !== null && policy.notificationContent === 'full' && message.attachmentCount === 0;
+  const text = full ? (message.body.length > SHOWN_TEXT ? `${message.body.slice(0, SHOWN_TEXT - 1)}…` : message.body) : null;
+  return { show: true, urgent, sender, text };
+}

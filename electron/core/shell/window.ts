@@ -15,6 +15,11 @@ export const APP_ID = 'health.sealwire.desktop';
 export const WINDOW_TITLE = 'Sealwire';
 export const BACKGROUND_COLOR = '#f7f8fa';
 
+/** The title the page asked for, if it is the name and an unread count ("Sealwire (3)"); else the fixed name. */
+export function windowTitleFor(pageTitle: string): string {
+  return /^Sealwire \(\d{1,5}\)$/.test(pageTitle) ? pageTitle : WINDOW_TITLE;
+}
+
 export function windowOptions(input: WindowOptionsInput) {
   return {
     title: WINDOW_TITLE,

@@ -1,3 +1,4 @@
+import { acknowledgementOps } from './acknowledgements.ts';
 import path from 'node:path';
 import { shredBlob } from '../attachments/blob-files.ts';
 import { CoreError } from '../errors.ts';
@@ -86,6 +87,7 @@ function buildStore(db: Db, options: OpenStoreOptions): Store {
     ...conversationOps(db, now),
     ...messages,
     ...outboxOps(db, messages, now),
+    ...acknowledgementOps(db),
     batch(fn) {
       // Nested: a savepoint, so a batch that throws takes back its own writes and nothing else.
       if (db.inTransaction) return db.transaction(fn)();

@@ -109,6 +109,17 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE messages ADD COLUMN failure TEXT;
   ALTER TABLE messages ADD COLUMN reply_to INTEGER;
   `,
+  // 4: urgent messages are acknowledged (issue 11): who acknowledged which message, when. Incoming
+  // urgent messages get a partial index: the alert asks for those not yet acknowledged.
+  `
+  CREATE TABLE acknowledgements (
+    message_id INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+    by_jid TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (message_id, by_jid)
+  ) WITHOUT ROWID;
+  CREATE INDEX messages_urgent_in ON messages (sent_at) WHERE priority = 'urgent' AND direction = 'in';
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

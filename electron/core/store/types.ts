@@ -232,6 +232,12 @@ export interface Store {
   getConversation(id: number): Conversation | null;
   findConversation(kind: ConversationKind, jid: string): Conversation | null;
   setConversationFlags(id: number, flags: { muted?: boolean; archived?: boolean; title?: string | null }): void;
+  /** Record that `byJid` acknowledged an urgent message; false when already recorded. */
+  addAcknowledgement(messageId: number, byJid: string, at: number): boolean;
+  /** Every acknowledgement of a conversation's messages, oldest first. */
+  acknowledgementsIn(conversationId: number): Array<{ messageId: number; byJid: string; at: number }>;
+  /** Incoming urgent messages sent since `since` that nobody has acknowledged (not recalled), oldest first. */
+  pendingUrgent(since: number, limit: number): Array<{ conversationId: number; messageId: number; senderJid: string; sentAt: number }>;
   /** Conversations by last activity, newest first (archived excluded unless asked). */
   inbox(opts?: { limit?: number; before?: string; includeArchived?: boolean }): InboxPage;
   /** One conversation's inbox row (archived or not), or null: what a message event carries to the screen. */

@@ -20,11 +20,17 @@ export function invalidateOnEvents(client: Client, queries: QueryClient): () => 
     else stale(['conversations.open', { conversationId }]);
   };
   const offs = [
-    client.on('messaging.incoming', messageEvent),
+    client.on('messaging.incoming', (event) => {
+      messageEvent(event);
+      if (event.priority === 'urgent') stale(['urgent.pending']);
+    }),
     client.on('messaging.messageState', messageEvent),
     client.on('patients.changed', ({ conversationId }) =>
       stale(['patients.list'], conversationId === null ? ['patients.thread'] : ['patients.thread', { conversationId }]),
     ),
+    client.on('urgent.acknowledged', ({ conversationId }) => stale(['urgent.acknowledgements', { conversationId }], ['urgent.pending'])),
+    // Rooms joined, left, named or with members coming and going.
+    client.on('messaging.roomsChanged', () => stale(['conversations.inbox'], ['messaging.rooms'], ['messaging.roomMembers'])),
     // Events that carry the whole answer replace it; what may have changed with them is asked again.
     client.on('system.status', (status) => queries.setQueryData(['system.status', {}], status)),
     // Settings shows the effective policy; an organisation's change arrives whole.

@@ -94,9 +94,12 @@ export function SignedOutNav({
 export function WorkspaceNav({
   conversations,
   active,
+  footer,
 }: {
   conversations: ReactNode;
   active: string;
+  /** Signed-in preferences shown above the display ones (notifications). */
+  footer?: ReactNode;
 }) {
   const { t } = useTranslation();
   const dispatch = useNavigate();
@@ -141,6 +144,7 @@ export function WorkspaceNav({
           </NavItem>
         </ul>
       </section>
+      {footer}
       <SettingsEntry />
     </nav>
   );

@@ -31,11 +31,14 @@ export function TopBar({
   system,
   status,
   actions,
+  person,
 }: {
   connection: ConnectionState;
   system: SystemState;
   status?: ReactNode;
   actions?: ReactNode;
+  /** The signed-in staff member's name, always on show while signed in. */
+  person?: string | null;
 }) {
   const { t } = useTranslation();
   return (
@@ -49,6 +52,12 @@ export function TopBar({
       <div className="top-bar__status" role="status" aria-label={t('shell.statusArea')}>
         {status ?? <ProblemPills connection={connection} system={system} />}
       </div>
+      {person ? (
+        <p className="top-bar__person" data-testid="topbar-person">
+          <span className="top-bar__person-label">{t('me.signedInAs')}</span>{' '}
+          <strong dir="auto">{person}</strong>
+        </p>
+      ) : null}
       {actions ? <div className="top-bar__actions">{actions}</div> : null}
     </header>
   );

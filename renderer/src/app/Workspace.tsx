@@ -4,18 +4,23 @@ import type { InboxEntry, ProfileSummary } from '../../../shared/contract/index.
 import type { ConnectionState } from '../api/client.ts';
 import { useClient } from '../api/ClientProvider.tsx';
 import { MyDataScreen } from '../account/MyDataScreen.tsx';
+import { AlertPreferences } from '../alerts/AlertPreferences.tsx';
+import { UrgentAlerts } from '../alerts/UrgentAlerts.tsx';
+import { useIncomingNotifications, useUnreadTitle } from '../alerts/useAlerts.ts';
 import { ActivityScreen } from '../activity/ActivityScreen.tsx';
 import { Button } from '../components/Button.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { PartBoundary, ScreenBoundary } from '../components/ScreenBoundary.tsx';
 import { ConnectionBanner, MessagingPill } from '../messaging/ConnectionBanner.tsx';
 import { DirectoryScreen } from '../messaging/DirectoryScreen.tsx';
-import { InboxList } from '../messaging/InboxList.tsx';
 import { SearchScreen } from '../messaging/SearchScreen.tsx';
 import { ThreadView } from '../messaging/ThreadView.tsx';
 import { nameFor, useDirectory, useInbox, useMessagingStatus } from '../messaging/useMessaging.ts';
 import { IdleWarning } from '../session/IdleWarning.tsx';
 import { PatientsScreen } from '../patients/PatientsScreen.tsx';
+import { InboxSections } from '../rooms/InboxSections.tsx';
+import { NewRoomScreen } from '../rooms/NewRoomScreen.tsx';
+import { RoomMembers } from '../rooms/RoomMembers.tsx';
 import { StatusScreen } from '../screens/StatusScreen.tsx';
 import { discardPhi, markPhiShown } from '../session/discard.ts';
 import { useSessionInput } from '../session/useSessionInput.ts';
@@ -43,6 +48,8 @@ export function Workspace({ route, visit, connection, system, profile }: Props) 
   const messaging = useMessagingStatus();
   const inbox = useInbox();
   const directory = useDirectory();
+  useIncomingNotifications();
+  useUnreadTitle(inbox.entries);
 
   const leave = useCallback(
     async (method: 'session.lockNow' | 'session.switchUser' | 'session.signOut', via: 'button' | 'hotkey' = 'button') => {
@@ -56,7 +63,14 @@ export function Workspace({ route, visit, connection, system, profile }: Props) 
   useSessionInput(lock);
 
   const openEntry = (entry: InboxEntry, hitId?: number) =>
-    dispatch({ type: 'open', conversationId: entry.id, jid: entry.jid, name: entry.title, ...(hitId !== undefined ? { hitId } : {}) });
+    dispatch({
+      type: 'open',
+      conversationId: entry.id,
+      jid: entry.jid,
+      name: entry.title,
+      ...(hitId !== undefined ? { hitId } : {}),
+      ...(entry.kind === 'room' ? { room: true } : {}),
+    });
   const openJid = (jid: string, name: string | null) => {
     const existing = inbox.entries?.find((e) => e.kind === 'direct' && e.jid === jid);
     dispatch({ type: 'open', conversationId: existing?.id ?? null, jid, name: name ?? existing?.title ?? null });
@@ -80,8 +94,8 @@ export function Workspace({ route, visit, connection, system, profile }: Props) 
         </section>
       );
       break;
-    case 'thread':
-      screen = (
+    case 'thread': {
+      const thread = (
         <ThreadView
           key={key}
           conversationId={route.conversationId}
@@ -90,7 +104,23 @@ export function Workspace({ route, visit, connection, system, profile }: Props) 
           title={route.name ?? nameFor(route.jid, directory.entries)}
           directory={directory.entries}
           started={(conversationId) => dispatch({ type: 'started', conversationId })}
+          own={account}
         />
+      );
+      // A team room: its members beside the thread.
+      screen = route.room ? (
+        <div className="room-view">
+          {thread}
+          <RoomMembers key={route.jid} room={route.jid} own={account} directory={directory.entries} left={home} />
+        </div>
+      ) : (
+        thread
+      );
+      break;
+    }
+    case 'new-room':
+      screen = (
+        <NewRoomScreen own={account} open={(conversationId, jid, name) => dispatch({ type: 'open', conversationId, jid, name, room: true })} />
       );
       break;
     case 'directory':
@@ -141,14 +171,23 @@ export function Workspace({ route, visit, connection, system, profile }: Props) 
           system={system.state}
           status={<MessagingPill state={messaging.status?.state ?? null} failed={messaging.error !== null && messaging.status === null} />}
           actions={actions}
+          person={profile?.displayName ?? null}
         />
       }
       nav={
         <WorkspaceNav
           active={route.screen}
+          footer={<AlertPreferences />}
           conversations={
             <PartBoundary resetKey={key}>
-              <InboxList entries={inbox.entries} error={inbox.error} directory={directory.entries} activeId={activeId} open={openEntry} />
+              <InboxSections
+                entries={inbox.entries}
+                error={inbox.error}
+                directory={directory.entries}
+                activeId={activeId}
+                open={openEntry}
+                creating={route.screen === 'new-room'}
+              />
             </PartBoundary>
           }
         />
@@ -156,6 +195,9 @@ export function Workspace({ route, visit, connection, system, profile }: Props) 
     >
       <ConnectionBanner state={messaging.status?.state ?? null} fixed={() => void messaging.refresh()} />
       <IdleWarning />
+      <PartBoundary resetKey="urgent">
+        <UrgentAlerts inbox={inbox.entries} directory={directory.entries} open={openEntry} />
+      </PartBoundary>
       <ScreenBoundary resetKey={`${key}:${visit}`} back={route.screen === 'home' ? undefined : home}>
         {screen}
       </ScreenBoundary>

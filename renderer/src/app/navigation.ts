@@ -14,12 +14,12 @@ export type Flow =
   | { kind: 'status' }
   | null;
 
-export type PlainScreen = 'home' | 'directory' | 'search' | 'patients' | 'activity' | 'my-data' | 'status';
+export type PlainScreen = 'home' | 'directory' | 'new-room' | 'search' | 'patients' | 'activity' | 'my-data' | 'status';
 
 export type Route =
   | { screen: Exclude<PlainScreen, 'home'> }
   | { screen: 'home' }
-  | { screen: 'thread'; conversationId: number | null; jid: string; name: string | null; hitId?: number };
+  | { screen: 'thread'; conversationId: number | null; jid: string; name: string | null; hitId?: number; room?: boolean };
 
 export interface Navigation {
   readonly flow: Flow;
@@ -32,7 +32,7 @@ export type NavAction =
   | { type: 'flow'; flow: Flow }
   | { type: 'go'; screen: PlainScreen }
   /** `hitId`: opened from a search result, the message to scroll to and highlight. */
-  | { type: 'open'; conversationId: number | null; jid: string; name: string | null; hitId?: number }
+  | { type: 'open'; conversationId: number | null; jid: string; name: string | null; hitId?: number; room?: boolean }
   /** The first message of a new chat created the conversation: same screen, now with its id. */
   | { type: 'started'; conversationId: number };
 
@@ -53,6 +53,7 @@ export function navigate(state: Navigation, action: NavAction): Navigation {
           jid: action.jid,
           name: action.name,
           ...(action.hitId !== undefined ? { hitId: action.hitId } : {}),
+          ...(action.room ? { room: true } : {}),
         },
         visit: state.visit + 1,
       };

@@ -1,4 +1,5 @@
 import { patientsEn } from './patients-en.ts';
+import { teamEn } from './team-en.ts';
 
 /**
  * English strings: the source every other language mirrors (es.ts must have the same keys; the
@@ -196,6 +197,8 @@ export const en = {
     network: 'Sealwire could not reach the server.',
     certificate: 'The server could not prove who it is, so Sealwire did not connect.',
     opted_out: 'This patient asked not to be contacted this way. Use another way they agreed to, or call them.',
+    not_allowed: 'You are not allowed to do that here. Ask the room’s owner.',
+    rooms_unavailable: 'Your organisation’s server offers no team rooms. Ask your IT team.',
     internal: 'Something went wrong inside Sealwire. Try again; if it keeps happening, contact your IT team.',
     not_allowed: 'Your organisation does not allow that on this computer.',
     not_viewable: 'This file cannot be shown here. Save it to open it.',
@@ -442,6 +445,10 @@ export const en = {
     attachment_send: 'Sent an attachment',
     room_join: 'Joined a team room',
     room_leave: 'Left a team room',
+    room_create: 'Created a team room',
+    room_invite: 'Invited a colleague to a team room',
+    room_remove: 'Removed a colleague from a team room',
+    urgent_acknowledge: 'Acknowledged an urgent message',
     store_migrate: 'Messages updated to the current storage format',
     messaging_rejected: 'Refused a message that tried to speak for someone else',
     evidence_export: 'Exported the compliance evidence',
@@ -494,4 +501,5 @@ export const en = {
     retry: 'Try again',
   },
   ...patientsEn,
+  ...teamEn,
 } as const;

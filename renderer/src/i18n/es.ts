@@ -1,4 +1,5 @@
 import { patientsEs } from './patients-es.ts';
+import { teamEs } from './team-es.ts';
 import type { Strings } from './types.ts';
 
 import { esMessageTools } from './es-message-tools.ts';
@@ -193,6 +194,8 @@ export const es: Strings = {
     network: 'Sealwire no pudo conectar con el servidor.',
     certificate: 'El servidor no pudo demostrar quién es, así que Sealwire no se conectó.',
     opted_out: 'Este paciente pidió no ser contactado por esta vía. Use otra vía que haya aceptado o llámele.',
+    not_allowed: 'No tiene permiso para hacer eso aquí. Pregunte al propietario de la sala.',
+    rooms_unavailable: 'El servidor de su organización no ofrece salas de equipo. Consulte a su equipo de informática.',
     internal: 'Algo salió mal dentro de Sealwire. Inténtelo de nuevo; si sigue ocurriendo, contacte con su equipo de informática.',
     not_allowed: 'Su organización no permite hacer eso en este equipo.',
     not_viewable: 'Este archivo no se puede mostrar aquí. Guárdelo para abrirlo.',
@@ -439,6 +442,10 @@ export const es: Strings = {
     attachment_send: 'Envió un archivo adjunto',
     room_join: 'Entró en una sala de equipo',
     room_leave: 'Salió de una sala de equipo',
+    room_create: 'Creó una sala de equipo',
+    room_invite: 'Invitó a un compañero a una sala de equipo',
+    room_remove: 'Quitó a un compañero de una sala de equipo',
+    urgent_acknowledge: 'Confirmó la recepción de un mensaje urgente',
     store_migrate: 'Mensajes actualizados al formato de almacenamiento actual',
     messaging_rejected: 'Rechazado un mensaje que intentaba hablar en nombre de otra persona',
     evidence_export: 'Exportó la evidencia de cumplimiento',
@@ -491,4 +498,5 @@ export const es: Strings = {
     retry: 'Intentar de nuevo',
   },
   ...patientsEs,
+  ...teamEs,
 };

@@ -6,6 +6,7 @@ import { FormError } from '../components/FormError.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { useClient } from '../api/ClientProvider.tsx';
 import { localError, useRetryCountdown, type UiError } from '../session/errors.ts';
+import { useQuickReplies } from '../quick-replies/QuickReplies.tsx';
 import { AttachFile } from './AttachFile.tsx';
 import { bodyLength, MAX_BODY } from './body-limit.ts';
 
@@ -36,6 +37,8 @@ export function Composer({ to, sent, replyTo = null, clearReply }: ComposerProps
   const [error, setError] = useState<UiError>(null);
   const wait = useRetryCountdown(error);
   const length = bodyLength(body);
+  const input = useRef<HTMLTextAreaElement>(null);
+  const quick = useQuickReplies(body, setBody, input);
   const patientTag = () => (tag.trim() === '' ? null : tag.trim());
   // The urgent flag and the patient tag belong to one message (or file) and never carry over to the next.
   const clearOptions = () => {
@@ -90,6 +93,7 @@ export function Composer({ to, sent, replyTo = null, clearReply }: ComposerProps
     void send();
   };
   const onKey = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (quick.onKeyDown(event)) return;
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       void send();
@@ -126,9 +130,12 @@ export function Composer({ to, sent, replyTo = null, clearReply }: ComposerProps
       <label htmlFor={`${id}-body`} className="visually-hidden">
         {t('composer.label')}
       </label>
+      {quick.popup}
       <div className="composer__row">
         <textarea
           id={`${id}-body`}
+          ref={input}
+          {...quick.aria}
           className="composer__input"
           rows={2}
           dir="auto"
@@ -174,6 +181,7 @@ export function Composer({ to, sent, replyTo = null, clearReply }: ComposerProps
             data-testid="composer-patient-tag"
           />
         </div>
+        {quick.controls}
         <AttachFile
          
           to={to}

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DirectoryEntry, Message } from '../../../shared/contract/index.ts';
 import { useRenderFault } from '../app/render-fault.ts';
@@ -37,13 +38,15 @@ interface Props {
   hit?: boolean;
   /** Start a reply to this message in the composer (no actions when absent). */
   reply?: (message: Message) => void;
+  /** Shown under the message (an urgent message's acknowledgement). */
+  extra?: ReactNode;
 }
 
 /**
  * One message. The body is a text child (React escapes it), never HTML, with dir="auto" so Arabic
  * or Hebrew reads right to left. A failed message says so in plain words and offers to send it again.
  */
-export function MessageItem({ message, directory, retry, grouped = false, hit = false, reply }: Props) {
+export function MessageItem({ message, directory, retry, grouped = false, hit = false, reply, extra }: Props) {
   const { t, i18n } = useTranslation();
   useRenderFault('message');
   const out = message.direction === 'out';
@@ -102,6 +105,7 @@ export function MessageItem({ message, directory, retry, grouped = false, hit = 
         ) : null}
       </div>
       {reply !== undefined ? <MessageActions message={message} reply={reply} /> : null}
+      {extra}
       {out && message.state === 'failed' && message.recalledAt === null ? (
         <div className="message__failed" role="alert" data-testid="message-failed">
           <span>{message.failure ? t(FAILURE_TEXT[message.failure]) : t('composer.failedReason')}</span>

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -21,6 +22,8 @@ interface Props {
   hitId: number | null;
   /** Start a reply to a message in the composer. */
   reply?: (message: Message) => void;
+  /** Shown under a message (an urgent message's acknowledgement). */
+  extra?: (message: Message) => ReactNode;
   olderAvailable: boolean;
   newerAvailable: boolean;
   loadOlder: () => void;
@@ -36,7 +39,7 @@ interface Props {
  * conversation of 10,000 messages scrolls like one of 50). Keeps the reader's place: at the bottom
  * for new messages, in place when older ones page in above, on the hit when opened from search.
  */
-export function ThreadList({ rows, directory, retry, hitId, olderAvailable, newerAvailable, loadOlder, loadNewer, jumpToLatest, followToken, reply }: Props) {
+export function ThreadList({ rows, directory, retry, hitId, olderAvailable, newerAvailable, loadOlder, loadNewer, jumpToLatest, followToken, reply, extra }: Props) {
   const { t, i18n } = useTranslation();
   const box = useRef<HTMLDivElement>(null);
   const pinned = useRef(hitId === null);
@@ -187,7 +190,7 @@ export function ThreadList({ rows, directory, retry, hitId, olderAvailable, newe
                     {t('thread.newMessages')}
                   </span>
                 ) : (
-                  <MessageItem message={row.message} directory={directory} retry={retry} grouped={row.grouped} hit={row.message.id === hitId} reply={reply} />
+                  <MessageItem message={row.message} directory={directory} retry={retry} grouped={row.grouped} hit={row.message.id === hitId} reply={reply} extra={extra?.(row.message)} />
                 )}
               </li>
             );

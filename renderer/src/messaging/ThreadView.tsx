@@ -9,6 +9,7 @@ import { useRenderFault } from '../app/render-fault.ts';
 import { Button } from '../components/Button.tsx';
 import { FormError } from '../components/FormError.tsx';
 import type { UiError } from '../session/errors.ts';
+import { Acknowledgement } from '../alerts/Acknowledgement.tsx';
 import { Composer } from './Composer.tsx';
 import { ThreadList } from './ThreadList.tsx';
 import { firstUnread, threadRows } from './thread-rows.ts';
@@ -28,6 +29,8 @@ interface Props {
   started: (conversationId: number) => void;
   /** Opened from a search result: the message to show and highlight. */
   hitId?: number | null;
+  /** Our own address (who "you" is in acknowledgements). */
+  own?: string | null;
 }
 
 /** Whether the window is on screen (a minimised or hidden window has not been read). */
@@ -44,7 +47,7 @@ function useDocumentVisible(): boolean {
 const EMPTY: ThreadWindow = { messages: [], olderCursor: null, newerCursor: null, loaded: false };
 
 /** One conversation: history (older pages on scroll up), live updates, read markers, the composer. */
-export function ThreadView({ conversationId, jid, title, directory, started, hitId = null }: Props) {
+export function ThreadView({ conversationId, jid, title, directory, started, hitId = null, own = null }: Props) {
   const { t } = useTranslation();
   useRenderFault('thread');
   const client = useClient();
@@ -73,6 +76,8 @@ export function ThreadView({ conversationId, jid, title, directory, started, hit
     if (unreadFrom === undefined) setUnreadFrom(firstUnread(page.messages));
   }
   const shownError = error ?? opened.error;
+  // Who acknowledged this conversation's urgent messages (kept current by urgent.acknowledged events).
+  const acks = useContractQuery('urgent.acknowledgements', { conversationId: conversationId ?? 0 }, { enabled: conversationId !== null });
 
   const page = useCallback(
     async (kind: 'older' | 'newer' | 'latest') => {
@@ -172,6 +177,11 @@ export function ThreadView({ conversationId, jid, title, directory, started, hit
           jumpToLatest={() => void page('latest')}
           followToken={followToken}
           reply={setReplyTo}
+          extra={(m) =>
+            m.priority === 'urgent' && m.recalledAt === null ? (
+              <Acknowledgement message={m} acks={acks.data?.acknowledgements.filter((a) => a.messageId === m.id) ?? []} own={own} directory={directory} />
+            ) : null
+          }
         />
       )}
       <Composer to={jid} sent={sent} replyTo={replyTo} clearReply={() => setReplyTo(null)} />

@@ -19,8 +19,13 @@ export function useDirectory(options: { askOnOpen?: boolean } = {}) {
   return { entries: data?.entries ?? null, error };
 }
 
-/** A person's name for a JID: the directory's display name, else the part before the @. */
+/**
+ * A person's name for a JID: the directory's display name, else the part before the @. A room
+ * member (room@rooms.example/Nick) is named by the nick the room gave them.
+ */
 export function nameFor(jid: string, directory: readonly DirectoryEntry[] | null): string {
+  const slash = jid.indexOf('/');
+  if (slash > 0 && slash < jid.length - 1) return jid.slice(slash + 1);
   const known = directory?.find((d) => d.jid === jid)?.displayName;
   if (known) return known;
   const at = jid.indexOf('@');

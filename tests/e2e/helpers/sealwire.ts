@@ -19,9 +19,19 @@ export async function requireBuiltRenderer(): Promise<void> {
   await fs.mkdir(SHOTS, { recursive: true });
 }
 
-/** A real Prosody on loopback with these accounts (HTTP upload only when a test sends files). */
-export function startServer(users: Array<{ username: string; password: string }>, options: { httpUpload?: boolean } = {}): Promise<ProsodyHandle> {
-  return startProsody({ users, httpUpload: options.httpUpload ?? false });
+/**
+ * A real Prosody on loopback with these accounts (HTTP upload only when a test sends files; a
+ * staff directory of everyone when `directory` names them).
+ */
+export function startServer(
+  users: Array<{ username: string; password: string }>,
+  options: { httpUpload?: boolean; directory?: Array<{ username: string; name: string }> } = {},
+): Promise<ProsodyHandle> {
+  return startProsody({
+    users,
+    httpUpload: options.httpUpload ?? false,
+    ...(options.directory ? { staffDirectory: { group: 'Clinic staff', members: options.directory } } : {}),
+  });
 }
 
 /** A workstation whose managed configuration names this Prosody (so the server field is read-only). */

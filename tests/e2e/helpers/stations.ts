@@ -15,11 +15,18 @@ export interface Stations {
  * The end-to-end fixture: a real Prosody on loopback with these staff accounts, workstations
  * whose managed configuration names it, and one Chromium for their renderers.
  */
-export async function startStations(names: readonly string[], staff: readonly Staff[], options: { httpUpload?: boolean } = {}): Promise<Stations> {
+export async function startStations(
+  names: readonly string[],
+  staff: readonly Staff[],
+  options: { httpUpload?: boolean; directory?: boolean } = {},
+): Promise<Stations> {
   await requireBuiltRenderer();
   const prosody = await startServer(
     staff.map(({ username, password }) => ({ username, password })),
-    options,
+    {
+      httpUpload: options.httpUpload ?? false,
+      ...(options.directory ? { directory: staff.map(({ username, displayName }) => ({ username, name: displayName })) } : {}),
+    },
   );
   const stations: TestWorkstation[] = [];
   let browser: Browser | undefined;

@@ -1,7 +1,7 @@
 import type { EventName, EventPayload, MessagingStatus } from '../../../../shared/contract/index.ts';
 import type { messagingMethods } from '../../../../shared/contract/messaging.ts';
 import { CoreError } from '../../errors.ts';
-import { AttachmentError, type MessagingEngine } from '../../messaging/engine.ts';
+import { AttachmentError, RoomError, type MessagingEngine } from '../../messaging/engine.ts';
 import type { ConnectionManager } from '../../messaging/manager.ts';
 import { bareJid } from '../../../../node-shared/xmpp/stanzas.ts';
 import type { Store } from '../../store/store.ts';
@@ -22,6 +22,19 @@ export interface MessagingHandlerDeps {
 type Emit = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
 
 const notSignedIn = () => new CoreError('locked', 'Sign in to use messaging.');
+
+/** Room failures as codes the renderer words (English and Spanish). */
+async function roomCall<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (!(err instanceof RoomError)) throw new CoreError('network', 'The room could not be reached. Try again.', { cause: err });
+    if (err.code === 'no-room-service') throw new CoreError('rooms_unavailable', 'The server offers no team rooms.');
+    if (err.code === 'not-allowed') throw new CoreError('not_allowed', 'The room did not allow that.');
+    if (err.code === 'not-found') throw new CoreError('not_found', 'That room is not one of yours.');
+    throw new CoreError('network', 'The room could not be reached. Try again.');
+  }
+}
 
 /** messaging.*: the signed-in staff member's connection, sending, rooms and directory. */
 export function messagingHandlers(deps: MessagingHandlerDeps): HandlersFor<typeof messagingMethods> {
@@ -85,7 +98,25 @@ export function messagingHandlers(deps: MessagingHandlerDeps): HandlersFor<typeo
       need().engine.leaveRoom(req.room);
       return {};
     },
-    'messaging.roomMembers': (req) => ({ members: need().engine.members(req.room) }),
+    'messaging.createRoom': async (req) => {
+      const { engine, store } = need();
+      const jid = await roomCall(() => engine.createRoom(req.name, req.members));
+      const room = engine.rooms().find((r) => r.jid === jid);
+      const conversation = store.findConversation('room', jid);
+      if (room === undefined || conversation === null) throw new CoreError('not_found', 'The room could not be created.');
+      return { room, conversationId: conversation.id };
+    },
+    'messaging.inviteToRoom': async (req) => {
+      const { engine } = need();
+      await roomCall(() => engine.inviteToRoom(req.room, req.member));
+      return {};
+    },
+    'messaging.removeFromRoom': async (req) => {
+      const { engine } = need();
+      await roomCall(() => engine.removeFromRoom(req.room, req.member));
+      return {};
+    },
+    'messaging.roomMembers': async (req) => ({ members: await need().engine.roomMembers(req.room) }),
     'messaging.directory': (req) => {
       const { store } = need();
       const entries = store.listContacts(req.limit ?? 500).map((c) => ({ jid: c.jid, displayName: c.displayName, presence: c.presence }));
