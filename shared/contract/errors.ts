@@ -25,13 +25,11 @@ export const ErrorCode = z.enum([
   'certificate',
   /** The patient asked not to be contacted this way (STOP, the e-mail link, or staff recorded it). */
   'opted_out',
-  /** The server (or a room) refused: this staff member may not do that there. */
+  /** The server, a room or the organisation's policy refused: this staff member may not do that there. */
   'not_allowed',
   /** The organisation's server offers no team rooms. */
   'rooms_unavailable',
   'internal',
-  /** Policy forbids this (saving a file when `saveAllowed` is off). */
-  'not_allowed',
   /** The file is not an image or PDF the safe viewer can show (decided from its bytes): save it instead. */
   'not_viewable',
 ]);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { buildRetraction } from '../../electron/core/messaging/amendments.ts';
-import { buildChat } from '../../electron/core/messaging/stanzas.ts';
+import { buildChat } from '../../node-shared/xmpp/stanzas.ts';
 import { prosodyForFile, until } from '../integration/messaging-support.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { failureReasonOf } from '../../electron/core/messaging/failure-reason.ts';
 import { quoteOf, quotePrefixLength } from '../../shared/reply-quote.ts';
-import { el, NS_CLIENT } from '../../electron/core/messaging/xml.ts';
+import { el, NS_CLIENT } from '../../node-shared/xmpp/xml.ts';
 
 const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
 const error = (condition: string, text?: string) =>

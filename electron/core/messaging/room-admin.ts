@@ -13,7 +13,7 @@ import {
   parseAffiliations,
   parseRoomList,
 } from './room-stanzas.ts';
-import { IqError } from './iq-tracker.ts';
+import { IqError } from '../../../node-shared/xmpp/iq-tracker.ts';
 import type { Rooms } from './rooms.ts';
 import { bareJid } from '../../../node-shared/xmpp/stanzas.ts';
 import { child, type XmlElement } from '../../../node-shared/xmpp/xml.ts';
