@@ -8,6 +8,7 @@ import { parseShellArgs } from '../core/shell/hardening-rules.ts';
 import { APP_ID } from '../core/shell/window.ts';
 import { hardenContents, hardenDefaultSession } from './hardening.ts';
 import { bindIpc, forwardEventsTo } from './ipc.ts';
+import { managedCoreOptions } from './managed-sources.ts';
 import { bindNotifications } from './notifications.ts';
 import { bindOsSession, osIdleSeconds } from './os-session.ts';
 import { handleAppProtocol, registerAppScheme } from './protocol.ts';
@@ -70,6 +71,8 @@ function start(): void {
         log: logger,
         osIdle: osIdleFromSeconds(osIdleSeconds),
         kiosk: shellArgs.kiosk,
+        // Server, CA, pins, admins and policy from Group Policy, MDM or /etc/sealwire/policy.json.
+        ...managedCoreOptions(logger),
       });
       bindIpc(core, logger);
       win = createMainWindow({ preloadPath: path.join(root, 'dist', 'electron', 'preload.cjs'), kiosk: core.policy.values.kiosk }, logger);

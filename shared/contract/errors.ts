@@ -23,6 +23,8 @@ export const ErrorCode = z.enum([
   'unsupported',
   'network',
   'certificate',
+  /** Managed configuration does not allow this server or account domain. */
+  'server_not_allowed',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

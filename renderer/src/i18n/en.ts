@@ -142,6 +142,7 @@ export const en = {
     unsupported: 'The server does not offer a secure way to sign in.',
     network: 'Sealwire could not reach the server.',
     certificate: 'The server could not prove who it is, so Sealwire did not connect.',
+    server_not_allowed: 'Your organisation does not allow signing in to that server.',
     internal: 'Something went wrong inside Sealwire. Try again; if it keeps happening, contact your IT team.',
     unknown: 'Something went wrong. Try again; if it keeps happening, contact your IT team.',
   },

@@ -140,6 +140,7 @@ export const es: Strings = {
     unsupported: 'El servidor no ofrece una forma segura de iniciar sesión.',
     network: 'Sealwire no pudo conectar con el servidor.',
     certificate: 'El servidor no pudo demostrar quién es, así que Sealwire no se conectó.',
+    server_not_allowed: 'Su organización no permite iniciar sesión en ese servidor.',
     internal: 'Algo salió mal dentro de Sealwire. Inténtelo de nuevo; si sigue ocurriendo, contacte con su equipo de informática.',
     unknown: 'Algo salió mal. Inténtelo de nuevo; si sigue ocurriendo, contacte con su equipo de informática.',
   },
