@@ -48,6 +48,9 @@ function start(): void {
     win.focus();
   });
   app.on('web-contents-created', (_event, contents) => hardenContents(contents, logger));
+  // Every window, not only the main one, stays out of screenshots and screen sharing (policy
+  // contentProtection only tightens from its default, on).
+  app.on('browser-window-created', (_event, window) => window.setContentProtection(true));
   app.on('render-process-gone', (_event, _contents, details) =>
     logger.error('shell.renderer_gone', { reason: details.reason, exitCode: details.exitCode }),
   );

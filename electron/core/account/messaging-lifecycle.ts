@@ -12,7 +12,7 @@ import type { AuditHeadPublishing } from './audit-head-publishing.ts';
 import { bindMessagingEvents } from './messaging-events.ts';
 import { credentialsOf, readAccount, withScramKeys, writeAccount } from './stored-account.ts';
 import { isDomainAllowed, type OrganisationConfig } from './organisation.ts';
-import { connectionConfig } from './server.ts';
+import { connectionConfig, messagingControls } from './server.ts';
 
 export interface ActiveMessaging {
   readonly profileId: string;
@@ -111,6 +111,7 @@ export function createMessagingLifecycle(deps: {
       log,
       ...(server.adminJids === undefined ? {} : { adminJids: server.adminJids }),
       onAdminCommand,
+      controls: () => messagingControls(policy.values),
       // Forged senders and foreign receipts refused at the inbound boundary: audited, ids only.
       onRejected: (event) => record({ event: 'messaging.rejected', staffId: session.state().staffId, targets: rejectionTargets(event), outcome: 'denied' }),
     });

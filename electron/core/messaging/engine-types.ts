@@ -47,9 +47,31 @@ export interface MessagingEngineOptions {
   /** Every stanza the inbound boundary refuses (the composition audits it as `messaging.rejected`). */
   readonly onRejected?: (event: RejectedStanza) => void;
   readonly mamPageSize?: number;
+  /** The organisation's controls, read at each use (policy changes apply live); unset: all allowed. */
+  readonly controls?: () => MessagingControls;
   readonly now?: () => number;
   readonly newId?: () => string;
 }
+
+/** What policy lets the engine send and accept. */
+export interface MessagingControls {
+  readonly attachmentsAllowed: boolean;
+  /** MIME types accepted on send and receive; null accepts any. */
+  readonly attachmentTypes: readonly string[] | null;
+  readonly attachmentMaxBytes: number;
+  /** Read markers (XEP-0333 displayed) sent to the peer; delivery receipts are not optional. */
+  readonly readReceipts: boolean;
+  /** Colleagues' presence recorded and shown. */
+  readonly presence: boolean;
+}
+
+export const ALL_CONTROLS_ON: MessagingControls = {
+  attachmentsAllowed: true,
+  attachmentTypes: null,
+  attachmentMaxBytes: 100 * 1024 * 1024,
+  readReceipts: true,
+  presence: true,
+};
 
 export interface SendInput {
   readonly to: string;

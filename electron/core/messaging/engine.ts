@@ -22,6 +22,7 @@ export type {
   MessageStateChange,
   MessagingEngine,
   MessagingEngineOptions,
+  MessagingControls,
   RejectedStanza,
   RejectReason,
   RoomMember,
@@ -44,6 +45,7 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     now: options.now ?? Date.now,
     newId: options.newId ?? randomUUID,
     onRejected: options.onRejected,
+    controls: options.controls,
   });
   const connection = new Listeners<ConnectionState>();
 

@@ -144,6 +144,7 @@ export const en = {
     certificate: 'The server could not prove who it is, so Sealwire did not connect.',
     server_not_allowed: 'Your organisation does not allow signing in to that server.',
     internal: 'Something went wrong inside Sealwire. Try again; if it keeps happening, contact your IT team.',
+    not_allowed: 'Your organisation does not allow that on this computer.',
     unknown: 'Something went wrong. Try again; if it keeps happening, contact your IT team.',
   },
   errorHint: {

@@ -142,6 +142,7 @@ export const es: Strings = {
     certificate: 'El servidor no pudo demostrar quién es, así que Sealwire no se conectó.',
     server_not_allowed: 'Su organización no permite iniciar sesión en ese servidor.',
     internal: 'Algo salió mal dentro de Sealwire. Inténtelo de nuevo; si sigue ocurriendo, contacte con su equipo de informática.',
+    not_allowed: 'Su organización no permite hacer eso en este equipo.',
     unknown: 'Algo salió mal. Inténtelo de nuevo; si sigue ocurriendo, contacte con su equipo de informática.',
   },
   errorHint: {
