@@ -70,6 +70,17 @@ export default tseslint.config(
   { files: ['shared/**'], rules: { 'no-restricted-imports': restrict(noElectron, noNode, noElectronTree, noRenderer, noNodeLibs) } },
   { files: ['electron/core/**', 'electron/dev/**'], rules: { 'no-restricted-imports': restrict(noElectron, noRenderer) } },
   ...coreLayerRules,
+  // The notifier is pure Node with no dependency on the rest of the gateway (it is wired into it):
+  // it may import shared/ and its own folder only.
+  {
+    files: ['gateway/notify/**'],
+    rules: {
+      'no-restricted-imports': restrict(noElectron, noElectronTree, noRenderer, {
+        regex: '^\\.\\./(?!\\.\\./shared/)',
+        message: 'gateway/notify imports only shared/ and its own folder.',
+      }),
+    },
+  },
   { files: ['electron/preload/**'], rules: { 'no-restricted-imports': restrict(noNode, noRenderer, noNodeLibs) } },
   {
     files: ['renderer/**'],
