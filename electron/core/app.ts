@@ -3,6 +3,8 @@ import path from 'node:path';
 import { createAuditHeadPublishing } from './account/audit-head-publishing.ts';
 import { createMessagingLifecycle } from './account/messaging-lifecycle.ts';
 import { organisationConfig } from './account/organisation.ts';
+import { wipeNotice } from './account/wipe-notice.ts';
+import { adminHandlers } from './ipc/handlers/admin.ts';
 import type { OrganisationServer } from './account/server.ts';
 import { createProfileVault, type ProfileVault } from './compose/profile-vault.ts';
 import { applyManagedChanges } from './compose/managed-changes.ts';
@@ -128,6 +130,7 @@ export function createCore(options: CoreOptions): Core {
 
   // Messaging: started on unlock, stopped before the store closes; the audit head goes out over it.
   const headPublishing = createAuditHeadPublishing({ log, audit: () => trail.current(), onAcknowledged: (head) => trail.rememberAcknowledgedHead(head) });
+  const notice = wipeNotice(options.dataDir);
   const messaging = createMessagingLifecycle({
     organisation,
     holder: profiles,
@@ -139,6 +142,7 @@ export function createCore(options: CoreOptions): Core {
     record,
     headPublishing,
     beforeDeviceWipe: () => trail.close(),
+    afterDeviceWipe: () => notice.record(clock.now()),
   });
 
   const stopManaged = applyManagedChanges({
@@ -157,7 +161,8 @@ export function createCore(options: CoreOptions): Core {
     ...systemHandlers(status),
     ...policyHandlers({ policy }),
     ...profilesHandlers({ vault, holder: profiles, session, limits, claim, record, closing: lifecycle.closing }),
-    ...accountHandlers({ organisation, vault, holder: profiles, session, policy, messaging, limits, claim, record }),
+    ...adminHandlers({ session, vault, limits, messaging, clock }),
+    ...accountHandlers({ organisation, wipeNotice: notice, vault, holder: profiles, session, policy, messaging, limits, claim, record }),
     ...conversationsHandlers({ requireStore: () => profiles.require().store, log }),
     ...messagingHandlers({
       current: () => {

@@ -70,7 +70,7 @@ describe('packaged start with a managed configuration', () => {
   it('refuses a server outside the allowed domains before dialling it, and creates no profile', async () => {
     writePolicy({ allowedDomains: ['riverside.example'] });
     const core = await startPackaged(makeTempDir('outside'));
-    expect(await call(core, 'account.signInConfig', {})).toEqual({ ok: true, value: { server: null, serverManaged: false } });
+    expect(await call(core, 'account.signInConfig', {})).toEqual({ ok: true, value: { server: null, serverManaged: false, organisationName: null, wipedByOrganisation: false } });
     const result = await signIn(core, `localhost:${prosody.c2sPort}`);
     expect(result).toMatchObject({ ok: false, error: { code: 'server_not_allowed' } });
     expect(await call(core, 'profiles.list', {})).toMatchObject({ ok: true, value: { profiles: [] } });
@@ -96,7 +96,7 @@ describe('packaged start with a managed configuration', () => {
     writePolicy(organisation());
     const dataDir = makeTempDir('managed');
     let core = await startPackaged(dataDir);
-    expect(await call(core, 'account.signInConfig', {})).toEqual({ ok: true, value: { server: 'localhost', serverManaged: true } });
+    expect(await call(core, 'account.signInConfig', {})).toEqual({ ok: true, value: { server: 'localhost', serverManaged: true, organisationName: 'Loopback Clinic', wipedByOrganisation: false } });
     const first = await signIn(core, 'chat.elsewhere.example');
     expect(first.ok).toBe(true);
     const profileId = (first as { ok: true; value: { profile: { id: string } } }).value.profile.id;

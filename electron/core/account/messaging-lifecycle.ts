@@ -11,7 +11,7 @@ import type { ProfileHolder } from '../vault/open-profile.ts';
 import type { AuditHeadPublishing } from './audit-head-publishing.ts';
 import { bindMessagingEvents } from './messaging-events.ts';
 import { credentialsOf, readAccount, withScramKeys, writeAccount } from './stored-account.ts';
-import { isDomainAllowed, type OrganisationConfig } from './organisation.ts';
+import { isDomainAllowed, serverPolicyLayer, type OrganisationConfig } from './organisation.ts';
 import { connectionConfig, messagingControls } from './server.ts';
 
 export interface ActiveMessaging {
@@ -50,6 +50,8 @@ export function createMessagingLifecycle(deps: {
   headPublishing: AuditHeadPublishing;
   /** Runs before a remote wipe removes the keys (closes the audit trail). */
   beforeDeviceWipe: () => Promise<void>;
+  /** Runs after a remote wipe (the sign-in screen says the organisation wiped the device). */
+  afterDeviceWipe?: () => void;
 }): MessagingLifecycle {
   const { holder, session, policy, events, log, record, headPublishing } = deps;
   let active: (ActiveMessaging & { unbind: () => void }) | null = null;
@@ -64,6 +66,12 @@ export function createMessagingLifecycle(deps: {
     events.emit('messaging.connection', { state: 'offline' });
   };
 
+  // The organisation policy an admin published, fetched at every connection and on "policy-refresh".
+  const fetchServerPolicy = async (running: MessagingSession) => {
+    const layer = await running.engine.organisationPolicy.fetch().catch(() => null);
+    if (layer !== null && active?.messaging === running) policy.setLayer('server', serverPolicyLayer(layer));
+  };
+
   const onAdminCommand = async (command: AdminCommandEvent) => {
     const staffId = session.state().staffId;
     record({ event: 'admin.command', staffId, targets: [`command:${command.action}`], outcome: 'ok' });
@@ -76,8 +84,11 @@ export function createMessagingLifecycle(deps: {
       // The trail's keychain head goes with the device key; nothing may write it back afterwards.
       await deps.beforeDeviceWipe();
       await holder.wipeDevice();
+      deps.afterDeviceWipe?.();
+      events.emit('profiles.updating', { updating: false });
     } else {
       policy.refresh();
+      if (active !== null) await fetchServerPolicy(active.messaging);
     }
   };
 
@@ -115,7 +126,14 @@ export function createMessagingLifecycle(deps: {
       // Forged senders and foreign receipts refused at the inbound boundary: audited, ids only.
       onRejected: (event) => record({ event: 'messaging.rejected', staffId: session.state().staffId, targets: rejectionTargets(event), outcome: 'denied' }),
     });
-    const unbind = bindMessagingEvents(messaging.engine, (name, payload) => events.emit(name, payload));
+    const unbindEvents = bindMessagingEvents(messaging.engine, (name, payload) => events.emit(name, payload));
+    const unwatchOnline = messaging.engine.onConnection((state) => {
+      if (state === 'online') void fetchServerPolicy(messaging);
+    });
+    const unbind = () => {
+      unwatchOnline();
+      unbindEvents();
+    };
     active = { profileId, messaging, unbind, store: open.store };
     headPublishing.startFor(messaging, server.auditJid);
     messaging.start();

@@ -1,3 +1,4 @@
+import { ORGANISATION_KEYS } from '../../../shared/contract/managed-keys.ts';
 import type { Organisation } from '../../../shared/contract/policy.ts';
 import { CoreError } from '../errors.ts';
 import { serverFromUserInput, type OrganisationServer } from './server.ts';
@@ -73,4 +74,13 @@ export function organisationConfig(read: () => ManagedOrganisation, host?: Organ
       return now !== undefined && now.domain === stored.domain ? now : withOrganisationTrust(stored, read(), host?.domain === stored.domain ? host.ca : undefined);
     },
   };
+}
+
+/**
+ * The layer an admin published on the server, without organisation settings: the server, CA,
+ * pins and admin addresses come only from the machine's managed sources, so whoever controls an
+ * admin account (or the server) cannot point workstations at another server or trust another CA.
+ */
+export function serverPolicyLayer(published: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(published).filter(([key]) => !Object.hasOwn(ORGANISATION_KEYS, key)));
 }

@@ -28,7 +28,9 @@ export type RejectReason =
   | 'room-private'
   | 'headline'
   | 'receipt-not-peer'
-  | 'marker-not-peer';
+  | 'marker-not-peer'
+  /** A lock, wipe or policy command from an address that is not one of the organisation's admins. */
+  | 'admin-not-admin';
 
 /** What the audit hook learns about a refused stanza: the reason and the stanza's own id, nothing else. */
 export interface RejectedStanza {
@@ -127,6 +129,23 @@ export interface MessagingEngine {
   onIncoming(listener: (message: StoredMessage) => void): () => void;
   onMessageState(listener: (change: MessageStateChange) => void): () => void;
   onConnection(listener: (state: ConnectionState) => void): () => void;
+  /** The organisation policy on the server: published by an admin, fetched by every workstation. */
+  readonly organisationPolicy: {
+    publish(layer: Record<string, unknown>): Promise<void>;
+    /** Sends "policy-refresh" to these addresses; returns how many were sent. */
+    announce(colleagues: readonly string[]): number;
+    fetch(): Promise<Record<string, unknown> | null>;
+  };
+  /** Bare addresses of the staff directory (roster), at most 500. */
+  colleagues(): string[];
+  /** Admin side: sends lock or wipe to every device of one staff member and collects acknowledgements. */
+  adminCommand(to: string, action: 'lock' | 'wipe', waitMs: number): Promise<AdminAck[]>;
   /** Stop listening (the manager's lifetime belongs to the caller). */
   dispose(): void;
+}
+
+/** One device's answer to an admin command. */
+export interface AdminAck {
+  readonly device: string;
+  readonly outcome: 'ok' | 'failed';
 }

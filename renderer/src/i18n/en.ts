@@ -179,6 +179,7 @@ export const en = {
     intro: 'Use the username and password your organisation gave you. Sealwire checks them with your organisation’s server.',
     server: 'Server',
     serverManaged: 'Managed by your organisation',
+    wipedByOrganisation: 'This device was wiped by your organisation. Sign in to set it up again.',
     serverHint: 'Your organisation’s messaging address, for example clinic.example.org',
     username: 'Username',
     password: 'Password',

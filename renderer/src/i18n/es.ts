@@ -177,6 +177,7 @@ export const es: Strings = {
     intro: 'Use el usuario y la contraseña que le dio su organización. Sealwire los comprueba con el servidor de su organización.',
     server: 'Servidor',
     serverManaged: 'Gestionado por su organización',
+    wipedByOrganisation: 'Su organización borró este equipo. Inicie sesión para configurarlo de nuevo.',
     serverHint: 'La dirección de mensajería de su organización, por ejemplo clinica.example.org',
     username: 'Usuario',
     password: 'Contraseña',

@@ -3,6 +3,7 @@ import type { MessagingLifecycle } from '../../account/messaging-lifecycle.ts';
 import { requireAllowedDomain, type OrganisationConfig } from '../../account/organisation.ts';
 import { connectionConfig, serverFromUserInput, type OrganisationServer } from '../../account/server.ts';
 import { readAccount, writeAccount } from '../../account/stored-account.ts';
+import type { WipeNotice } from '../../account/wipe-notice.ts';
 import type { AuditEntry } from '../../audit/log.ts';
 import { CoreError } from '../../errors.ts';
 import { verifyCredentials } from '../../messaging/index.ts';
@@ -18,6 +19,7 @@ import type { HandlersFor } from '../dispatcher.ts';
 export interface AccountHandlerDeps {
   /** The organisation's server, allowed domains and trust as managed sources say now. */
   readonly organisation: OrganisationConfig;
+  readonly wipeNotice: WipeNotice;
   readonly vault: Vault;
   readonly holder: ProfileHolder<Store>;
   readonly session: SessionController;
@@ -50,7 +52,12 @@ export function accountHandlers(deps: AccountHandlerDeps): HandlersFor<typeof ac
   return {
     'account.signInConfig': () => {
       const server = deps.organisation.server();
-      return { server: server?.domain ?? null, serverManaged: server !== undefined };
+      return {
+        server: server?.domain ?? null,
+        serverManaged: server !== undefined,
+        organisationName: deps.organisation.organisation().values.organisationName,
+        wipedByOrganisation: deps.wipeNotice.shown(),
+      };
     },
     'account.firstSignIn': (req) =>
       deps.claim.run(null, async () => {
@@ -65,6 +72,7 @@ export function accountHandlers(deps: AccountHandlerDeps): HandlersFor<typeof ac
         // PLAIN-only server (policy must allow it) leaves nothing else to sign in again with.
         writeAccount(open.store, { username, server: { ...server }, ...(keys === null ? { password: req.password } : { scram: keys }) });
         deps.record({ event: 'profile.create', staffId: open.profileId, targets: [`profile:${open.profileId}`] });
+        deps.wipeNotice.clear();
         session.signIn(open.profileId);
         const profile = (await deps.vault.listProfiles()).find((p) => p.id === open.profileId);
         if (profile === undefined) throw new CoreError('internal', 'The new profile could not be listed.');
