@@ -361,6 +361,7 @@ export const en = {
     room_leave: 'Left a team room',
     store_migrate: 'Messages updated to the current storage format',
     messaging_rejected: 'Refused a message that tried to speak for someone else',
+    admin_enter: 'Admin console opened',
   },
   messaging: {
     state: {

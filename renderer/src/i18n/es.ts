@@ -359,6 +359,7 @@ export const es: Strings = {
     room_leave: 'Salió de una sala de equipo',
     store_migrate: 'Mensajes actualizados al formato de almacenamiento actual',
     messaging_rejected: 'Rechazado un mensaje que intentaba hablar en nombre de otra persona',
+    admin_enter: 'Consola de administración abierta',
   },
   messaging: {
     state: {
