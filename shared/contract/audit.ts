@@ -59,6 +59,8 @@ export const AuditEventType = z.enum([
   'message.recall',
   /** A message's text copied to the clipboard. */
   'message.copy',
+  /** The admin console was entered (the password typed again). */
+  'admin.enter',
 ]);
 export type AuditEventType = z.infer<typeof AuditEventType>;
 

@@ -32,6 +32,8 @@ export const ErrorCode = z.enum([
   'internal',
   /** The file is not an image or PDF the safe viewer can show (decided from its bytes): save it instead. */
   'not_viewable',
+  /** Managed configuration does not allow this server or account domain. */
+  'server_not_allowed',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -32,9 +32,11 @@ export type RejectReason =
   | 'marker-not-peer'
   /** An edit or recall naming a message that is not the author's own in that conversation. */
   | 'amend-not-author'
-
   | 'invite-foreign'
-  | 'ack-not-recipient';
+  | 'ack-not-recipient'
+
+  /** A lock, wipe or policy command from an address that is not one of the organisation's admins. */
+  | 'admin-not-admin';
 
 /** What the audit hook learns about a refused stanza: the reason and the stanza's own id, nothing else. */
 export interface RejectedStanza {
@@ -59,9 +61,31 @@ export interface MessagingEngineOptions {
   readonly nick?: () => string;
   /** The display name chosen at first sign-in, published as our nickname (null until known). */
   readonly displayName?: () => string | null;
+  /** The organisation's controls, read at each use (policy changes apply live); unset: all allowed. */
+  readonly controls?: () => MessagingControls;
   readonly now?: () => number;
   readonly newId?: () => string;
 }
+
+/** What policy lets the engine send and accept. */
+export interface MessagingControls {
+  readonly attachmentsAllowed: boolean;
+  /** MIME types accepted on send and receive; null accepts any. */
+  readonly attachmentTypes: readonly string[] | null;
+  readonly attachmentMaxBytes: number;
+  /** Read markers (XEP-0333 displayed) sent to the peer; delivery receipts are not optional. */
+  readonly readReceipts: boolean;
+  /** Colleagues' presence recorded and shown. */
+  readonly presence: boolean;
+}
+
+export const ALL_CONTROLS_ON: MessagingControls = {
+  attachmentsAllowed: true,
+  attachmentTypes: null,
+  attachmentMaxBytes: 100 * 1024 * 1024,
+  readReceipts: true,
+  presence: true,
+};
 
 export interface SendInput {
   readonly to: string;
@@ -153,6 +177,23 @@ export interface MessagingEngine {
   request(stanza: XmlElement, timeoutMs?: number): Promise<XmlElement>;
   onMessageState(listener: (change: MessageStateChange) => void): () => void;
   onConnection(listener: (state: ConnectionState) => void): () => void;
+  /** The organisation policy on the server: published by an admin, fetched by every workstation. */
+  readonly organisationPolicy: {
+    publish(layer: Record<string, unknown>): Promise<void>;
+    /** Sends "policy-refresh" to these addresses; returns how many were sent. */
+    announce(colleagues: readonly string[]): number;
+    fetch(): Promise<Record<string, unknown> | null>;
+  };
+  /** Bare addresses of the staff directory (roster), at most 500. */
+  colleagues(): string[];
+  /** Admin side: sends lock or wipe to every device of one staff member and collects acknowledgements. */
+  adminCommand(to: string, action: 'lock' | 'wipe', waitMs: number): Promise<AdminAck[]>;
   /** Stop listening (the manager's lifetime belongs to the caller). */
   dispose(): void;
+}
+
+/** One device's answer to an admin command. */
+export interface AdminAck {
+  readonly device: string;
+  readonly outcome: 'ok' | 'failed';
 }

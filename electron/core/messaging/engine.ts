@@ -10,6 +10,7 @@ import { Inbound } from './inbound.ts';
 import { Listeners } from './listeners.ts';
 import type { ConnectionState, OnlineInfo } from './manager.ts';
 import { Markers } from './markers.ts';
+import { OrganisationPolicy } from './org-policy.ts';
 import { OutboxSender } from './outbox-sender.ts';
 import { RoomAdmin } from './room-admin.ts';
 import { roomArchiveKey, Rooms } from './rooms.ts';
@@ -21,11 +22,13 @@ import { AttachmentError } from './upload.ts';
 import { el, NS_CLIENT, type XmlElement } from '../../../node-shared/xmpp/xml.ts';
 
 export type {
+  AdminAck,
   AdminCommandEvent,
   AttachmentInput,
   MessageStateChange,
   MessagingEngine,
   MessagingEngineOptions,
+  MessagingControls,
   RejectedStanza,
   RejectReason,
   RoomMember,
@@ -50,6 +53,7 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     now: options.now ?? Date.now,
     newId: options.newId ?? randomUUID,
     onRejected: options.onRejected,
+    controls: options.controls,
   });
   const connection = new Listeners<ConnectionState>();
   const roomsChanged = new Listeners<void>();
@@ -89,6 +93,7 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
   const inbound = new Inbound(ctx, { outbox, rooms, roomAdmin, urgent, direct, admin, archive, amendments });
   const roster = new Roster(ctx);
   const nicknames = new Nicknames(ctx, options.displayName ?? (() => null));
+  const organisationPolicy = new OrganisationPolicy(ctx, options.adminJids ?? []);
 
   const onOnline = (info: OnlineInfo) => {
     ctx.ownBare = bareJid(info.jid);
@@ -177,6 +182,13 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     onAcknowledged: (l) => acknowledged.add(l),
     publishNickname: () => nicknames.publish(),
     whenSynced: () => archive.whenSynced(),
+    organisationPolicy: {
+      publish: (layer) => organisationPolicy.publish(layer),
+      announce: (colleagues) => organisationPolicy.announce(colleagues),
+      fetch: () => organisationPolicy.fetch(),
+    },
+    colleagues: () => options.store.listContacts(500).map((c) => c.jid).filter((jid) => jid !== ctx.ownBare),
+    adminCommand: (to, action, waitMs) => admin.send(to, action, waitMs),
     onIncoming: (l) => ctx.incoming.add(l),
     onRoomStanza: (l) => roomStanzas.add(({ room, stanza }) => l(room, stanza)),
     request: (stanza, timeoutMs) => ctx.request(stanza, timeoutMs),

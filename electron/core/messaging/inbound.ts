@@ -11,7 +11,7 @@ import type { RoomAdmin } from './room-admin.ts';
 import { NS_CONFERENCE } from './room-stanzas.ts';
 import type { Rooms } from './rooms.ts';
 import { NS_URGENT, type Urgent } from './urgent.ts';
-import { bareJid, NS_CARBONS, NS_FORWARD, NS_MAM, NS_MARKERS, NS_RECEIPTS, parseChat, parseMamResult, type MamResult, type ParsedChat } from '../../../node-shared/xmpp/stanzas.ts';
+import { bareJid, NS_ADMIN, NS_CARBONS, NS_FORWARD, NS_MAM, NS_MARKERS, NS_RECEIPTS, parseChat, parseMamResult, type MamResult, type ParsedChat } from '../../../node-shared/xmpp/stanzas.ts';
 import { child, childText, NS_CLIENT, type XmlElement } from '../../../node-shared/xmpp/xml.ts';
 
 export interface InboundDeps {
@@ -115,6 +115,10 @@ export class Inbound {
       deps.urgent.fromPeer(fromBare, message);
       return;
     }
+    if (child(message, 'ack', NS_ADMIN) !== undefined) {
+      deps.admin.acked(message);
+      return;
+    }
     if (child(message, 'x', NS_CONFERENCE) !== undefined) {
       // A room invitation (XEP-0249): only a colleague of our organisation, into its room service.
       if (!deps.roomAdmin.invited(fromBare, message)) ctx.reject('invite-foreign', message);
@@ -122,7 +126,7 @@ export class Inbound {
     }
     const parsed = parseChat(message, ctx.ownBare);
     if (parsed.admin !== null) {
-      deps.admin.handle(parsed);
+      deps.admin.handle(parsed, message);
       return;
     }
     if (parsed.amends !== null) {

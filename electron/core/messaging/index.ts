@@ -2,13 +2,13 @@ import type { Logger } from '../log/logger.ts';
 import type { Store } from '../store/store.ts';
 import type { ScramKeys } from './scram.ts';
 import type { Credentials, ServerConfig } from './server-config.ts';
-import { createMessagingEngine, type AdminCommandEvent, type MessagingEngine, type RejectedStanza } from './engine.ts';
+import { createMessagingEngine, type AdminCommandEvent, type MessagingControls, type MessagingEngine, type RejectedStanza } from './engine.ts';
 import { createConnectionManager, type ConnectionManager } from './manager.ts';
 
 export type { Credentials, ServerConfig } from './server-config.ts';
 export type { ScramKeys } from './scram.ts';
 export type { ConnectionManager, ConnectionState } from './manager.ts';
-export type { MessagingEngine, AdminCommandEvent, MessageStateChange, RejectedStanza } from './engine.ts';
+export type { MessagingEngine, AdminCommandEvent, MessageStateChange, MessagingControls, RejectedStanza } from './engine.ts';
 export { checkCredentials, verifyCredentials } from './credential-check.ts';
 export { rejectionTargets } from './inbound.ts';
 export { buildAuditHead, createAuditHeadPublisher, NS_AUDIT } from './audit-head.ts';
@@ -28,6 +28,8 @@ export interface MessagingSessionOptions {
   readonly mucDomain?: string | null;
   readonly nick?: () => string;
   readonly displayName?: () => string | null;
+  /** The organisation's controls (attachment allow-list, read receipts, presence), read at each use. */
+  readonly controls?: () => MessagingControls;
 }
 
 export interface MessagingSession {
@@ -56,6 +58,7 @@ export function createMessagingSession(options: MessagingSessionOptions): Messag
     ...(options.mucDomain ? { mucDomain: options.mucDomain } : {}),
     ...(options.nick ? { nick: options.nick } : {}),
     ...(options.displayName ? { displayName: options.displayName } : {}),
+    ...(options.controls ? { controls: options.controls } : {}),
   });
   return {
     manager,

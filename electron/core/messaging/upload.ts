@@ -1,5 +1,6 @@
 import https from 'node:https';
 import type { ServerConfig } from './server-config.ts';
+import { pinnedIdentityCheck } from './transport.ts';
 import { child, children, el, NS_CLIENT, type XmlElement } from '../../../node-shared/xmpp/xml.ts';
 
 export class AttachmentError extends Error {
@@ -23,6 +24,8 @@ export interface UploadSlot {
 export interface HttpTls {
   /** The organisation CA (PEM); the same trust as the XMPP connection. */
   readonly ca?: string;
+  /** The organisation's SPKI pins (base64 SHA-256); the same as the XMPP connection's. */
+  readonly pinSha256?: readonly string[];
   /**
    * Hosts to dial for a URL's hostname, in order: for the XMPP domain's URLs the server's host,
    * then its alternatives (cluster nodes), so a transfer survives the primary node being down.
@@ -91,6 +94,7 @@ function requestOptions(url: URL, tlsOpts: HttpTls, host: string): https.Request
     ...(tlsOpts.ca === undefined ? {} : { ca: tlsOpts.ca }),
     rejectUnauthorized: true,
     minVersion: 'TLSv1.2',
+    checkServerIdentity: pinnedIdentityCheck(tlsOpts.pinSha256),
     agent: false,
   };
 }
@@ -204,6 +208,7 @@ export function createUploadService(deps: {
     tls: {
       ...(server.ca === undefined ? {} : { ca: server.ca }),
       hostsFor: (hostname) => (ours(hostname) ? [...new Set([server.host ?? hostname, ...(server.alternatives ?? []).map((a) => a.host)])] : [hostname]),
+      ...(server.pinSha256 === undefined ? {} : { pinSha256: server.pinSha256 }),
     },
     trusted(url) {
       try {

@@ -201,6 +201,7 @@ export const en = {
     rooms_unavailable: 'Your organisation’s server offers no team rooms. Ask your IT team.',
     internal: 'Something went wrong inside Sealwire. Try again; if it keeps happening, contact your IT team.',
     not_viewable: 'This file cannot be shown here. Save it to open it.',
+    server_not_allowed: 'Your organisation does not allow signing in to that server.',
     unknown: 'Something went wrong. Try again; if it keeps happening, contact your IT team.',
   },
   errorHint: {
@@ -235,6 +236,7 @@ export const en = {
     intro: 'Use the username and password your organisation gave you. Sealwire checks them with your organisation’s server.',
     server: 'Server',
     serverManaged: 'Managed by your organisation',
+    wipedByOrganisation: 'This device was wiped by your organisation. Sign in to set it up again.',
     serverHint: 'Your organisation’s messaging address, for example clinic.example.org',
     username: 'Username',
     password: 'Password',
@@ -461,6 +463,7 @@ export const en = {
     message_edit: 'Edited a message',
     message_recall: 'Withdrew a message',
     message_copy: 'Copied a message',
+    admin_enter: 'Admin console opened',
   },
   messaging: {
     state: {

@@ -198,6 +198,7 @@ export const es: Strings = {
     rooms_unavailable: 'El servidor de su organización no ofrece salas de equipo. Consulte a su equipo de informática.',
     internal: 'Algo salió mal dentro de Sealwire. Inténtelo de nuevo; si sigue ocurriendo, contacte con su equipo de informática.',
     not_viewable: 'Este archivo no se puede mostrar aquí. Guárdelo para abrirlo.',
+    server_not_allowed: 'Su organización no permite iniciar sesión en ese servidor.',
     unknown: 'Algo salió mal. Inténtelo de nuevo; si sigue ocurriendo, contacte con su equipo de informática.',
   },
   errorHint: {
@@ -232,6 +233,7 @@ export const es: Strings = {
     intro: 'Use el usuario y la contraseña que le dio su organización. Sealwire los comprueba con el servidor de su organización.',
     server: 'Servidor',
     serverManaged: 'Gestionado por su organización',
+    wipedByOrganisation: 'Su organización borró este equipo. Inicie sesión para configurarlo de nuevo.',
     serverHint: 'La dirección de mensajería de su organización, por ejemplo clinica.example.org',
     username: 'Usuario',
     password: 'Contraseña',
@@ -458,6 +460,7 @@ export const es: Strings = {
     message_edit: 'Editó un mensaje',
     message_recall: 'Retiró un mensaje',
     message_copy: 'Copió un mensaje',
+    admin_enter: 'Consola de administración abierta',
   },
   messaging: {
     state: {
