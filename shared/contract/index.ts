@@ -8,15 +8,12 @@ import { profilesEvents, profilesMethods } from './profiles.ts';
 import { sessionEvents, sessionMethods } from './session.ts';
 import { systemEvents, systemMethods } from './system.ts';
 import { auditEvents, auditMethods } from './audit.ts';
-<<<<<<< HEAD
 import { complianceEvents, complianceMethods } from './compliance.ts';
 import { patientsEvents, patientsMethods } from './patients.ts';
 import { attachmentsEvents, attachmentsMethods } from './attachments.ts';
 import { alertsEvents, alertsMethods } from './alerts.ts';
 import { quickRepliesEvents, quickRepliesMethods } from './quick-replies.ts';
-=======
 import { adminEvents, adminMethods } from './admin.ts';
->>>>>>> managed
 
 export * from './define.ts';
 export * from './errors.ts';
@@ -28,15 +25,12 @@ export * from './conversations.ts';
 export * from './messaging.ts';
 export * from './session.ts';
 export * from './audit.ts';
-<<<<<<< HEAD
 export * from './compliance.ts';
 export * from './patients.ts';
 export * from './attachments.ts';
 export * from './alerts.ts';
 export * from './quick-replies.ts';
-=======
 export * from './admin.ts';
->>>>>>> managed
 export * from './bridge.ts';
 export * from './exposed.ts';
 
@@ -50,15 +44,12 @@ export const methods = {
   ...messagingMethods,
   ...sessionMethods,
   ...auditMethods,
-<<<<<<< HEAD
   ...complianceMethods,
   ...patientsMethods,
   ...attachmentsMethods,
   ...alertsMethods,
   ...quickRepliesMethods,
-=======
   ...adminMethods,
->>>>>>> managed
 } satisfies Record<string, MethodSpec>;
 
 /** Every event main pushes to the renderer. */
@@ -71,15 +62,12 @@ export const events = {
   ...messagingEvents,
   ...sessionEvents,
   ...auditEvents,
-<<<<<<< HEAD
   ...complianceEvents,
   ...patientsEvents,
   ...attachmentsEvents,
   ...alertsEvents,
   ...quickRepliesEvents,
-=======
   ...adminEvents,
->>>>>>> managed
 } satisfies Record<string, z.ZodType>;
 
 export type Methods = typeof methods;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { organisationServerFrom } from '../../electron/dev/workstation.ts';
 import { startProsody, type ProsodyHandle } from '../../electron/dev/prosody/index.ts';
-import { buildAdminCommand } from '../../electron/core/messaging/stanzas.ts';
+import { buildAdminCommand } from '../../node-shared/xmpp/stanzas.ts';
 import { startTestCore, type TestCore } from '../support/test-core.ts';
 import { openAccount, tempDir, until } from '../integration/messaging-support.ts';
 

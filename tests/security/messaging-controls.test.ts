@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { messagingControls } from '../../electron/core/account/server.ts';
 import { ALL_CONTROLS_ON, type MessagingControls } from '../../electron/core/messaging/engine-types.ts';
 import { AttachmentError } from '../../electron/core/messaging/upload.ts';
-import { toXml, type XmlElement } from '../../electron/core/messaging/xml.ts';
+import { toXml, type XmlElement } from '../../node-shared/xmpp/xml.ts';
 import { DEFAULT_POLICY } from '../../shared/contract/policy.ts';
 import { prosodyForFile, until, type Account } from '../integration/messaging-support.ts';
 

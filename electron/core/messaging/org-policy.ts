@@ -1,6 +1,6 @@
 import type { EngineContext } from './context.ts';
-import { bareJid, buildAdminCommand } from './stanzas.ts';
-import { child, childText, el, NS_CLIENT, type XmlElement } from './xml.ts';
+import { bareJid, buildAdminCommand } from '../../../node-shared/xmpp/stanzas.ts';
+import { child, childText, el, NS_CLIENT, type XmlElement } from '../../../node-shared/xmpp/xml.ts';
 
 /**
  * The organisation's policy as an admin publishes it: one item on a PEP node of the admin's own

@@ -1,7 +1,7 @@
 import type { EffectivePolicy, Organisation, Policy } from '../../../shared/contract/policy.ts';
 import type { CoreEvents } from '../events.ts';
 import type { Logger } from '../log/logger.ts';
-import { mergeManaged, mergePolicy, type ManagedMerge, type PolicyLayers } from './merge.ts';
+import { mergeManaged, type ManagedMerge, type PolicyLayers } from './merge.ts';
 
 /** The layers read on this machine: machine-wide policy and the OS user's own (HKCU; may only tighten). */
 export type LocalLayers = Pick<PolicyLayers, 'machine' | 'user'>;
@@ -34,11 +34,6 @@ export class PolicyService {
     this.log = log;
     this.merged = mergeManaged(layers);
     this.report();
-  }
-
-  /** The organisation settings as merged now (identity, trust, quick replies). */
-  get organisation(): Organisation {
-    return mergeManaged(this.layers).organisation.values;
   }
 
   get current(): EffectivePolicy {
