@@ -47,7 +47,7 @@ interface Props {
  * or Hebrew reads right to left. A failed message says so in plain words and offers to send it again.
  */
 export function MessageItem({ message, directory, retry, grouped = false, hit = false, reply, extra }: Props) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   useRenderFault('message');
   const out = message.direction === 'out';
   const sender = out ? t('thread.you') : nameFor(message.senderJid, directory);
