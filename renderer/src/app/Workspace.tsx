@@ -15,6 +15,7 @@ import { SearchScreen } from '../messaging/SearchScreen.tsx';
 import { ThreadView } from '../messaging/ThreadView.tsx';
 import { nameFor, useDirectory, useInbox, useMessagingStatus } from '../messaging/useMessaging.ts';
 import { StatusScreen } from '../screens/StatusScreen.tsx';
+import { useContractQuery } from '../api/useContractQuery.ts';
 import { discardPhi, markPhiShown } from '../session/discard.ts';
 import { useSessionInput } from '../session/useSessionInput.ts';
 import { screenKey, type Route } from './navigation.ts';
@@ -101,7 +102,7 @@ export function Workspace({ route, visit, connection, system, profile }: Props) 
       screen = <MyDataScreen profile={profile} />;
       break;
     case 'status':
-      screen = <StatusScreen state={system.state} refresh={system.refresh} refreshing={system.refreshing} />;
+      screen = <SignedInStatus system={system} />;
       break;
   }
 
@@ -153,4 +154,10 @@ export function Workspace({ route, visit, connection, system, profile }: Props) 
       </ScreenBoundary>
     </Shell>
   );
+}
+
+/** The workstation status once signed in: also whether the server keeps message history (asked afresh on each open). */
+function SignedInStatus({ system }: { system: ReturnType<typeof useSystemStatus> }) {
+  const { data } = useContractQuery('messaging.state', {}, { askOnOpen: true });
+  return <StatusScreen state={system.state} refresh={system.refresh} refreshing={system.refreshing} archive={data?.archive} />;
 }
