@@ -183,8 +183,10 @@ describe.each(SERVERS)('against a real $name', (fixture) => {
       const [u1, u2] = await users(2);
       const a = await account(u1!);
       const b = await account(u2!);
-      a.engine.send({ to: b.jid, body: 'before' });
+      const before = a.engine.send({ to: b.jid, body: 'before' });
       await until(() => bodies(b.store, a.jid).length === 1, 10_000, 'first message');
+      // A receipt leaves once its message is on disk; one still held when the stream closes is dropped.
+      await until(() => a.store.getMessageByClientId(before.clientId)?.state === 'delivered', 10_000, 'first receipt');
       await b.manager.stop();
       const written = Array.from({ length: 30 }, (_, i) => `while away ${i}`);
       for (const body of written) a.engine.send({ to: b.jid, body });

@@ -140,7 +140,11 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
       try {
         if (stanza.name === 'message') inbound.message(stanza);
         else if (stanza.name === 'presence') {
-          if (!rooms.presence(stanza)) roster.presence(stanza);
+          if (!rooms.presence(stanza)) {
+            const back = roster.presence(stanza);
+            // After the commit: the resend is not urgent, and a burst of presences shares one pass.
+            if (back !== null) ctx.commit.later(() => outbox.resendUnreceipted(back));
+          }
         } else if (stanza.name === 'iq') roster.iq(stanza);
       } catch (err) {
         // A bad stanza (or a store refusal) must not take the connection down.

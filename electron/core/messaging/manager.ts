@@ -210,8 +210,6 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
       clearTimeout(retryTimer);
       const s = stream;
       stream = undefined;
-      // Receipts and SM acks of the last reads wait for their commit: let them out before the goodbye.
-      await s?.settle();
       s?.close();
       sm.reset();
       setState('offline');

@@ -23,16 +23,21 @@ export class Roster {
       .catch((err: unknown) => this.ctx.log.warn('messaging.roster_failed', { error: err }));
   }
 
-  presence(presence: XmlElement): void {
+  /** A colleague's presence; returns their bare JID when they have just come online (else null). */
+  presence(presence: XmlElement): string | null {
     const from = bareJid(presence.attrs.from ?? '');
-    if (from === '' || from === this.ctx.ownBare || presence.attrs.type === 'error') return;
-    if (presence.attrs.type !== undefined && presence.attrs.type !== 'unavailable') return;
+    if (from === '' || from === this.ctx.ownBare || presence.attrs.type === 'error') return null;
+    if (presence.attrs.type !== undefined && presence.attrs.type !== 'unavailable') return null;
     // Presence off: who is online is neither recorded nor shown.
-    if (!this.ctx.controls().presence) return;
+    if (!this.ctx.controls().presence) return null;
     // Only the RFC 6121 values: a status is never free text from the wire.
     const show = childText(presence, 'show', NS_CLIENT) ?? '';
     const state = presence.attrs.type === 'unavailable' ? 'unavailable' : SHOW.has(show) ? show : 'available';
-    this.ctx.store.upsertContact({ jid: from.slice(0, LIMITS.jid), presence: state, presenceAt: this.ctx.now() });
+    const jid = from.slice(0, LIMITS.jid);
+    const before = this.ctx.store.getContact(jid)?.presence ?? null;
+    this.ctx.store.upsertContact({ jid, presence: state, presenceAt: this.ctx.now() });
+    const wasAway = before === null || before === 'unavailable';
+    return state !== 'unavailable' && wasAway ? jid : null;
   }
 
   iq(stanza: XmlElement): void {

@@ -76,9 +76,6 @@ export class XmppStream {
   private holding: Held[] | null = null;
   /** A commit of handled reads failed: the stream is ending and counts no further reads. */
   private commitFailed = false;
-  /** Reads handled whose commit is not on disk yet (their writes are still held). */
-  private awaitingDisk = 0;
-  private settledWaiters: Array<() => void> = [];
   jid = '';
 
   constructor(server: ServerConfig, creds: Credentials, sm: SmState, on: StreamCallbacks) {
@@ -174,29 +171,6 @@ export class XmppStream {
     return true;
   }
 
-  /**
-   * Resolves once every handled read's commit is on disk and what it held was written (at most
-   * `timeoutMs`): a polite close first lets the receipts and SM acks of the last reads out.
-   */
-  settle(timeoutMs = 2_000): Promise<void> {
-    if (this.awaitingDisk === 0 || this.ended) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, timeoutMs);
-      this.settledWaiters.push(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
-  }
-
-  private readSettled(): void {
-    this.awaitingDisk = Math.max(0, this.awaitingDisk - 1);
-    if (this.awaitingDisk > 0) return;
-    const waiters = this.settledWaiters;
-    this.settledWaiters = [];
-    for (const w of waiters) w();
-  }
-
   /** Close politely; SM state is kept, so a later stream may still resume unless `forget`. */
   close(): void {
     if (this.ended) return;
@@ -227,8 +201,6 @@ export class XmppStream {
     this.ended = true;
     this.online = false;
     this.keepAlive.stop();
-    this.awaitingDisk = 1;
-    this.readSettled();
     this.transport.destroy();
     this.framing.abort(failure ?? new XmppFailure('closed', 'local'));
     try {
@@ -263,26 +235,14 @@ export class XmppStream {
     const mark = this.sm.mark();
     const held: Held[] = [];
     this.holding = held;
-    this.awaitingDisk++;
-    let told = false;
     try {
       read(
         () => this.framing.feed(text),
-        (err) => {
-          if (told) return;
-          told = true;
-          if (err === null) this.release(held);
-          else this.lostCommit(mark);
-          this.readSettled();
-        },
+        (err) => (err === null ? this.release(held) : this.lostCommit(mark)),
       );
     } catch {
       this.holding = null;
       this.lostCommit(mark);
-      if (!told) {
-        told = true;
-        this.readSettled();
-      }
     } finally {
       this.holding = null;
     }

@@ -17,6 +17,7 @@ export type MessageOps = Pick<
   | 'setServerId'
   | 'advanceState'
   | 'sentUnreadBefore'
+  | 'sentWithoutReceipt'
   | 'editMessage'
   | 'recallMessage'
   | 'messagesPage'
@@ -43,6 +44,9 @@ export function messageOps(db: Db, now: () => number): MessageOps {
   const byId = db.prepare<[number], MessageRow>(`${select} WHERE m.id = ?`);
   const sentUnread = db.prepare<[number, number, number], { client_id: string }>(
     `SELECT client_id FROM messages WHERE conversation_id = ? AND direction = 'out' AND id < ? AND state IN ('sent', 'delivered') ORDER BY id LIMIT ?`,
+  );
+  const unreceipted = db.prepare<[number, number, number], { client_id: string }>(
+    `SELECT client_id FROM messages WHERE conversation_id = ? AND sent_at >= ? AND direction = 'out' AND state = 'sent' ORDER BY sent_at, id LIMIT ?`,
   );
   const byClient = db.prepare<[string], MessageRow>(`${select} WHERE m.client_id = ?`);
   const byServer = db.prepare<[number, string], MessageRow>(`${select} WHERE m.conversation_id = ? AND m.server_id = ?`);
@@ -215,6 +219,7 @@ export function messageOps(db: Db, now: () => number): MessageOps {
           return changed;
         })
         .immediate(),
+    sentWithoutReceipt: (conv, since, limit = 200) => unreceipted.all(conv, since, Math.min(Math.max(limit, 1), 1000)).map((r) => r.client_id),
     sentUnreadBefore: (conv, messageId, limit = 500) => sentUnread.all(conv, messageId, Math.min(Math.max(limit, 1), 5000)).map((r) => r.client_id),
     editMessage: (clientId, body, editedAt) => {
       if (body.length > MAX_BODY) throw new CoreError('invalid_request', 'The message is too long.');

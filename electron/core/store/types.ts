@@ -263,6 +263,11 @@ export interface Store {
    * peer has not marked read (a read marker for a message means everything before it was seen too).
    */
   sentUnreadBefore(conversationId: number, messageId: number, limit?: number): string[];
+  /**
+   * Client ids of our messages in a conversation sent at or after `since` that the server took but
+   * the peer never confirmed (state 'sent': no receipt), oldest first.
+   */
+  sentWithoutReceipt(conversationId: number, since: number, limit?: number): string[];
   editMessage(clientId: string, body: string, editedAt: number): boolean;
   /** Clears the body (and its search index entry) and marks it recalled. */
   recallMessage(clientId: string, recalledAt: number): boolean;

@@ -22,6 +22,7 @@ import { InboxSections } from '../rooms/InboxSections.tsx';
 import { NewRoomScreen } from '../rooms/NewRoomScreen.tsx';
 import { RoomMembers } from '../rooms/RoomMembers.tsx';
 import { StatusScreen } from '../screens/StatusScreen.tsx';
+import { useContractQuery } from '../api/useContractQuery.ts';
 import { discardPhi, markPhiShown } from '../session/discard.ts';
 import { useSessionInput } from '../session/useSessionInput.ts';
 import { screenKey, type Route } from './navigation.ts';
@@ -139,7 +140,7 @@ export function Workspace({ route, visit, connection, system, profile }: Props) 
       screen = <MyDataScreen profile={profile} />;
       break;
     case 'status':
-      screen = <StatusScreen state={system.state} refresh={system.refresh} refreshing={system.refreshing} />;
+      screen = <SignedInStatus system={system} />;
       break;
   }
 
@@ -203,4 +204,10 @@ export function Workspace({ route, visit, connection, system, profile }: Props) 
       </ScreenBoundary>
     </Shell>
   );
+}
+
+/** The workstation status once signed in: also whether the server keeps message history (asked afresh on each open). */
+function SignedInStatus({ system }: { system: ReturnType<typeof useSystemStatus> }) {
+  const { data } = useContractQuery('messaging.state', {}, { askOnOpen: true });
+  return <StatusScreen state={system.state} refresh={system.refresh} refreshing={system.refreshing} archive={data?.archive} />;
 }

@@ -74,6 +74,13 @@ export const en = {
     checkedAt: 'Last checked',
     refresh: 'Check again',
     refreshing: 'Checking…',
+    archive: 'Message history on the server',
+    archive_ok: 'Kept by the server',
+    archive_unknown: 'Not checked yet',
+    archive_missing: 'Not kept',
+    archiveMissingTitle: 'The server is not keeping message history',
+    archiveMissingBody:
+      'Messages sent while this computer was off will not arrive here later, and a new computer starts with no history. For IT: turn on message archiving (XEP-0313, MAM) for every account on the server; in ejabberd it is off by default.',
   },
   settings: {
     link: 'Settings',

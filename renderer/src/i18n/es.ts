@@ -71,6 +71,13 @@ export const es: Strings = {
     checkedAt: 'Última comprobación',
     refresh: 'Comprobar de nuevo',
     refreshing: 'Comprobando…',
+    archive: 'Historial de mensajes en el servidor',
+    archive_ok: 'Lo guarda el servidor',
+    archive_unknown: 'Aún no comprobado',
+    archive_missing: 'No se guarda',
+    archiveMissingTitle: 'El servidor no guarda el historial de mensajes',
+    archiveMissingBody:
+      'Los mensajes enviados mientras este equipo estaba apagado no llegarán aquí después, y un equipo nuevo empieza sin historial. Para informática: active el archivo de mensajes (XEP-0313, MAM) para todas las cuentas del servidor; en ejabberd viene desactivado.',
   },
   settings: {
     link: 'Configuración',

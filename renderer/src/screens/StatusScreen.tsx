@@ -1,6 +1,9 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SystemStatus } from '../../../shared/contract/index.ts';
+
+/** The server's message archive as messaging.state reports it; absent before sign-in. */
+export type ArchiveState = 'unknown' | 'ok' | 'missing';
 import { Button } from '../components/Button.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { StatusPill } from '../components/StatusPill.tsx';
@@ -19,7 +22,10 @@ function Item({ label, children, testId }: { label: string; children: ReactNode;
   );
 }
 
-function Details({ status }: { status: SystemStatus }) {
+const ARCHIVE_TONE = { ok: 'ok', missing: 'warn', unknown: 'neutral' } as const;
+const ARCHIVE_LABEL = { ok: 'status.archive_ok', missing: 'status.archive_missing', unknown: 'status.archive_unknown' } as const;
+
+function Details({ status, archive }: { status: SystemStatus; archive: ArchiveState | undefined }) {
   const { t, i18n } = useTranslation();
   const connection = useConnection();
   const available = status.keychain === 'available';
@@ -35,6 +41,12 @@ function Details({ status }: { status: SystemStatus }) {
           <p>{status.keychainDetail}</p>
         </div>
       )}
+      {archive === 'missing' ? (
+        <div className="status-callout status-callout--warn" role="alert" data-testid="archive-missing">
+          <h2>{t('status.archiveMissingTitle')}</h2>
+          <p>{t('status.archiveMissingBody')}</p>
+        </div>
+      ) : null}
       <dl className="status-grid">
         <Item label={t('status.keychain')} testId="status-keychain">
           <StatusPill
@@ -53,6 +65,11 @@ function Details({ status }: { status: SystemStatus }) {
         <Item label={t('status.localData')} testId="status-profiles">
           {status.profileCount === 0 ? t('status.profilesNone') : t('status.profiles', { count: status.profileCount })}
         </Item>
+        {archive === undefined ? null : (
+          <Item label={t('status.archive')} testId="status-archive">
+            <StatusPill tone={ARCHIVE_TONE[archive]} label={t(ARCHIVE_LABEL[archive])} />
+          </Item>
+        )}
         <Item label={t('status.version')} testId="status-version">
           <span className="status-item__mono">{status.appVersion}</span>
         </Item>
@@ -70,7 +87,18 @@ function Details({ status }: { status: SystemStatus }) {
   );
 }
 
-export function StatusScreen({ state, refresh, refreshing }: { state: SystemState; refresh: () => Promise<void>; refreshing: boolean }) {
+export function StatusScreen({
+  state,
+  refresh,
+  refreshing,
+  archive,
+}: {
+  state: SystemState;
+  refresh: () => Promise<void>;
+  refreshing: boolean;
+  /** Signed in: whether the server keeps the message archive history sync needs. */
+  archive?: ArchiveState | undefined;
+}) {
   const { t } = useTranslation();
   return (
     <section className="status-screen" aria-labelledby="status-heading" aria-busy={state.phase === 'loading'}>
@@ -85,7 +113,7 @@ export function StatusScreen({ state, refresh, refreshing }: { state: SystemStat
         </Button>
       </div>
       {state.phase === 'ready' ? (
-        <Details status={state.status} />
+        <Details status={state.status} archive={archive} />
       ) : (
         <p className="status-screen__loading" role="status">
           {t('status.loading')}
