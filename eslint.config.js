@@ -77,6 +77,8 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  // electron-builder loads its hooks with require().
+  { files: ['build/*.cjs'], languageOptions: { sourceType: 'commonjs' }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
   { files: ['shared/**'], rules: { 'no-restricted-imports': restrict(noElectron, noNode, noElectronTree, noRenderer, noNodeLibs, noGatewayTree) } },
   // electron/core never imports the gateway (coreLayerRules); the demo in electron/dev may start it.
   { files: ['electron/core/**', 'electron/dev/**'], rules: { 'no-restricted-imports': restrict(noElectron, noRenderer) } },

@@ -34,6 +34,7 @@ export const CATEGORY_TITLES = {
 
 /** How a key tightens, in words (documentation and ADML explain text). */
 export function stricterWords(spec: KeySpec): string {
+  if ('security' in spec && spec.security === false && spec.kind === 'list') return 'The built-in list applies until server or machine policy sets one (unset accepts any type); after that, and for the user policy, a shorter list is stricter.';
   if ('security' in spec && spec.security === false) return 'Off by default; server or machine policy may turn it on. After that, and for the user policy, disabled is stricter.';
   switch (spec.stricter) {
     case 'lower':

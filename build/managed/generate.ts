@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderLinuxExample, renderMobileconfig } from './apple-and-linux.ts';
+import { renderMsiFragment } from './msi-properties.ts';
 import { renderReferenceDoc } from './reference-doc.ts';
 import { renderAdml, renderAdmx } from './windows-templates.ts';
 
@@ -14,6 +15,7 @@ export function managedOutputs(): Record<string, string> {
     'build/managed/en-US/sealwire.adml': renderAdml(),
     'build/managed/sealwire.mobileconfig': renderMobileconfig(),
     'build/managed/policy.example.json': renderLinuxExample(),
+    'build/managed/sealwire-msi.wxs': renderMsiFragment(),
     'docs/managed-configuration.md': renderReferenceDoc(),
   };
 }

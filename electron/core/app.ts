@@ -2,8 +2,12 @@ import type { SystemStatus } from '../../shared/contract/index.ts';
 import path from 'node:path';
 import { createAuditHeadPublishing } from './account/audit-head-publishing.ts';
 import { createMessagingLifecycle } from './account/messaging-lifecycle.ts';
+import { organisationConfig } from './account/organisation.ts';
+import { wipeNotice } from './account/wipe-notice.ts';
+import { adminHandlers } from './ipc/handlers/admin.ts';
 import type { OrganisationServer } from './account/server.ts';
 import { createProfileVault, type ProfileVault } from './compose/profile-vault.ts';
+import { applyManagedChanges } from './compose/managed-changes.ts';
 import { scheduleRetention } from './compose/retention-schedule.ts';
 import { startStatusStream } from './compose/status-stream.ts';
 import { CoreEvents } from './events.ts';
@@ -20,7 +24,7 @@ import { createAuditTrail } from './audit/trail.ts';
 import { createKeytarKeychain, type Keychain } from './keychain/keychain.ts';
 import type { Logger } from './log/logger.ts';
 import { readPolicyFile } from './policy/linux-policy-file.ts';
-import { PolicyService } from './policy/service.ts';
+import { PolicyService, type LocalLayers } from './policy/service.ts';
 import { reportFormatMigration } from './sqlite/migration-report.ts';
 import { createCallHooks } from './session/call-hooks.ts';
 import { systemClock, systemTimers, type Clock, type Timers } from './session/clock.ts';
@@ -40,13 +44,23 @@ export interface CoreOptions {
   readonly keychain?: Keychain;
   /** How often the status stream re-checks the keychain and the data folder. */
   readonly statusIntervalMs?: number;
-  /** Machine-managed policy as read by main (registry, managed preferences); on Linux core reads the file. */
+  /** Machine-managed policy as given (tests, tools); main passes `managedSources` instead. */
   readonly machinePolicy?: unknown;
+  /**
+   * Reads this machine's managed sources (registry, managed preferences, policy file; see
+   * policy/os-sources.ts): at start, on an admin's policy refresh and every `managedRefreshMs`.
+   */
+  readonly managedSources?: () => LocalLayers;
+  /** How often the managed sources are re-read while running (main: 15 minutes); unset: never. */
+  readonly managedRefreshMs?: number;
   /** Where core reads machine policy when main passes none; tests point it at a temp file. */
   readonly machinePolicyFile?: string;
   /** The OS's own idle time (main adapts powerMonitor); the bridge has none. */
   readonly osIdle?: OsIdleSource;
-  /** The organisation's XMPP server from managed configuration; undefined lets staff type it. */
+  /**
+   * A development host's XMPP server (the demo's or a test's Prosody: host, port, its own CA).
+   * A packaged start passes none: the server, CA, pins and admins come from managed configuration.
+   */
   readonly server?: OrganisationServer;
   /** Started with --kiosk: the kiosk policy applies (it can only tighten, so no layer can undo it). */
   readonly kiosk?: boolean;
@@ -75,12 +89,9 @@ export function createCore(options: CoreOptions): Core {
   const clock = options.clock ?? systemClock;
   const timers = options.timers ?? systemTimers;
   const events = new CoreEvents(log);
-  const policy = new PolicyService(
-    { machine: machinePolicyLayer(options), user: options.kiosk ? { kiosk: true } : undefined },
-    events,
-    log,
-    () => machinePolicyLayer(options),
-  );
+  const readLocal = () => localLayers(options);
+  const policy = new PolicyService(readLocal(), events, log, readLocal);
+  const organisation = organisationConfig(() => ({ values: policy.organisation, managed: policy.organisationManaged }), options.server);
   const storeMigrated = reportFormatMigration('store', {
     updating: (updating) => events.emit('profiles.updating', { updating }),
     record: (entry) => trail.record(entry),
@@ -119,8 +130,9 @@ export function createCore(options: CoreOptions): Core {
 
   // Messaging: started on unlock, stopped before the store closes; the audit head goes out over it.
   const headPublishing = createAuditHeadPublishing({ log, audit: () => trail.current(), onAcknowledged: (head) => trail.rememberAcknowledgedHead(head) });
+  const notice = wipeNotice(options.dataDir);
   const messaging = createMessagingLifecycle({
-    server: options.server,
+    organisation,
     holder: profiles,
     session,
     lifecycle,
@@ -130,6 +142,17 @@ export function createCore(options: CoreOptions): Core {
     record,
     headPublishing,
     beforeDeviceWipe: () => trail.close(),
+    afterDeviceWipe: () => notice.record(clock.now()),
+  });
+
+  const stopManaged = applyManagedChanges({
+    policy,
+    messaging,
+    record,
+    staffId: () => session.state().staffId,
+    timers,
+    refreshMs: options.managedRefreshMs,
+    log,
   });
 
   const status = { appVersion: options.appVersion, dataDir: options.dataDir, keychain, runtime: options.runtime };
@@ -138,7 +161,8 @@ export function createCore(options: CoreOptions): Core {
     ...systemHandlers(status),
     ...policyHandlers({ policy }),
     ...profilesHandlers({ vault, holder: profiles, session, limits, claim, record, closing: lifecycle.closing }),
-    ...accountHandlers({ server: options.server, vault, holder: profiles, session, policy, messaging, limits, claim, record }),
+    ...adminHandlers({ session, vault, limits, messaging, clock }),
+    ...accountHandlers({ organisation, wipeNotice: notice, vault, holder: profiles, session, policy, messaging, limits, claim, record }),
     ...conversationsHandlers({ requireStore: () => profiles.require().store, log }),
     ...messagingHandlers({
       current: () => {
@@ -190,11 +214,20 @@ export function createCore(options: CoreOptions): Core {
       statusStream.stop();
       await messaging.stop();
       unwatchPolicy();
+      stopManaged();
       session.dispose();
       await profiles.close();
       await trail.close();
     },
   };
+}
+
+/** This machine's layers; --kiosk joins the user layer (kiosk only tightens, so no layer can undo it). */
+function localLayers(options: CoreOptions): LocalLayers {
+  const read = options.managedSources?.() ?? { machine: machinePolicyLayer(options) };
+  if (!options.kiosk) return read;
+  const user = typeof read.user === 'object' && read.user !== null && !Array.isArray(read.user) ? read.user : {};
+  return { ...read, user: { ...user, kiosk: true } };
 }
 
 function machinePolicyLayer(options: CoreOptions): unknown {

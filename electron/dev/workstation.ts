@@ -21,7 +21,15 @@ export interface WorkstationOptions {
   readonly xmpp?: (DevXmppServer & { readonly caCertPem: string }) | null;
   /** Admin addresses allowed to send remote commands to this workstation. */
   readonly adminJids?: readonly string[];
+  /** Machine policy of this simulated workstation; defaults to the demo clinic's (`DEMO_CLINIC_POLICY`). */
+  readonly machinePolicy?: Record<string, unknown>;
 }
+
+/**
+ * The demo clinic's machine policy: it turned on read receipts and presence and accepts any
+ * attachment type (the safe viewer decides what it shows). Everything else keeps the defaults.
+ */
+export const DEMO_CLINIC_POLICY = { readReceipts: true, presence: true, attachmentTypes: null };
 
 /** The development Prosody, as IT would configure it for a clinic: domain, STARTTLS port, private CA. */
 export function organisationServerFrom(dev: DevXmppServer & { readonly caCertPem: string }, adminJids?: readonly string[]): OrganisationServer {
@@ -57,6 +65,7 @@ export async function startWorkstation(options: WorkstationOptions): Promise<Wor
     runtime: 'bridge',
     log: logger,
     keychain: createKeytarKeychain(options.keychainService),
+    machinePolicy: options.machinePolicy ?? DEMO_CLINIC_POLICY,
     server: xmpp === null ? undefined : organisationServerFrom(xmpp, options.adminJids),
   });
   const bridge = await startBridge({ core, log: logger, staticDir: RENDERER_DIST, port: options.port });

@@ -8,6 +8,7 @@ import { parseShellArgs } from '../core/shell/hardening-rules.ts';
 import { APP_ID } from '../core/shell/window.ts';
 import { hardenContents, hardenDefaultSession } from './hardening.ts';
 import { bindIpc, forwardEventsTo } from './ipc.ts';
+import { managedCoreOptions } from './managed-sources.ts';
 import { bindNotifications } from './notifications.ts';
 import { bindOsSession, osIdleSeconds } from './os-session.ts';
 import { handleAppProtocol, registerAppScheme } from './protocol.ts';
@@ -47,6 +48,9 @@ function start(): void {
     win.focus();
   });
   app.on('web-contents-created', (_event, contents) => hardenContents(contents, logger));
+  // Every window, not only the main one, stays out of screenshots and screen sharing (policy
+  // contentProtection only tightens from its default, on).
+  app.on('browser-window-created', (_event, window) => window.setContentProtection(true));
   app.on('render-process-gone', (_event, _contents, details) =>
     logger.error('shell.renderer_gone', { reason: details.reason, exitCode: details.exitCode }),
   );
@@ -70,6 +74,8 @@ function start(): void {
         log: logger,
         osIdle: osIdleFromSeconds(osIdleSeconds),
         kiosk: shellArgs.kiosk,
+        // Server, CA, pins, admins and policy from Group Policy, MDM or /etc/sealwire/policy.json.
+        ...managedCoreOptions(logger),
       });
       bindIpc(core, logger);
       win = createMainWindow({ preloadPath: path.join(root, 'dist', 'electron', 'preload.cjs'), kiosk: core.policy.values.kiosk }, logger);

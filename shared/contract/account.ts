@@ -8,6 +8,10 @@ export const SignInConfig = z.strictObject({
   server: z.string().max(253).nullable(),
   /** True when IT set the server: the field is shown read-only, "managed by your organisation". */
   serverManaged: z.boolean(),
+  /** The organisation's display name from managed configuration. */
+  organisationName: z.string().max(100).nullable(),
+  /** An admin wiped this device remotely: the sign-in screen says so until a new profile exists. */
+  wipedByOrganisation: z.boolean(),
 });
 export type SignInConfig = z.infer<typeof SignInConfig>;
 

@@ -40,6 +40,8 @@ export const AuditEventType = z.enum([
   'audit.acknowledge',
   /** A stanza refused at the messaging inbound boundary (forged sender, foreign receipt): reason and hashed id only. */
   'messaging.rejected',
+  /** The admin console was entered (the password typed again). */
+  'admin.enter',
 ]);
 export type AuditEventType = z.infer<typeof AuditEventType>;
 

@@ -23,7 +23,11 @@ export const ErrorCode = z.enum([
   'unsupported',
   'network',
   'certificate',
+  /** Managed configuration does not allow this server or account domain. */
+  'server_not_allowed',
   'internal',
+  /** Policy forbids this (saving a file when `saveAllowed` is off). */
+  'not_allowed',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

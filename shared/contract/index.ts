@@ -8,6 +8,7 @@ import { profilesEvents, profilesMethods } from './profiles.ts';
 import { sessionEvents, sessionMethods } from './session.ts';
 import { systemEvents, systemMethods } from './system.ts';
 import { auditEvents, auditMethods } from './audit.ts';
+import { adminEvents, adminMethods } from './admin.ts';
 
 export * from './define.ts';
 export * from './errors.ts';
@@ -19,6 +20,7 @@ export * from './conversations.ts';
 export * from './messaging.ts';
 export * from './session.ts';
 export * from './audit.ts';
+export * from './admin.ts';
 export * from './bridge.ts';
 export * from './exposed.ts';
 
@@ -32,6 +34,7 @@ export const methods = {
   ...messagingMethods,
   ...sessionMethods,
   ...auditMethods,
+  ...adminMethods,
 } satisfies Record<string, MethodSpec>;
 
 /** Every event main pushes to the renderer. */
@@ -44,6 +47,7 @@ export const events = {
   ...messagingEvents,
   ...sessionEvents,
   ...auditEvents,
+  ...adminEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type Methods = typeof methods;

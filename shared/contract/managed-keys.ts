@@ -70,13 +70,15 @@ export function defaultsOf<T extends Spec>(spec: T): { [K in keyof T]: z.infer<T
   return Object.fromEntries(Object.entries(spec).map(([key, entry]) => [key, entry.default])) as { [K in keyof T]: z.infer<T[K]['schema']> };
 }
 
-const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const JID = /^[a-z0-9._%+-]{1,64}@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+// Single-label names (an intranet host such as "chat", or "localhost") are valid XMPP domains.
+const LABELS = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*';
+const DOMAIN = new RegExp(`^(?=.{1,253}$)${LABELS}$`);
+const JID = new RegExp(`^[a-z0-9._%+-]{1,64}@${LABELS}$`);
 
 /** Who the organisation is and where its server is: copied into profiles, refreshed on every start. */
 export const ORGANISATION_KEYS = {
   organisationName: text({ category: 'organisation', doc: 'Display name of the organisation, shown on the sign-in screen.', maxLength: 100, pattern: /^[^\p{Cc}]+$/u }),
-  serverAddress: text({ category: 'organisation', doc: 'XMPP server host (optionally :port) staff sign in to; staff cannot type another.', maxLength: 259, pattern: /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}(:\d{1,5})?$/ }),
+  serverAddress: text({ category: 'organisation', doc: 'XMPP server host (optionally :port) staff sign in to; staff cannot type another.', maxLength: 259, pattern: new RegExp(`^${LABELS}(?::\\d{1,5})?$`) }),
   allowedDomains: list({ category: 'organisation', doc: 'Account domains staff may sign in with; empty means none, unset means any.', maxItems: 50, item: DOMAIN, itemMaxLength: 253, default: null, stricter: 'subset' }),
   caCertificatePem: text({ category: 'organisation', doc: "The organisation's CA certificate (PEM); when set, system root certificates are not trusted.", maxLength: 16_384, pattern: /^-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----\s*$/ }),
   certificatePins: list({ category: 'organisation', doc: 'SHA-256 public-key pins (base64, as in "sha256/…"); a connection must match one.', maxItems: 10, item: /^sha256\/[A-Za-z0-9+/]{43}=$/, itemMaxLength: 51, default: null, stricter: 'subset' }),

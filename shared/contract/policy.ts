@@ -20,7 +20,8 @@ export const POLICY_KEYS = {
   scramMinIterations: integer({ category: 'session', doc: 'Fewest SCRAM PBKDF2 iterations the server may use; fewer makes a captured sign-in cheap to guess.', min: 4096, max: 1_000_000, default: 4096, stricter: 'higher', unit: 'iterations' }),
   allowDegradedWithoutKeychain: flag({ category: 'device', doc: 'Store PHI without an OS keychain (weaker; shown on screen).', default: false, stricter: 'false' }),
   attachmentsAllowed: flag({ category: 'attachments', doc: 'Whether staff may send and receive attachments.', default: true, stricter: 'false' }),
-  attachmentTypes: list({ category: 'attachments', doc: 'MIME types allowed for attachments, on send and on receive.', maxItems: 50, item: /^[a-z0-9][a-z0-9.+-]{0,62}\/[a-z0-9][a-z0-9.+-]{0,62}$/, itemMaxLength: 127, default: ['application/pdf', 'image/jpeg', 'image/png'], stricter: 'subset' }),
+  // The organisation's own allow-list replaces the built-in one (a clinic may need Word files); after that it only narrows.
+  attachmentTypes: list({ category: 'attachments', security: false, doc: 'MIME types allowed for attachments, on send and on receive.', maxItems: 50, item: /^[a-z0-9][a-z0-9.+-]{0,62}\/[a-z0-9][a-z0-9.+-]{0,62}$/, itemMaxLength: 127, default: ['application/pdf', 'image/jpeg', 'image/png'], stricter: 'subset' }),
   attachmentMaxMegabytes: integer({ category: 'attachments', doc: 'Largest attachment accepted, on send and on receive.', min: 1, max: 100, default: 25, stricter: 'lower', unit: 'MB' }),
   typingNotifications: flag({ category: 'privacy', security: false, doc: 'Send and show typing notifications.', default: false, stricter: 'false' }),
   readReceipts: flag({ category: 'privacy', security: false, doc: 'Send and show read receipts.', default: false, stricter: 'false' }),

@@ -108,7 +108,8 @@ describe('nothing of a patient stays in the renderer after lock or user switch',
     await a.page.getByTestId('nav-my-data').click();
     await a.page.getByTestId('wipe-password').fill('not-it');
     await a.page.getByTestId('wipe-submit').click();
-    await expect.poll(() => a.page.getByTestId('wipe-error').getAttribute('data-code')).toBe('wrong_password');
+    // The password check runs a key derivation in the core: allow for a loaded machine (poll's default is 1 s).
+    await expect.poll(() => a.page.getByTestId('wipe-error').getAttribute('data-code'), { timeout: 10_000 }).toBe('wrong_password');
     await a.page.screenshot({ path: path.join(SHOTS, 'canary-my-data.png') });
     const wiped = nextLoad(a.page);
     await a.page.getByTestId('wipe-password').fill(B.password);

@@ -135,7 +135,8 @@ describe('sign-in, PIN and lock screens in Chromium against the real core and Pr
     await page.getByTestId('use-password').click();
     await page.getByTestId('password-field').fill('wrong-password');
     await page.getByTestId('password-submit').click();
-    await expect.poll(() => page.getByTestId('form-error').getAttribute('data-code')).toBe('wrong_password');
+    // The password check runs a key derivation in the core: allow for a loaded machine (poll's default is 1 s).
+    await expect.poll(() => page.getByTestId('form-error').getAttribute('data-code'), { timeout: 10_000 }).toBe('wrong_password');
     await page.getByTestId('password-field').fill(ANA.password);
     await page.getByTestId('password-submit').click();
     await waitForWorkspace(page);
@@ -225,8 +226,8 @@ describe('sign-in, PIN and lock screens in Chromium against the real core and Pr
       await page.getByTestId('password-field').fill(`wrong-${attempt}`);
       await page.getByTestId('password-submit').click();
       // The answer is in when the field has been cleared and the form is no longer busy.
-      await expect.poll(() => page.getByTestId('password-field').inputValue()).toBe('');
-      await expect.poll(() => form.getAttribute('aria-busy')).toBe('false');
+      await expect.poll(() => page.getByTestId('password-field').inputValue(), { timeout: 10_000 }).toBe('');
+      await expect.poll(() => form.getAttribute('aria-busy'), { timeout: 10_000 }).toBe('false');
       code = await form.getByTestId('form-error').getAttribute('data-code');
     }
     expect(code).toBe('rate_limited');

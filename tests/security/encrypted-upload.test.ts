@@ -4,6 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAesgcmUrl } from '../../electron/core/messaging/aesgcm-url.ts';
 import { buildChat } from '../../node-shared/xmpp/stanzas.ts';
+import tls from 'node:tls';
+import { spkiSha256 } from '../../electron/core/messaging/transport.ts';
 import { httpGet } from '../../electron/core/messaging/upload.ts';
 import { prosodyForFile, until } from '../integration/messaging-support.ts';
 
@@ -59,5 +61,23 @@ describe('attachments are encrypted before upload', () => {
     await until(() => (lab.store.getMessageByClientId(ok.clientId)?.attachmentCount ?? 0) === 1, 15_000, 'later attachment arrives');
     await new Promise((r) => setTimeout(r, 500));
     expect(lab.store.getMessageByClientId('tampered-1')?.attachmentCount).toBe(0);
+  });
+
+  it('HTTP download and upload trust only the organisation pins, like the XMPP connection (a CA-signed server with another key is refused)', async () => {
+    const desk = await account('desk');
+    const sent = await desk.engine.sendAttachment({ to: `lab@${file.prosody.domain}`, fileName: 'pin.txt', mime: 'text/plain', data: Buffer.from('pinned') });
+    const https = parseAesgcmUrl(sent.body)!.https;
+    const url = new URL(https);
+    const serverPin = await new Promise<string>((resolve, reject) => {
+      const socket = tls.connect({ host: file.prosody.host, port: Number(url.port), servername: url.hostname, ca: file.prosody.caCertPem }, () => {
+        resolve(spkiSha256(socket.getPeerCertificate()));
+        socket.end();
+      });
+      socket.on('error', reject);
+    });
+    const base = { ca: file.prosody.caCertPem, hostFor: () => file.prosody.host };
+    expect((await httpGet(https, { ...base, pinSha256: [serverPin] })).length).toBe('pinned'.length + 16);
+    // The same CA vouches for the server, but its key is not one the organisation pinned.
+    await expect(httpGet(https, { ...base, pinSha256: [`${'A'.repeat(43)}=`] })).rejects.toMatchObject({ code: 'PIN_MISMATCH' });
   });
 });

@@ -15,6 +15,7 @@ describe('the IPC contract', () => {
     expect(secret).toEqual([
       'account.firstSignIn',
       'account.updatePassword',
+      'admin.enter',
       'profiles.changePassword',
       'profiles.open',
       'profiles.unlockWithPin',

@@ -123,6 +123,6 @@ describe('convenience features the organisation may turn on', () => {
   });
   it('is the exception: every other key is a security key', () => {
     const exceptions = Object.entries(MANAGED_KEYS).filter(([, spec]) => 'security' in spec && spec.security === false).map(([key]) => key);
-    expect(exceptions.sort()).toEqual(['presence', 'readReceipts', 'typingNotifications']);
+    expect(exceptions.sort()).toEqual(['attachmentTypes', 'presence', 'readReceipts', 'typingNotifications']);
   });
 });

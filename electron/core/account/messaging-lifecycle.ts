@@ -11,7 +11,8 @@ import type { ProfileHolder } from '../vault/open-profile.ts';
 import type { AuditHeadPublishing } from './audit-head-publishing.ts';
 import { bindMessagingEvents } from './messaging-events.ts';
 import { credentialsOf, readAccount, withScramKeys, writeAccount } from './stored-account.ts';
-import { connectionConfig, type OrganisationServer } from './server.ts';
+import { isDomainAllowed, serverPolicyLayer, type OrganisationConfig } from './organisation.ts';
+import { connectionConfig, messagingControls } from './server.ts';
 
 export interface ActiveMessaging {
   readonly profileId: string;
@@ -25,6 +26,8 @@ export interface MessagingLifecycle {
   /** Starts messaging for the open profile (no-op when it has no server account or already runs). */
   start(profileId: string): void;
   stop(): Promise<void>;
+  /** Stops and starts again (the organisation's server, CA, pins or admins changed while running). */
+  restart(): Promise<void>;
   /** The open profile's account is one of the organisation's configured admin addresses. */
   isAdmin(): boolean;
 }
@@ -35,8 +38,8 @@ export interface MessagingLifecycle {
  * or refresh policy on this workstation.
  */
 export function createMessagingLifecycle(deps: {
-  /** The organisation's server from managed configuration; undefined lets staff type one. */
-  server?: OrganisationServer;
+  /** The organisation's server and trust as managed sources say now. */
+  organisation: OrganisationConfig;
   holder: ProfileHolder<Store>;
   session: SessionController;
   lifecycle: UnlockLifecycle;
@@ -47,6 +50,8 @@ export function createMessagingLifecycle(deps: {
   headPublishing: AuditHeadPublishing;
   /** Runs before a remote wipe removes the keys (closes the audit trail). */
   beforeDeviceWipe: () => Promise<void>;
+  /** Runs after a remote wipe (the sign-in screen says the organisation wiped the device). */
+  afterDeviceWipe?: () => void;
 }): MessagingLifecycle {
   const { holder, session, policy, events, log, record, headPublishing } = deps;
   let active: (ActiveMessaging & { unbind: () => void }) | null = null;
@@ -61,6 +66,12 @@ export function createMessagingLifecycle(deps: {
     events.emit('messaging.connection', { state: 'offline' });
   };
 
+  // The organisation policy an admin published, fetched at every connection and on "policy-refresh".
+  const fetchServerPolicy = async (running: MessagingSession) => {
+    const layer = await running.engine.organisationPolicy.fetch().catch(() => null);
+    if (layer !== null && active?.messaging === running) policy.setLayer('server', serverPolicyLayer(layer));
+  };
+
   const onAdminCommand = async (command: AdminCommandEvent) => {
     const staffId = session.state().staffId;
     record({ event: 'admin.command', staffId, targets: [`command:${command.action}`], outcome: 'ok' });
@@ -73,8 +84,11 @@ export function createMessagingLifecycle(deps: {
       // The trail's keychain head goes with the device key; nothing may write it back afterwards.
       await deps.beforeDeviceWipe();
       await holder.wipeDevice();
+      deps.afterDeviceWipe?.();
+      events.emit('profiles.updating', { updating: false });
     } else {
       policy.refresh();
+      if (active !== null) await fetchServerPolicy(active.messaging);
     }
   };
 
@@ -85,9 +99,15 @@ export function createMessagingLifecycle(deps: {
     const credentials = account === null ? null : credentialsOf(account);
     if (account === null || credentials === null) return; // a profile without a server account (tests, local-only use)
     const store = open.store;
-    // Managed configuration as it is now (nodes added or moved, a new CA) wins over the copy kept
-    // at first sign-in, as long as it is the same service.
-    const server = deps.server?.domain === account.server.domain ? deps.server : account.server;
+    // Managed configuration as it is now (nodes added or moved, a new CA, an admin removed) wins
+    // over the copy kept at first sign-in, and replaces that copy, so it reaches existing profiles.
+    const server = deps.organisation.current(account.server);
+    if (JSON.stringify(server) !== JSON.stringify(account.server)) writeAccount(store, { ...account, server });
+    if (!isDomainAllowed(deps.organisation.organisation(), server.domain)) {
+      log.warn('account.domain_not_allowed', {});
+      record({ event: 'auth.failed', staffId: session.state().staffId, targets: ['reason:server_not_allowed'], outcome: 'denied' });
+      return;
+    }
     const messaging = createMessagingSession({
       server: connectionConfig(server, policy.values),
       credentials,
@@ -100,14 +120,22 @@ export function createMessagingLifecycle(deps: {
       },
       store: open.store,
       log,
-      ...((server.adminJids ?? account.server.adminJids) ? { adminJids: server.adminJids ?? account.server.adminJids } : {}),
+      ...(server.adminJids === undefined ? {} : { adminJids: server.adminJids }),
       onAdminCommand,
+      controls: () => messagingControls(policy.values),
       // Forged senders and foreign receipts refused at the inbound boundary: audited, ids only.
       onRejected: (event) => record({ event: 'messaging.rejected', staffId: session.state().staffId, targets: rejectionTargets(event), outcome: 'denied' }),
     });
-    const unbind = bindMessagingEvents(messaging.engine, (name, payload) => events.emit(name, payload));
+    const unbindEvents = bindMessagingEvents(messaging.engine, (name, payload) => events.emit(name, payload));
+    const unwatchOnline = messaging.engine.onConnection((state) => {
+      if (state === 'online') void fetchServerPolicy(messaging);
+    });
+    const unbind = () => {
+      unwatchOnline();
+      unbindEvents();
+    };
     active = { profileId, messaging, unbind, store: open.store };
-    headPublishing.startFor(messaging, (deps.server ?? account.server).auditJid);
+    headPublishing.startFor(messaging, server.auditJid);
     messaging.start();
   };
 
@@ -118,12 +146,18 @@ export function createMessagingLifecycle(deps: {
     current: () => active,
     start,
     stop,
+    async restart() {
+      const running = active?.profileId;
+      if (running === undefined) return;
+      await stop();
+      start(running);
+    },
     isAdmin: () => {
       const open = holder.current();
       const account = open === null ? null : readAccount(open.store);
       if (account === null) return false;
       // Managed configuration as it is now wins over what was recorded at first sign-in.
-      const admins = deps.server?.adminJids ?? account.server.adminJids ?? [];
+      const admins = deps.organisation.current(account.server).adminJids ?? [];
       return admins.map((j) => j.toLowerCase()).includes(`${account.username}@${account.server.domain}`);
     },
   };

@@ -1,4 +1,5 @@
 import type { Policy } from '../../../shared/contract/policy.ts';
+import type { MessagingControls } from '../messaging/engine-types.ts';
 import type { ServerAddress, ServerConfig } from '../messaging/server-config.ts';
 
 /**
@@ -44,5 +45,16 @@ export function connectionConfig(server: OrganisationServer, policy: Pick<Policy
     ...(server.pinSha256 === undefined ? {} : { pinSha256: server.pinSha256 }),
     allowPlain: policy.allowPlainAuth,
     scramMinIterations: policy.scramMinIterations,
+  };
+}
+
+/** What policy lets messaging send and accept: read live, so a published policy applies at once. */
+export function messagingControls(policy: Policy): MessagingControls {
+  return {
+    attachmentsAllowed: policy.attachmentsAllowed,
+    attachmentTypes: policy.attachmentTypes,
+    attachmentMaxBytes: policy.attachmentMaxMegabytes * 1024 * 1024,
+    readReceipts: policy.readReceipts,
+    presence: policy.presence,
   };
 }

@@ -15,6 +15,7 @@ const REF_FIELDS: ReadonlyArray<readonly [string, string]> = [
   ['query', 'search'],
   ['to', 'peer'],
   ['jid', 'peer'],
+  ['staff', 'peer'],
   ['fileName', 'file'],
 ];
 const OPAQUE = /^[A-Za-z0-9._:@/-]{1,120}$/;

@@ -2,12 +2,21 @@ import { randomBytes } from 'node:crypto';
 import type { StoredMessage } from '../store/store.ts';
 import { aesgcmUrl, openFile, parseAesgcmUrl, sealFile } from './aesgcm-url.ts';
 import type { EngineContext } from './context.ts';
-import type { AttachmentInput } from './engine-types.ts';
+import type { AttachmentInput, MessagingControls } from './engine-types.ts';
 import type { OutboxSender } from './outbox-sender.ts';
 import { bareJid, type ParsedChat } from '../../../node-shared/xmpp/stanzas.ts';
 import { AttachmentError, buildSlotRequest, createUploadService, httpGet, httpPut, MAX_ATTACHMENT_BYTES, parseSlot, type UploadService } from './upload.ts';
 
 const OPAQUE = 'application/octet-stream';
+
+/** Why policy refuses an attachment ('not_allowed', 'type', 'size'), or null. Types compare without parameters. */
+export function refusal(controls: MessagingControls, mime: string, size: number): 'not_allowed' | 'type' | 'size' | null {
+  if (!controls.attachmentsAllowed) return 'not_allowed';
+  const type = mime.split(';')[0]!.trim().toLowerCase();
+  if (controls.attachmentTypes !== null && !controls.attachmentTypes.includes(type)) return 'type';
+  if (size > controls.attachmentMaxBytes) return 'size';
+  return null;
+}
 
 /** Attachments over XEP-0363: upload then send; fetch what peers send, only from our own upload host. */
 export class AttachmentTransfer {
@@ -36,7 +45,15 @@ export class AttachmentTransfer {
       log.warn('messaging.attachment_untrusted_host', {});
       return;
     }
-    void httpGet(https, this.uploads.tls)
+    // The organisation's allow-list holds on receive too: a refused file is never downloaded.
+    const refused = refusal(this.ctx.controls(), attachment.mime, attachment.size);
+    if (refused !== null) {
+      log.warn('messaging.attachment_refused', { reason: refused });
+      return;
+    }
+    // Sealed files carry a 16-byte tag; the declared size is the sender's word, so the download is bounded too.
+    const maxBytes = Math.min(this.ctx.controls().attachmentMaxBytes, MAX_ATTACHMENT_BYTES) + (sealed === null ? 0 : 16);
+    void httpGet(https, this.uploads.tls, maxBytes)
       .then((data) => (sealed === null ? data : openFile(sealed, data)))
       .then((data) => store.attachments.add({ messageId, fileName: attachment.fileName, mime: attachment.mime, data }))
       .then(() => {
@@ -49,6 +66,8 @@ export class AttachmentTransfer {
   async send(input: AttachmentInput): Promise<StoredMessage> {
     const { store, manager } = this.ctx;
     if (input.data.length === 0 || input.data.length > MAX_ATTACHMENT_BYTES) throw new AttachmentError('size');
+    const refused = refusal(this.ctx.controls(), input.mime, input.data.length);
+    if (refused !== null) throw new AttachmentError(refused);
     if (manager.state !== 'online') throw new AttachmentError('offline');
     // Encrypted before it leaves: the upload service sees a random name, no type, and ciphertext.
     // The real name and type travel in the message, the key only in the address's fragment.

@@ -1,6 +1,6 @@
 import type { Logger } from '../log/logger.ts';
 import type { Conversation, ConversationKind, Store, StoredMessage } from '../store/store.ts';
-import type { MessageStateChange, RejectedStanza, RejectReason } from './engine-types.ts';
+import { ALL_CONTROLS_ON, type MessageStateChange, type MessagingControls, type RejectedStanza, type RejectReason } from './engine-types.ts';
 import { GroupCommit } from './group-commit.ts';
 import { IqTracker } from '../../../node-shared/xmpp/iq-tracker.ts';
 import { Listeners } from './listeners.ts';
@@ -21,6 +21,8 @@ export class EngineContext {
   readonly log: Logger;
   readonly now: () => number;
   readonly newId: () => string;
+  /** Policy controls as they are now (attachments, read markers, presence). */
+  readonly controls: () => MessagingControls;
   readonly commit: GroupCommit;
   readonly iq = new IqTracker();
   readonly incoming = new Listeners<StoredMessage>();
@@ -38,7 +40,9 @@ export class EngineContext {
     now: () => number;
     newId: () => string;
     onRejected?: ((event: RejectedStanza) => void) | undefined;
+    controls?: (() => MessagingControls) | undefined;
   }) {
+    this.controls = deps.controls ?? (() => ALL_CONTROLS_ON);
     this.onRejected = deps.onRejected;
     this.manager = deps.manager;
     this.store = deps.store;

@@ -28,7 +28,9 @@ export type RejectReason =
   | 'room-private'
   | 'headline'
   | 'receipt-not-peer'
-  | 'marker-not-peer';
+  | 'marker-not-peer'
+  /** A lock, wipe or policy command from an address that is not one of the organisation's admins. */
+  | 'admin-not-admin';
 
 /** What the audit hook learns about a refused stanza: the reason and the stanza's own id, nothing else. */
 export interface RejectedStanza {
@@ -47,9 +49,31 @@ export interface MessagingEngineOptions {
   /** Every stanza the inbound boundary refuses (the composition audits it as `messaging.rejected`). */
   readonly onRejected?: (event: RejectedStanza) => void;
   readonly mamPageSize?: number;
+  /** The organisation's controls, read at each use (policy changes apply live); unset: all allowed. */
+  readonly controls?: () => MessagingControls;
   readonly now?: () => number;
   readonly newId?: () => string;
 }
+
+/** What policy lets the engine send and accept. */
+export interface MessagingControls {
+  readonly attachmentsAllowed: boolean;
+  /** MIME types accepted on send and receive; null accepts any. */
+  readonly attachmentTypes: readonly string[] | null;
+  readonly attachmentMaxBytes: number;
+  /** Read markers (XEP-0333 displayed) sent to the peer; delivery receipts are not optional. */
+  readonly readReceipts: boolean;
+  /** Colleagues' presence recorded and shown. */
+  readonly presence: boolean;
+}
+
+export const ALL_CONTROLS_ON: MessagingControls = {
+  attachmentsAllowed: true,
+  attachmentTypes: null,
+  attachmentMaxBytes: 100 * 1024 * 1024,
+  readReceipts: true,
+  presence: true,
+};
 
 export interface SendInput {
   readonly to: string;
@@ -105,6 +129,23 @@ export interface MessagingEngine {
   onIncoming(listener: (message: StoredMessage) => void): () => void;
   onMessageState(listener: (change: MessageStateChange) => void): () => void;
   onConnection(listener: (state: ConnectionState) => void): () => void;
+  /** The organisation policy on the server: published by an admin, fetched by every workstation. */
+  readonly organisationPolicy: {
+    publish(layer: Record<string, unknown>): Promise<void>;
+    /** Sends "policy-refresh" to these addresses; returns how many were sent. */
+    announce(colleagues: readonly string[]): number;
+    fetch(): Promise<Record<string, unknown> | null>;
+  };
+  /** Bare addresses of the staff directory (roster), at most 500. */
+  colleagues(): string[];
+  /** Admin side: sends lock or wipe to every device of one staff member and collects acknowledgements. */
+  adminCommand(to: string, action: 'lock' | 'wipe', waitMs: number): Promise<AdminAck[]>;
   /** Stop listening (the manager's lifetime belongs to the caller). */
   dispose(): void;
+}
+
+/** One device's answer to an admin command. */
+export interface AdminAck {
+  readonly device: string;
+  readonly outcome: 'ok' | 'failed';
 }

@@ -9,6 +9,7 @@ import { Inbound } from './inbound.ts';
 import { Listeners } from './listeners.ts';
 import type { ConnectionState, OnlineInfo } from './manager.ts';
 import { Markers } from './markers.ts';
+import { OrganisationPolicy } from './org-policy.ts';
 import { OutboxSender } from './outbox-sender.ts';
 import { roomArchiveKey, Rooms } from './rooms.ts';
 import { Roster } from './roster.ts';
@@ -17,11 +18,13 @@ import { AttachmentError } from './upload.ts';
 import { el, NS_CLIENT } from '../../../node-shared/xmpp/xml.ts';
 
 export type {
+  AdminAck,
   AdminCommandEvent,
   AttachmentInput,
   MessageStateChange,
   MessagingEngine,
   MessagingEngineOptions,
+  MessagingControls,
   RejectedStanza,
   RejectReason,
   RoomMember,
@@ -44,6 +47,7 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     now: options.now ?? Date.now,
     newId: options.newId ?? randomUUID,
     onRejected: options.onRejected,
+    controls: options.controls,
   });
   const connection = new Listeners<ConnectionState>();
 
@@ -60,6 +64,7 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
   const archive: ArchiveSync = new ArchiveSync(ctx, markers, options.mamPageSize ?? 500, (mam) => inbound.archived(mam));
   const inbound = new Inbound(ctx, { outbox, rooms, direct, admin, archive });
   const roster = new Roster(ctx);
+  const organisationPolicy = new OrganisationPolicy(ctx, options.adminJids ?? []);
 
   const onOnline = (info: OnlineInfo) => {
     ctx.ownBare = bareJid(info.jid);
@@ -128,6 +133,13 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
     rooms: () => rooms.list(),
     members: (roomJid) => rooms.members(roomJid),
     whenSynced: () => archive.whenSynced(),
+    organisationPolicy: {
+      publish: (layer) => organisationPolicy.publish(layer),
+      announce: (colleagues) => organisationPolicy.announce(colleagues),
+      fetch: () => organisationPolicy.fetch(),
+    },
+    colleagues: () => options.store.listContacts(500).map((c) => c.jid).filter((jid) => jid !== ctx.ownBare),
+    adminCommand: (to, action, waitMs) => admin.send(to, action, waitMs),
     onIncoming: (l) => ctx.incoming.add(l),
     onMessageState: (l) => ctx.stateChanges.add(l),
     onConnection: (l) => connection.add(l),

@@ -6,7 +6,7 @@ import type { RejectedStanza } from './engine-types.ts';
 import type { DirectMessages } from './direct-messages.ts';
 import type { OutboxSender } from './outbox-sender.ts';
 import type { Rooms } from './rooms.ts';
-import { bareJid, NS_CARBONS, NS_FORWARD, NS_MAM, NS_MARKERS, NS_RECEIPTS, parseChat, parseMamResult, type MamResult } from '../../../node-shared/xmpp/stanzas.ts';
+import { bareJid, NS_ADMIN, NS_CARBONS, NS_FORWARD, NS_MAM, NS_MARKERS, NS_RECEIPTS, parseChat, parseMamResult, type MamResult } from '../../../node-shared/xmpp/stanzas.ts';
 import { child, childText, NS_CLIENT, type XmlElement } from '../../../node-shared/xmpp/xml.ts';
 
 export interface InboundDeps {
@@ -94,9 +94,13 @@ export class Inbound {
       ctx.reject('forwarded', message);
       return;
     }
+    if (child(message, 'ack', NS_ADMIN) !== undefined) {
+      deps.admin.acked(message);
+      return;
+    }
     const parsed = parseChat(message, ctx.ownBare);
     if (parsed.admin !== null) {
-      deps.admin.handle(parsed);
+      deps.admin.handle(parsed, message);
       return;
     }
     deps.direct.ingest(parsed, 'live', null, null, message);

@@ -2,13 +2,13 @@ import type { Logger } from '../log/logger.ts';
 import type { Store } from '../store/store.ts';
 import type { ScramKeys } from './scram.ts';
 import type { Credentials, ServerConfig } from './server-config.ts';
-import { createMessagingEngine, type AdminCommandEvent, type MessagingEngine, type RejectedStanza } from './engine.ts';
+import { createMessagingEngine, type AdminCommandEvent, type MessagingControls, type MessagingEngine, type RejectedStanza } from './engine.ts';
 import { createConnectionManager, type ConnectionManager } from './manager.ts';
 
 export type { Credentials, ServerConfig } from './server-config.ts';
 export type { ScramKeys } from './scram.ts';
 export type { ConnectionManager, ConnectionState } from './manager.ts';
-export type { MessagingEngine, AdminCommandEvent, MessageStateChange, RejectedStanza } from './engine.ts';
+export type { MessagingEngine, AdminCommandEvent, MessageStateChange, MessagingControls, RejectedStanza } from './engine.ts';
 export { checkCredentials, verifyCredentials } from './credential-check.ts';
 export { rejectionTargets } from './inbound.ts';
 export { buildAuditHead, createAuditHeadPublisher, NS_AUDIT } from './audit-head.ts';
@@ -24,6 +24,8 @@ export interface MessagingSessionOptions {
   readonly onAdminCommand?: (command: AdminCommandEvent) => void | Promise<void>;
   /** A stanza the inbound boundary refused (audit it; ids only). */
   readonly onRejected?: (event: RejectedStanza) => void;
+  /** The organisation's controls (attachment allow-list, read receipts, presence), read at each use. */
+  readonly controls?: () => MessagingControls;
 }
 
 export interface MessagingSession {
@@ -49,6 +51,7 @@ export function createMessagingSession(options: MessagingSessionOptions): Messag
     ...(options.adminJids ? { adminJids: options.adminJids } : {}),
     ...(options.onAdminCommand ? { onAdminCommand: options.onAdminCommand } : {}),
     ...(options.onRejected ? { onRejected: options.onRejected } : {}),
+    ...(options.controls ? { controls: options.controls } : {}),
   });
   return {
     manager,

@@ -86,7 +86,8 @@ export class Markers {
     const result = store.markRead(conversationId, upToMessageId);
     const message = store.getMessage(upToMessageId);
     const conversation = store.getConversation(conversationId);
-    if (result.newlyRead > 0 && message !== null && message.direction === 'in' && conversation !== null && conversation.kind === 'direct') {
+    // Read receipts are off unless policy turns them on: then nothing tells the peer what was read.
+    if (result.newlyRead > 0 && this.ctx.controls().readReceipts && message !== null && message.direction === 'in' && conversation !== null && conversation.kind === 'direct') {
       const id = wireIdOf(message);
       if (!manager.send(buildDisplayed(conversation.jid, this.ctx.newId(), id))) this.pending.set(conversation.jid, id);
     }

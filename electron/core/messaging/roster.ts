@@ -27,6 +27,8 @@ export class Roster {
     const from = bareJid(presence.attrs.from ?? '');
     if (from === '' || from === this.ctx.ownBare || presence.attrs.type === 'error') return;
     if (presence.attrs.type !== undefined && presence.attrs.type !== 'unavailable') return;
+    // Presence off: who is online is neither recorded nor shown.
+    if (!this.ctx.controls().presence) return;
     // Only the RFC 6121 values: a status is never free text from the wire.
     const show = childText(presence, 'show', NS_CLIENT) ?? '';
     const state = presence.attrs.type === 'unavailable' ? 'unavailable' : SHOW.has(show) ? show : 'available';

@@ -11,6 +11,21 @@ export const spkiSha256 = (cert: tls.PeerCertificate): string =>
     .update(new X509Certificate(cert.raw).publicKey.export({ type: 'spki', format: 'der' }))
     .digest('base64');
 
+/**
+ * Host name check plus, when the organisation set pins, a match on one of them. One function for
+ * the XMPP connection and the HTTP upload and download, so both trust exactly the same servers.
+ */
+export function pinnedIdentityCheck(pins: readonly string[] | undefined): (hostname: string, cert: tls.PeerCertificate) => Error | undefined {
+  return (hostname, cert) => {
+    const err = tls.checkServerIdentity(hostname, cert);
+    if (err) return err;
+    if (pins !== undefined && pins.length > 0 && !pins.includes(spkiSha256(cert))) {
+      return Object.assign(new Error('certificate pin mismatch'), { code: 'PIN_MISMATCH' });
+    }
+    return undefined;
+  };
+}
+
 const CERT_CODES = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ALTNAME|PIN_MISMATCH|HOSTNAME/;
 
 export function classifySocketError(err: unknown, tlsPhase: boolean): XmppFailure {
@@ -162,20 +177,12 @@ export class Transport {
   }
 
   private tlsOptions(): tls.ConnectionOptions {
-    const pins = this.server.pinSha256;
     return {
       servername: this.server.domain,
       ...(this.server.ca === undefined ? {} : { ca: this.server.ca }),
       rejectUnauthorized: true,
       minVersion: 'TLSv1.2',
-      checkServerIdentity: (hostname, cert) => {
-        const err = tls.checkServerIdentity(hostname, cert);
-        if (err) return err;
-        if (pins !== undefined && pins.length > 0 && !pins.includes(spkiSha256(cert))) {
-          return Object.assign(new Error('certificate pin mismatch'), { code: 'PIN_MISMATCH' });
-        }
-        return undefined;
-      },
+      checkServerIdentity: pinnedIdentityCheck(this.server.pinSha256),
     };
   }
 }

@@ -1,5 +1,6 @@
 import https from 'node:https';
 import type { ServerConfig } from './server-config.ts';
+import { pinnedIdentityCheck } from './transport.ts';
 import { child, children, el, NS_CLIENT, type XmlElement } from '../../../node-shared/xmpp/xml.ts';
 
 export class AttachmentError extends Error {
@@ -23,6 +24,8 @@ export interface UploadSlot {
 export interface HttpTls {
   /** The organisation CA (PEM); the same trust as the XMPP connection. */
   readonly ca?: string;
+  /** The organisation's SPKI pins (base64 SHA-256); the same as the XMPP connection's. */
+  readonly pinSha256?: readonly string[];
   /** Dial this host for the XMPP domain's URLs (mirrors ServerConfig.host). */
   readonly hostFor?: (hostname: string) => string;
 }
@@ -69,6 +72,7 @@ function requestOptions(url: URL, tlsOpts: HttpTls): https.RequestOptions {
     ...(tlsOpts.ca === undefined ? {} : { ca: tlsOpts.ca }),
     rejectUnauthorized: true,
     minVersion: 'TLSv1.2',
+    checkServerIdentity: pinnedIdentityCheck(tlsOpts.pinSha256),
     agent: false,
   };
 }
@@ -165,6 +169,7 @@ export function createUploadService(deps: {
   return {
     tls: {
       ...(server.ca === undefined ? {} : { ca: server.ca }),
+      ...(server.pinSha256 === undefined ? {} : { pinSha256: server.pinSha256 }),
       hostFor: (hostname) => (ours(hostname) ? (server.host ?? hostname) : hostname),
     },
     trusted(url) {

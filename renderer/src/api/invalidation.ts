@@ -20,6 +20,10 @@ export function invalidateOnEvents(client: Client, queries: QueryClient): () => 
       // Names and PIN flags may have changed with the transition (new profile, PIN slot destroyed).
       stale(['profiles.list'], ['account.signInConfig']);
     }),
+    // A profile store update or a remote wipe finished: the staff list and the sign-in notice change.
+    client.on('profiles.updating', ({ updating }) => {
+      if (!updating) stale(['profiles.list'], ['account.signInConfig']);
+    }),
     client.on('messaging.connection', ({ state }) => {
       // The state is in the event; account and outbox come with the full answer asked next.
       queries.setQueriesData<{ state: string }>({ queryKey: ['messaging.state'] }, (old) => (old ? { ...old, state } : old));

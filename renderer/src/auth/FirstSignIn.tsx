@@ -57,6 +57,11 @@ export function FirstSignIn({ config, starting, done, failed, cancel }: Props) {
     <section className="auth-screen" aria-labelledby={`${id}-heading`} data-testid="first-sign-in">
       <div className="auth-screen__header">
         <h1 id={`${id}-heading`}>{t('firstSignIn.heading')}</h1>
+        {config.wipedByOrganisation ? (
+          <p className="auth-screen__intro" role="status" data-testid="wiped-by-organisation">
+            {t('firstSignIn.wipedByOrganisation')}
+          </p>
+        ) : null}
         <p className="auth-screen__intro">{t('firstSignIn.intro')}</p>
       </div>
       <form className="auth-form auth-form--pairs" onSubmit={(e) => void submit(e)} aria-busy={busy}>

@@ -142,7 +142,9 @@ export const en = {
     unsupported: 'The server does not offer a secure way to sign in.',
     network: 'Sealwire could not reach the server.',
     certificate: 'The server could not prove who it is, so Sealwire did not connect.',
+    server_not_allowed: 'Your organisation does not allow signing in to that server.',
     internal: 'Something went wrong inside Sealwire. Try again; if it keeps happening, contact your IT team.',
+    not_allowed: 'Your organisation does not allow that on this computer.',
     unknown: 'Something went wrong. Try again; if it keeps happening, contact your IT team.',
   },
   errorHint: {
@@ -177,6 +179,7 @@ export const en = {
     intro: 'Use the username and password your organisation gave you. Sealwire checks them with your organisation’s server.',
     server: 'Server',
     serverManaged: 'Managed by your organisation',
+    wipedByOrganisation: 'This device was wiped by your organisation. Sign in to set it up again.',
     serverHint: 'Your organisation’s messaging address, for example clinic.example.org',
     username: 'Username',
     password: 'Password',
@@ -358,6 +361,7 @@ export const en = {
     room_leave: 'Left a team room',
     store_migrate: 'Messages updated to the current storage format',
     messaging_rejected: 'Refused a message that tried to speak for someone else',
+    admin_enter: 'Admin console opened',
   },
   messaging: {
     state: {

@@ -140,7 +140,9 @@ export const es: Strings = {
     unsupported: 'El servidor no ofrece una forma segura de iniciar sesión.',
     network: 'Sealwire no pudo conectar con el servidor.',
     certificate: 'El servidor no pudo demostrar quién es, así que Sealwire no se conectó.',
+    server_not_allowed: 'Su organización no permite iniciar sesión en ese servidor.',
     internal: 'Algo salió mal dentro de Sealwire. Inténtelo de nuevo; si sigue ocurriendo, contacte con su equipo de informática.',
+    not_allowed: 'Su organización no permite hacer eso en este equipo.',
     unknown: 'Algo salió mal. Inténtelo de nuevo; si sigue ocurriendo, contacte con su equipo de informática.',
   },
   errorHint: {
@@ -175,6 +177,7 @@ export const es: Strings = {
     intro: 'Use el usuario y la contraseña que le dio su organización. Sealwire los comprueba con el servidor de su organización.',
     server: 'Servidor',
     serverManaged: 'Gestionado por su organización',
+    wipedByOrganisation: 'Su organización borró este equipo. Inicie sesión para configurarlo de nuevo.',
     serverHint: 'La dirección de mensajería de su organización, por ejemplo clinica.example.org',
     username: 'Usuario',
     password: 'Contraseña',
@@ -356,6 +359,7 @@ export const es: Strings = {
     room_leave: 'Salió de una sala de equipo',
     store_migrate: 'Mensajes actualizados al formato de almacenamiento actual',
     messaging_rejected: 'Rechazado un mensaje que intentaba hablar en nombre de otra persona',
+    admin_enter: 'Consola de administración abierta',
   },
   messaging: {
     state: {

@@ -13,7 +13,7 @@ export interface GateState {
 
 export type Gate = { phase: 'loading' } | { phase: 'ready'; state: GateState } | { phase: 'failed' };
 
-const TYPED_SERVER: SignInConfig = { server: null, serverManaged: false };
+const TYPED_SERVER: SignInConfig = { server: null, serverManaged: false, organisationName: null, wipedByOrganisation: false };
 
 /**
  * Who is at the workstation, as main says: the session state, the profiles (names only) and the

@@ -1,7 +1,9 @@
 import type { accountMethods } from '../../../../shared/contract/account.ts';
 import type { MessagingLifecycle } from '../../account/messaging-lifecycle.ts';
+import { requireAllowedDomain, type OrganisationConfig } from '../../account/organisation.ts';
 import { connectionConfig, serverFromUserInput, type OrganisationServer } from '../../account/server.ts';
 import { readAccount, writeAccount } from '../../account/stored-account.ts';
+import type { WipeNotice } from '../../account/wipe-notice.ts';
 import type { AuditEntry } from '../../audit/log.ts';
 import { CoreError } from '../../errors.ts';
 import { verifyCredentials } from '../../messaging/index.ts';
@@ -15,8 +17,9 @@ import type { Vault } from '../../vault/vault.ts';
 import type { HandlersFor } from '../dispatcher.ts';
 
 export interface AccountHandlerDeps {
-  /** The organisation's server from managed configuration; undefined lets staff type one. */
-  readonly server?: OrganisationServer;
+  /** The organisation's server, allowed domains and trust as managed sources say now. */
+  readonly organisation: OrganisationConfig;
+  readonly wipeNotice: WipeNotice;
   readonly vault: Vault;
   readonly holder: ProfileHolder<Store>;
   readonly session: SessionController;
@@ -39,13 +42,23 @@ const OTHER_DOMAIN = 'That user name belongs to another server than the one this
 export function accountHandlers(deps: AccountHandlerDeps): HandlersFor<typeof accountMethods> {
   const { holder, session, policy } = deps;
   const resolveServer = (typed: string): OrganisationServer => {
-    if (deps.server !== undefined) return deps.server;
-    const server = serverFromUserInput(typed);
+    const managed = deps.organisation.server();
+    const server = managed ?? serverFromUserInput(typed);
     if (server === null) throw new CoreError('invalid_request', BAD_SERVER);
+    // Checked before any connection: a server outside the organisation's domains is never dialled.
+    requireAllowedDomain(deps.organisation.organisation(), server.domain);
     return server;
   };
   return {
-    'account.signInConfig': () => ({ server: deps.server?.domain ?? null, serverManaged: deps.server !== undefined }),
+    'account.signInConfig': () => {
+      const server = deps.organisation.server();
+      return {
+        server: server?.domain ?? null,
+        serverManaged: server !== undefined,
+        organisationName: deps.organisation.organisation().values.organisationName,
+        wipedByOrganisation: deps.wipeNotice.shown(),
+      };
+    },
     'account.firstSignIn': (req) =>
       deps.claim.run(null, async () => {
         const server = resolveServer(req.server);
@@ -59,6 +72,7 @@ export function accountHandlers(deps: AccountHandlerDeps): HandlersFor<typeof ac
         // PLAIN-only server (policy must allow it) leaves nothing else to sign in again with.
         writeAccount(open.store, { username, server: { ...server }, ...(keys === null ? { password: req.password } : { scram: keys }) });
         deps.record({ event: 'profile.create', staffId: open.profileId, targets: [`profile:${open.profileId}`] });
+        deps.wipeNotice.clear();
         session.signIn(open.profileId);
         const profile = (await deps.vault.listProfiles()).find((p) => p.id === open.profileId);
         if (profile === undefined) throw new CoreError('internal', 'The new profile could not be listed.');
@@ -68,7 +82,9 @@ export function accountHandlers(deps: AccountHandlerDeps): HandlersFor<typeof ac
       const open = holder.require();
       const account = readAccount(open.store);
       if (account === null) throw new CoreError('not_found', 'This profile is not linked to a server account.');
-      const keys = await verifyCredentials(connectionConfig(account.server, policy.values), {
+      const server = deps.organisation.current(account.server);
+      requireAllowedDomain(deps.organisation.organisation(), server.domain);
+      const keys = await verifyCredentials(connectionConfig(server, policy.values), {
         username: account.username,
         password: req.newPassword,
       });
@@ -77,7 +93,7 @@ export function accountHandlers(deps: AccountHandlerDeps): HandlersFor<typeof ac
       const oldPassword = req.currentPassword ?? account.password;
       // A typed current password tests the vault's secret: limited like any other attempt.
       if (oldPassword !== undefined) await deps.limits.guard(open.profileId, () => deps.vault.changePassword(open.profileId, oldPassword, req.newPassword));
-      writeAccount(open.store, { username: account.username, server: account.server, ...(keys === null ? { password: req.newPassword } : { scram: keys }) });
+      writeAccount(open.store, { username: account.username, server, ...(keys === null ? { password: req.newPassword } : { scram: keys }) });
       await deps.messaging.stop();
       deps.messaging.start(open.profileId);
       return {};

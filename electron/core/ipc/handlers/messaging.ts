@@ -59,6 +59,9 @@ export function messagingHandlers(deps: MessagingHandlerDeps): HandlersFor<typeo
       } catch (err) {
         if (err instanceof AttachmentError && err.message === 'offline') throw new CoreError('network', 'Attachments need a connection to the server. Try again when online.');
         if (err instanceof AttachmentError && err.message === 'size') throw new CoreError('invalid_request', 'The file is too large to send.');
+        if (err instanceof AttachmentError && (err.message === 'type' || err.message === 'not_allowed')) {
+          throw new CoreError('not_allowed', 'Your organisation does not allow sending this kind of file.');
+        }
         throw new CoreError('network', 'The attachment could not be uploaded. Try again.', { cause: err });
       }
     },
