@@ -13,6 +13,7 @@ import path from 'node:path';
 import { createKeytarKeychain } from '../core/keychain/keychain.ts';
 import { writeDevXmppServer } from './prosody/index.ts';
 import { devServerOf, parseServerKind, SERVER_KINDS, startXmppServer, type ServerKind, type XmppServerHandle } from './xmpp-server.ts';
+import { startDemoPatients, type DemoPatients } from './patient-sinks/demo-patients.ts';
 import { RENDERER_DIST, startWorkstation, type Workstation } from './workstation.ts';
 
 const IN_SESSION = 'SEALWIRE_DEMO_IN_SESSION';
@@ -122,12 +123,14 @@ async function runDemo(): Promise<void> {
   const workstations: Workstation[] = [];
   const kind = serverKindFromArgs(process.argv.slice(2));
   let server: XmppServerHandle | null = null;
+  let patients: DemoPatients | null = null;
   let stopping: Promise<void> | null = null;
 
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       console.log('\nStopping the Sealwire demo…');
       await Promise.allSettled(workstations.map((w) => w.close()));
+      await patients?.stop().catch(() => undefined);
       await server?.stop().catch(() => undefined);
       // Best effort: the private keyring, if any, disappears with its session anyway.
       await Promise.allSettled(
@@ -152,11 +155,14 @@ async function runDemo(): Promise<void> {
     process.stdin.resume();
   }
 
+  const componentSecret = randomBytes(18).toString('base64url');
   try {
     server = await startXmppServer(kind, {
       users: accounts.map(({ username, password }) => ({ username, password })),
       // The clinic's staff directory: both demo accounts see each other from the first sign-in.
       staffDirectory: { group: 'Clinic staff', members: accounts.map(({ username, name }) => ({ username, name })) },
+      // The patient gateway's XEP-0114 component (patients.<domain>).
+      component: { secret: componentSecret },
     });
     const { caCertPem: _pem, ...xmpp } = devServerOf(server);
     // Until workstation.ts takes the server as an option, workstations read it from SEALWIRE_DEV_XMPP.
@@ -172,6 +178,8 @@ async function runDemo(): Promise<void> {
 
     const urls = workstations.map((w) => w.bridge.url);
     const jid = (username: string) => `${username}@${xmpp.domain}`;
+    // Both demo accounts are the front-desk team: patient conversations belong to them together.
+    patients = await startDemoPatients({ server, secret: componentSecret, team: accounts.map((a) => jid(a.username)) });
     console.log(
       [
         '',
@@ -186,6 +194,9 @@ async function runDemo(): Promise<void> {
         '  Demo staff accounts:',
         ...accounts.map((a) => `    ${jid(a.username).padEnd(20)} password: ${a.password}`),
         '',
+        `  Patient phone (what patients would receive by text or e-mail): ${patients.phoneUrl}`,
+        `  Patient page: ${patients.patientPageUrl} (the demo's own certificate: your browser will warn; it is ${patients.caCertPath})`,
+        '',
         'Open each URL in a browser (the part after # is a one-time token for this run).',
         'Ctrl+C to stop.',
         '',
@@ -193,6 +204,7 @@ async function runDemo(): Promise<void> {
     );
     const ready = {
       urls,
+      patientPhone: patients.phoneUrl,
       xmpp: { ...xmpp, kind, accounts: accounts.map((a) => ({ jid: jid(a.username), username: a.username, password: a.password })) },
     };
     console.log(`SEALWIRE_DEMO_READY ${JSON.stringify(ready)}`);

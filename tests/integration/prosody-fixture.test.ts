@@ -247,6 +247,7 @@ describe('npm run demo (electron/dev/demo.ts)', () => {
       });
       const ready = JSON.parse(line) as {
         urls: string[];
+        patientPhone: string;
         xmpp: { kind: string; host: string; directTlsPort: number; domain: string; caCertPath: string; accounts: Array<{ username: string; password: string }> };
       };
       expect(ready.xmpp.kind).toBe(kind);
@@ -257,6 +258,11 @@ describe('npm run demo (electron/dev/demo.ts)', () => {
         expect(res.status).toBe(200);
         expect(res.headers.get('content-type')).toContain('text/html');
       }
+      // The patient side: the gateway runs, and the "patient phone" page lists what patients would receive.
+      const phone = await fetch(ready.patientPhone);
+      expect(phone.status).toBe(200);
+      expect(await phone.text()).toContain('Patient phone (demo)');
+      expect((await fetch(`${new URL(ready.patientPhone).origin}/phone/guessed`)).status).toBe(404);
       const ca = fs.readFileSync(ready.xmpp.caCertPath, 'utf8');
       const target = { host: ready.xmpp.host, port: ready.xmpp.directTlsPort, domain: ready.xmpp.domain, ca };
       expect(ready.xmpp.accounts.map((a) => a.username)).toEqual(['frontdesk', 'nurse']);
@@ -266,6 +272,7 @@ describe('npm run demo (electron/dev/demo.ts)', () => {
       demo.kill('SIGTERM');
       expect(await exited).toBe(0);
       expect(await refused(ready.xmpp.directTlsPort)).toBe(true);
+      expect(await refused(Number(new URL(ready.patientPhone).port))).toBe(true);
       expect(fs.existsSync(ready.xmpp.caCertPath)).toBe(false);
     } finally {
       demo.kill('SIGKILL');
