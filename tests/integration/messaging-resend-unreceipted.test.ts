@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../electron/core/log/logger.ts';
 import { createConnectionManager } from '../../electron/core/messaging/manager.ts';
-import { el, NS_CLIENT } from '../../electron/core/messaging/xml.ts';
+import { el, NS_CLIENT } from '../../node-shared/xmpp/xml.ts';
 import { startProsody, type ProsodyHandle } from '../../electron/dev/prosody/index.ts';
 import { makeTempDir, removeTempDirs } from '../support/temp-dir.ts';
 import { bodies, openAccount, serverFor, until, type Account } from './messaging-support.ts';
