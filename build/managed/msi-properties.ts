@@ -22,6 +22,7 @@ export const MSI_PROPERTIES: readonly MsiProperty[] = [
   { property: 'ORGCA', key: 'caCertificatePem', form: 'pem', doc: 'The organisation CA certificate: its base64 body on one line (the PEM without header, footer and line breaks).' },
   { property: 'PINS', key: 'certificatePins', form: 'string', doc: 'SHA-256 public-key pins ("sha256/…"), separated by ";".' },
   { property: 'ADMINS', key: 'adminAddresses', form: 'string', doc: 'Admin addresses, separated by ";".' },
+  { property: 'QUICKREPLIES', key: 'quickReplies', form: 'string', doc: 'Quick replies offered to every staff member, separated by ";".' },
   { property: 'AUDIT', key: 'auditAddress', form: 'string', doc: 'Address that collects audit heads.' },
   { property: 'ORGNAME', key: 'organisationName', form: 'string', doc: 'Display name of the organisation.' },
   { property: 'UPDATEMODE', key: 'updateMode', form: 'string', doc: 'off or notify.' },

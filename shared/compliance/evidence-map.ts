@@ -80,7 +80,7 @@ export const EVIDENCE_MAP: readonly Requirement[] = [
     coverage: 'proven',
     tests: [
       { file: 'tests/integration/audit-log.test.ts', title: 'audit log on a real encrypted file > appends with consecutive seqs, survives reopening, and verifies' },
-      { file: 'tests/integration/audit-per-action.test.ts', title: 'the audit trail records what a person does, not each screen refresh > writes one conversation.list / conversation.open per session and window, and every search' },
+      { file: 'tests/integration/audit-per-action.test.ts', title: 'the audit trail records what a person does, not each screen refresh > writes one conversation.list per session and window, one conversation.open per opening (not per page), and every search' },
       { file: 'tests/security/audit-fail-closed.test.ts', title: 'the audit trail never fails open > refuses PHI with a typed error while the trail cannot be opened, and opens once it can' },
       { file: 'tests/integration/audit-publish.test.ts', title: `${PROSODY} > audit chain head published to the organisation server > is archived by the server at the audit address, so a rewritten local history is detectable from outside` },
     ],
