@@ -37,19 +37,27 @@ export class AdminCommands {
     }
     log.info('messaging.admin_command', { action: command.action });
     const reply = (outcome: 'ok' | 'failed') => manager.send(buildAdminAck(parsed.from, this.ctx.newId(), command.id, outcome));
-    // A wipe ends this connection with the keys: it is acknowledged on receipt, before it runs.
-    if (command.action === 'wipe') reply('ok');
-    Promise.resolve()
-      .then(() => this.run?.({ action: command.action, commandId: command.id, from }))
-      .then(
-        () => {
-          if (command.action !== 'wipe') reply('ok');
-        },
-        (err: unknown) => {
-          log.error('messaging.admin_command_failed', { action: command.action, error: err });
-          if (command.action !== 'wipe') reply('failed');
-        },
-      );
+    const start = () =>
+      Promise.resolve()
+        .then(() => this.run?.({ action: command.action, commandId: command.id, from }))
+        .then(
+          () => {
+            if (command.action !== 'wipe') reply('ok');
+          },
+          (err: unknown) => {
+            log.error('messaging.admin_command_failed', { action: command.action, error: err });
+            if (command.action !== 'wipe') reply('failed');
+          },
+        );
+    if (command.action !== 'wipe') {
+      void start();
+      return;
+    }
+    // A wipe ends this connection with the keys: it is acknowledged on receipt, before it runs. What
+    // we write while handling a read is held until that read's commit, so the wipe starts only after
+    // the commit (a microtask later than the held acknowledgement is written), or the ack is lost.
+    reply('ok');
+    this.ctx.commit.later(() => void start());
   }
 
   /** A device's acknowledgement of a command we sent: counted only from the address we sent it to. */
