@@ -1,18 +1,8 @@
-/**
- * Hands a file the staff member asked for to the browser's download (the exports below). The text
- * never leaves the renderer any other way and the object URL is revoked at once.
- * In Electron, main blocks downloads (shell hardening): the desktop build needs a save dialog in main.
- */
+import { downloadBlob } from '../components/download-blob.ts';
+
+/** An export (My activity) as a text file: see downloadBlob. */
 export function downloadText(fileName: string, type: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.rel = 'noopener';
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 0);
+  downloadBlob(fileName, new Blob([text], { type }));
 }
 
 /** Today's local date as YYYY-MM-DD, for file names (no names, no ids). */

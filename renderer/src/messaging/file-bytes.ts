@@ -1,3 +1,5 @@
+import { downloadBlob } from '../components/download-blob.ts';
+
 /** Decoded file content for the viewer: kept in memory (Blob / typed array), never written anywhere. */
 export function bytesFromBase64(base64: string): Uint8Array<ArrayBuffer> {
   const binary = atob(base64);
@@ -14,13 +16,5 @@ export const blobUrlOf = (base64: string, mime: string): string => URL.createObj
  * download, as an opaque type so the browser never renders it. The URL is revoked at once after.
  */
 export function downloadCopy(base64: string, fileName: string): void {
-  const url = URL.createObjectURL(new Blob([bytesFromBase64(base64)], { type: 'application/octet-stream' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.rel = 'noopener';
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 0);
+  downloadBlob(fileName, new Blob([bytesFromBase64(base64)], { type: 'application/octet-stream' }));
 }
