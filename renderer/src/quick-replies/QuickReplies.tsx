@@ -1,4 +1,5 @@
 import { useId, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
+import { flushSync } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import { useClient } from '../api/ClientProvider.tsx';
 import { useContractQuery, useInvalidate } from '../api/useContractQuery.ts';
@@ -36,17 +37,19 @@ export function useQuickReplies(body: string, setBody: (text: string) => void, i
     setActive(0);
   };
   const pick = (reply: Reply) => {
-    setBody(reply.text);
-    close();
-    setClosedFor(reply.text);
-    const place = firstPlaceholder(reply.text);
-    requestAnimationFrame(() => {
-      const box = input.current;
-      if (!box) return;
-      box.focus();
-      if (place) box.setSelectionRange(place.start, place.end);
-      else box.setSelectionRange(reply.text.length, reply.text.length);
+    // The text is on screen before the placeholder is selected (not a frame later), so a key typed
+    // at once replaces the placeholder instead of landing after the reply.
+    flushSync(() => {
+      setBody(reply.text);
+      close();
+      setClosedFor(reply.text);
     });
+    const place = firstPlaceholder(reply.text);
+    const box = input.current;
+    if (!box) return;
+    box.focus();
+    if (place) box.setSelectionRange(place.start, place.end);
+    else box.setSelectionRange(reply.text.length, reply.text.length);
   };
   const savePersonal = async (personal: string[]) => {
     const result = await client.call('quickReplies.savePersonal', { personal });
