@@ -15,6 +15,7 @@ import { OutboxSender } from './outbox-sender.ts';
 import { RoomAdmin } from './room-admin.ts';
 import { roomArchiveKey, Rooms } from './rooms.ts';
 import { Nicknames } from './nicknames.ts';
+import { Redelivery } from './redelivery.ts';
 import { Roster } from './roster.ts';
 import { Urgent, type Acknowledged } from './urgent.ts';
 import { bareJid, NS_CARBONS } from '../../../node-shared/xmpp/stanzas.ts';
@@ -62,7 +63,8 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
 
   // Closures below refer to modules built after them; none runs before this function returns.
   const outbox: OutboxSender = new OutboxSender(ctx, (conversation): boolean => conversation.kind !== 'room' || rooms.isJoined(conversation.jid));
-  const markers = new Markers(ctx, outbox);
+  const redelivery = new Redelivery(ctx, outbox);
+  const markers = new Markers(ctx, outbox, (message) => redelivery.receipted(message));
   const attachments = new AttachmentTransfer(ctx, outbox, (jid) => rooms.has(jid));
   const roomStanzas = new Listeners<{ room: string; stanza: XmlElement }>();
   const rooms: Rooms = new Rooms(ctx, outbox, {
@@ -103,6 +105,7 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
       return;
     }
     outbox.newSession();
+    redelivery.reset();
     ctx.iq.rejectAll();
     manager.send(el('presence', NS_CLIENT));
     void ctx
@@ -141,9 +144,11 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
         if (stanza.name === 'message') inbound.message(stanza);
         else if (stanza.name === 'presence') {
           if (!rooms.presence(stanza)) {
-            const back = roster.presence(stanza);
+            roster.presence(stanza);
+            // Display (roster, by policy) and redelivery (always) read presence separately.
+            const back = redelivery.presence(stanza);
             // After the commit: the resend is not urgent, and a burst of presences shares one pass.
-            if (back !== null) ctx.commit.later(() => outbox.resendUnreceipted(back));
+            if (back !== null) ctx.commit.later(() => redelivery.resendTo(back));
           }
         } else if (stanza.name === 'iq') roster.iq(stanza);
       } catch (err) {
@@ -203,6 +208,7 @@ export function createMessagingEngine(options: MessagingEngineOptions): Messagin
       for (const off of offs) off();
       ctx.commit.flush();
       outbox.dispose();
+      redelivery.dispose();
       archive.cursors.flush();
       ctx.iq.rejectAll();
     },

@@ -4,6 +4,7 @@ import type { OutboxSender } from './outbox-sender.ts';
 import { findIncoming, wireIdOf } from './peer-ids.ts';
 import { buildDisplayed, buildReceipt, type ParsedChat } from '../../../node-shared/xmpp/stanzas.ts';
 import type { XmlElement } from '../../../node-shared/xmpp/xml.ts';
+import type { StoredMessage } from '../store/store.ts';
 
 /**
  * Delivery receipts (XEP-0184) and read markers (XEP-0333), both ways. A receipt or marker only
@@ -20,9 +21,13 @@ export class Markers {
    */
   private archiveReceipts: Map<string, string> | null = null;
 
-  constructor(ctx: EngineContext, outbox: OutboxSender) {
+  /** A receipt moved one of our messages to delivered (Redelivery looks for gaps before it). */
+  private readonly receipted: (message: StoredMessage) => void;
+
+  constructor(ctx: EngineContext, outbox: OutboxSender, receipted: (message: StoredMessage) => void = () => undefined) {
     this.ctx = ctx;
     this.outbox = outbox;
+    this.receipted = receipted;
   }
 
   /**
@@ -38,6 +43,7 @@ export class Markers {
       if (mine !== null) {
         if (mine.state === 'queued') this.outbox.ack(mine.clientId, null, mine);
         this.outbox.advance(mine.clientId, 'delivered');
+        this.receipted(mine);
       } else if (store.getMessageByClientId(parsed.receivedFor) !== null) {
         this.ctx.reject('receipt-not-peer', stanza);
       }

@@ -12,8 +12,6 @@ import { quoteOf, quotePrefixLength } from '../../../shared/reply-quote.ts';
 export const OUTBOX_WINDOW = 1000;
 /** Pauses before resending after a temporary error (then we stop: the state follows the server's ack). */
 const RESEND_DELAYS_MS = [30_000, 120_000, 600_000];
-/** How far back a returning colleague gets our unconfirmed messages again. */
-const RESEND_UNRECEIPTED_MS = 24 * 60 * 60 * 1000;
 
 /**
  * The outbox flow: a message is written to the store (its commit follows), then sent; it leaves the outbox only
@@ -172,21 +170,10 @@ export class OutboxSender {
     this.resends.clear();
   }
 
-  /**
-   * A colleague is back online: our messages to them from the last day that the server took but
-   * they never confirmed go out again, same ids, so the copies fold. A server that acknowledged a
-   * message and then lost it with a cluster node (the session it routed to died) is covered, and
-   * a receipt that got lost costs one duplicate stanza the recipient ignores.
-   */
-  resendUnreceipted(peer: string): void {
-    const { store, now } = this.ctx;
-    const conversation = store.findConversation('direct', peer);
-    if (conversation === null || this.ctx.manager.state !== 'online') return;
-    for (const clientId of store.sentWithoutReceipt(conversation.id, now() - RESEND_UNRECEIPTED_MS)) {
-      if (this.inFlight.has(clientId) || this.resends.has(clientId)) continue;
-      const message = store.getMessageByClientId(clientId);
-      if (message !== null) this.transmit(message);
-    }
+  /** One of ours the server took but the peer never confirmed, out again under its id (see Redelivery). */
+  resend(message: StoredMessage): boolean {
+    if (this.inFlight.has(message.clientId) || this.resends.has(message.clientId)) return false;
+    return this.transmit(message);
   }
 
   /** Stream management acknowledged these stanzas. */
