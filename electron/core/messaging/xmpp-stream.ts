@@ -252,6 +252,18 @@ export class XmppStream {
   private release(held: readonly Held[]): void {
     if (this.ended || this.commitFailed) return;
     let counted = false;
+    // One socket write (one TLS record, one segment) for the whole group, not one per stanza:
+    // the server then reads receipts and SM answers together.
+    this.transport.cork();
+    try {
+      this.writeHeld(held, () => (counted = true));
+    } finally {
+      this.transport.uncork();
+    }
+    if (counted) this.keepAlive.requestAck();
+  }
+
+  private writeHeld(held: readonly Held[], counted: () => void): void {
     for (const item of held) {
       if (item === SM_ANSWER) {
         this.write(el('a', NS_SM, { h: this.sm.inbound }));
@@ -260,10 +272,9 @@ export class XmppStream {
       this.write(item);
       if (this.smActive && isStanza(item)) {
         this.sm.sent(item);
-        counted = true;
+        counted();
       }
     }
-    if (counted) this.keepAlive.requestAck();
   }
 
   /** The first failed commit rewinds SM to before its reads (later ones are in the same group). */

@@ -13,6 +13,9 @@ export function heldBatches(db: Db, file: string) {
   let held = false;
   let closed = false;
   let walFd: number | null = null;
+  // Prepared once: db.pragma() compiles its statement on every call, twice per batch.
+  const syncNormal = db.prepare('PRAGMA synchronous = NORMAL');
+  const syncFull = db.prepare('PRAGMA synchronous = FULL');
 
   const fsyncWal = (): Promise<void> =>
     new Promise((resolve, reject) => {
@@ -31,17 +34,17 @@ export function heldBatches(db: Db, file: string) {
 
   const finish = (): void => {
     held = false;
-    if (db.open) db.pragma('synchronous = FULL');
+    if (db.open) syncFull.run();
   };
 
   return {
     openBatch(): OpenBatch {
       if (db.inTransaction) throw new Error('store: a batch is already open');
-      db.pragma('synchronous = NORMAL');
+      syncNormal.run();
       try {
         db.exec('BEGIN IMMEDIATE');
       } catch (err) {
-        db.pragma('synchronous = FULL');
+        syncFull.run();
         throw err;
       }
       held = true;
