@@ -39,6 +39,7 @@ function entry(id: number, lastActivity: number, over: Partial<InboxEntry> = {})
     unreadCount: 0,
     muted: false,
     archived: false,
+    pinned: false,
     preview: null,
     previewSenderJid: null,
     previewDirection: null,

@@ -28,6 +28,9 @@ const INBOX_SELECT = `SELECT c.*, substr(m.body, 1, ${PREVIEW_CHARS * 4}) AS pre
   m.direction AS preview_direction, m.recalled_at AS preview_recalled
   FROM conversations c LEFT JOIN messages m ON m.id = c.last_message_id`;
 
+/** Pinned conversations all list on the inbox's first page, so their number is bounded. */
+export const MAX_PINNED = 20;
+
 export function conversationOps(db: Db, now: () => number): ConversationOps {
   const byId = db.prepare<[number], ConversationRow>('SELECT * FROM conversations WHERE id = ?');
   const byJid = db.prepare<[string, string], ConversationRow>('SELECT * FROM conversations WHERE kind = ? AND jid = ?');
@@ -35,15 +38,26 @@ export function conversationOps(db: Db, now: () => number): ConversationOps {
   const setTitle = db.prepare('UPDATE conversations SET title = ? WHERE id = ?');
   const setMuted = db.prepare('UPDATE conversations SET muted = ? WHERE id = ?');
   const setArchived = db.prepare('UPDATE conversations SET archived = ? WHERE id = ?');
+  // Pinning again keeps the first pin time (its place among the pinned); unpinning clears it.
+  const pin = db.prepare('UPDATE conversations SET pinned_at = coalesce(pinned_at, ?) WHERE id = ?');
+  const unpin = db.prepare('UPDATE conversations SET pinned_at = NULL WHERE id = ?');
+  const pinnedCount = db.prepare<[], number>('SELECT count(*) FROM conversations WHERE pinned_at IS NOT NULL').pluck();
+  // Pinned rows come first on the first page (a few, from their own partial index); the keyset
+  // pages by last activity skip them, so no conversation shows twice.
+  const pinnedFirst = db.prepare<[number], InboxRow>(
+    `${INBOX_SELECT} WHERE c.pinned_at IS NOT NULL ORDER BY c.pinned_at, c.id LIMIT ?`,
+  );
   const inboxFirst = db.prepare<[number], InboxRow>(
-    `${INBOX_SELECT} WHERE c.archived = 0 ORDER BY c.last_activity DESC, c.id DESC LIMIT ?`,
+    `${INBOX_SELECT} WHERE c.archived = 0 AND c.pinned_at IS NULL ORDER BY c.last_activity DESC, c.id DESC LIMIT ?`,
   );
   const inboxBefore = db.prepare<[number, number, number], InboxRow>(
-    `${INBOX_SELECT} WHERE c.archived = 0 AND (c.last_activity, c.id) < (?, ?) ORDER BY c.last_activity DESC, c.id DESC LIMIT ?`,
+    `${INBOX_SELECT} WHERE c.archived = 0 AND c.pinned_at IS NULL AND (c.last_activity, c.id) < (?, ?) ORDER BY c.last_activity DESC, c.id DESC LIMIT ?`,
   );
-  const allFirst = db.prepare<[number], InboxRow>(`${INBOX_SELECT} ORDER BY c.last_activity DESC, c.id DESC LIMIT ?`);
+  const allFirst = db.prepare<[number], InboxRow>(
+    `${INBOX_SELECT} WHERE c.pinned_at IS NULL ORDER BY c.last_activity DESC, c.id DESC LIMIT ?`,
+  );
   const allBefore = db.prepare<[number, number, number], InboxRow>(
-    `${INBOX_SELECT} WHERE (c.last_activity, c.id) < (?, ?) ORDER BY c.last_activity DESC, c.id DESC LIMIT ?`,
+    `${INBOX_SELECT} WHERE c.pinned_at IS NULL AND (c.last_activity, c.id) < (?, ?) ORDER BY c.last_activity DESC, c.id DESC LIMIT ?`,
   );
   const inboxOne = db.prepare<[number], InboxRow>(`${INBOX_SELECT} WHERE c.id = ?`);
   const upsertContact = db.prepare(
@@ -77,8 +91,13 @@ export function conversationOps(db: Db, now: () => number): ConversationOps {
       return row === undefined ? null : toConversation(row);
     },
     setConversationFlags(id, flags) {
-      if (byId.get(id) === undefined) throw new CoreError('not_found', 'That conversation was not found.');
+      const row = byId.get(id);
+      if (row === undefined) throw new CoreError('not_found', 'That conversation was not found.');
       db.transaction(() => {
+        if (flags.pinned === true && row.pinned_at === null && pinnedCount.get()! >= MAX_PINNED) {
+          throw new CoreError('too_many_pins', `At most ${MAX_PINNED} conversations can be pinned.`);
+        }
+        if (flags.pinned !== undefined) (flags.pinned ? pin.run(now(), id) : unpin.run(id));
         if (flags.muted !== undefined) setMuted.run(flags.muted ? 1 : 0, id);
         if (flags.archived !== undefined) setArchived.run(flags.archived ? 1 : 0, id);
         if (flags.title !== undefined) setTitle.run(flags.title, id);
@@ -88,15 +107,18 @@ export function conversationOps(db: Db, now: () => number): ConversationOps {
       const limit = clampLimit(opts.limit);
       const pos = opts.before === undefined ? null : decodeCursor(opts.before);
       if (opts.before !== undefined && pos === null) throw new CoreError('invalid_request', 'The page position is not valid.');
+      // A pinned conversation shows even when archived: pinning says "keep this in front of me".
+      const pinned = pos === null ? pinnedFirst.all(MAX_PINNED) : [];
+      const rest = Math.max(1, limit - pinned.length);
       const rows =
         pos === null
-          ? (opts.includeArchived ? allFirst : inboxFirst).all(limit + 1)
-          : (opts.includeArchived ? allBefore : inboxBefore).all(pos.at, pos.id, limit + 1);
-      const more = rows.length > limit;
-      const page = more ? rows.slice(0, limit) : rows;
+          ? (opts.includeArchived ? allFirst : inboxFirst).all(rest + 1)
+          : (opts.includeArchived ? allBefore : inboxBefore).all(pos.at, pos.id, rest + 1);
+      const more = rows.length > rest;
+      const page = more ? rows.slice(0, rest) : rows;
       const last = page[page.length - 1];
       return {
-        entries: page.map(toInboxEntry),
+        entries: [...pinned, ...page].map(toInboxEntry),
         nextCursor: more && last !== undefined ? encodeCursor({ at: last.last_activity, id: last.id }) : null,
       };
     },
