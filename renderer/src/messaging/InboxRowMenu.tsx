@@ -1,0 +1,122 @@
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import type { InboxEntry } from '../../../shared/contract/index.ts';
+import { useClient } from '../api/ClientProvider.tsx';
+import { FormError } from '../components/FormError.tsx';
+import { Icon } from '../components/Icon.tsx';
+import type { UiError } from '../session/errors.ts';
+
+interface Props {
+  entry: InboxEntry;
+  /** The conversation's shown name, so a screen reader hears which row's actions these are. */
+  title: string;
+  open: boolean;
+  setOpen: (open: boolean) => void;
+}
+
+/**
+ * One inbox row's actions: pin, mute, mark unread. A small "···" button at the row's right edge
+ * (shown on hover and focus, always in the tab order), also opened by right-click or Shift+F10 /
+ * the context-menu key on the row. A real menu: arrow keys move, Escape closes and returns focus.
+ */
+export function InboxRowMenu({ entry, title, open, setOpen }: Props) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const queries = useQueryClient();
+  const id = useId();
+  const toggle = useRef<HTMLButtonElement>(null);
+  const menu = useRef<HTMLDivElement>(null);
+  const [error, setError] = useState<UiError>(null);
+
+  useEffect(() => {
+    if (!open) return;
+    menu.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
+    const outside = (event: MouseEvent) => {
+      if (!menu.current?.contains(event.target as Node) && !toggle.current?.contains(event.target as Node)) setOpen(false);
+    };
+    document.addEventListener('mousedown', outside);
+    return () => document.removeEventListener('mousedown', outside);
+  }, [open, setOpen]);
+
+  const close = () => {
+    setOpen(false);
+    toggle.current?.focus();
+  };
+  const act = async (call: () => Promise<{ ok: true } | { ok: false; error: UiError }>) => {
+    close();
+    const result = await call();
+    setError(result.ok ? null : result.error);
+    // The order (pinned first) is the store's: ask for the inbox again rather than guess it here.
+    if (result.ok) void queries.invalidateQueries({ queryKey: ['conversations.inbox'] });
+  };
+  const keys = (event: KeyboardEvent) => {
+    const items = [...(menu.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
+    const at = items.indexOf(document.activeElement as HTMLElement);
+    const move = (to: number) => items[(to + items.length) % items.length]?.focus();
+    if (event.key === 'ArrowDown') move(at + 1);
+    else if (event.key === 'ArrowUp') move(at - 1);
+    else if (event.key === 'Home') move(0);
+    else if (event.key === 'End') move(items.length - 1);
+    else if (event.key === 'Escape') close();
+    else if (event.key === 'Tab') setOpen(false);
+    else return;
+    if (event.key !== 'Tab') event.preventDefault();
+  };
+  const conversationId = entry.id;
+
+  return (
+    <>
+      <button
+        ref={toggle}
+        type="button"
+        className="inbox-row-menu__toggle"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        aria-controls={open ? `${id}-menu` : undefined}
+        aria-label={t('inboxActions.label', { name: title })}
+        onClick={() => setOpen(!open)}
+        data-testid="inbox-row-actions"
+      >
+        <Icon name="dots" />
+      </button>
+      {open ? (
+        <div ref={menu} id={`${id}-menu`} className="inbox-row-menu" role="menu" aria-label={t('inboxActions.label', { name: title })} onKeyDown={keys}>
+          <button
+            type="button"
+            role="menuitem"
+            tabIndex={-1}
+            onClick={() => void act(() => client.call('conversations.pin', { conversationId, pinned: !entry.pinned }))}
+            data-testid="inbox-action-pin"
+          >
+            <Icon name="pin" />
+            {entry.pinned ? t('inboxActions.unpin') : t('inboxActions.pin')}
+          </button>
+          <button
+            type="button"
+            role="menuitem"
+            tabIndex={-1}
+            onClick={() => void act(() => client.call('conversations.mute', { conversationId, muted: !entry.muted }))}
+            data-testid="inbox-action-mute"
+          >
+            <Icon name="bell-off" />
+            {entry.muted ? t('inboxActions.unmute') : t('inboxActions.mute')}
+          </button>
+          {entry.unreadCount === 0 ? (
+            <button
+              type="button"
+              role="menuitem"
+              tabIndex={-1}
+              onClick={() => void act(() => client.call('conversations.markUnread', { conversationId }))}
+              data-testid="inbox-action-unread"
+            >
+              <Icon name="unread" />
+              {t('inboxActions.markUnread')}
+            </button>
+          ) : null}
+        </div>
+      ) : null}
+      <FormError error={error} secondsLeft={0} testId="inbox-action-error" />
+    </>
+  );
+}
