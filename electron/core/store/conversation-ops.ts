@@ -97,7 +97,8 @@ export function conversationOps(db: Db, now: () => number): ConversationOps {
         if (flags.pinned === true && row.pinned_at === null && pinnedCount.get()! >= MAX_PINNED) {
           throw new CoreError('too_many_pins', `At most ${MAX_PINNED} conversations can be pinned.`);
         }
-        if (flags.pinned !== undefined) (flags.pinned ? pin.run(now(), id) : unpin.run(id));
+        if (flags.pinned === true) pin.run(now(), id);
+        else if (flags.pinned === false) unpin.run(id);
         if (flags.muted !== undefined) setMuted.run(flags.muted ? 1 : 0, id);
         if (flags.archived !== undefined) setArchived.run(flags.archived ? 1 : 0, id);
         if (flags.title !== undefined) setTitle.run(flags.title, id);
