@@ -128,7 +128,7 @@ describe('inbox actions: pin, mute, mark unread (Chromium, real core, real Proso
     await iris.page.keyboard.press('Enter');
     await iris.page.getByTestId('inbox-action-unread').click();
     await expect.poll(() => row(iris.page, 'jon').getAttribute('data-unread'), { timeout: 10_000 }).toBe('1');
-    const weight = await row(iris.page, 'jon').locator('.inbox-list__title').evaluate((el) => getComputedStyle(el).fontWeight);
+    const weight = await inPage<string>(iris.page, `getComputedStyle(document.querySelector('[data-pinned] .inbox-list__title')).fontWeight`);
     expect(Number(weight)).toBeGreaterThanOrEqual(600);
 
     // Opened from elsewhere, the thread shows the line before that message.

@@ -3,6 +3,7 @@ import type { InboxEntry, Message } from '../../shared/contract/index.ts';
 import { withInboxEntry, withMessage } from '../../renderer/src/api/answer-updates.ts';
 import { firstUnread, RUN_GAP_MS, threadRows } from '../../renderer/src/messaging/thread-rows.ts';
 import { foldAnswer } from '../../renderer/src/messaging/thread-window.ts';
+import { nameForLocalPart } from '../../renderer/src/patients/colleague-name.ts';
 
 const DAY = 86_400_000;
 const BASE = new Date(2026, 10, 30, 9, 0).getTime();
@@ -118,5 +119,17 @@ describe('conversation view: what events put in place', () => {
     expect(withInboxEntry(inbox, entry(2, 200, { pinned: true }), false).entries.map((e) => e.id)).toEqual([5, 4, 2, 1]);
     expect(withInboxEntry(inbox, entry(5, 10), false).entries.map((e) => e.id)).toEqual([4, 1, 2, 5]);
     expect(withInboxEntry(inbox, entry(4, 20, { pinned: true, archived: true }), false).entries.map((e) => e.id)).toEqual([5, 4, 1, 2]);
+  });
+});
+
+describe('names of colleagues', () => {
+  it('names a colleague known by a local part (a patient conversation) by their directory name', () => {
+    const directory = [
+      { jid: 'alice@clinic.example', displayName: 'Alice Moreno', presence: null },
+      { jid: 'alicia@clinic.example', displayName: 'Alicia Ruiz', presence: null },
+    ];
+    expect(nameForLocalPart('alice', directory)).toBe('Alice Moreno');
+    expect(nameForLocalPart('bob', directory)).toBe('bob');
+    expect(nameForLocalPart('alice', null)).toBe('alice');
   });
 });
