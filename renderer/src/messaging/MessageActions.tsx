@@ -92,7 +92,9 @@ export function MessageActions({ message, reply }: Props) {
 
   return (
     <div className="message-actions" data-testid="message-actions">
-      <Button
+      {/* A small icon button beside the bubble, shown on hover and focus (always in the tab order). */}
+      <button
+        type="button"
         className="message-actions__toggle"
         aria-expanded={mode !== 'closed'}
         aria-controls={`${id}-menu`}
@@ -101,7 +103,7 @@ export function MessageActions({ message, reply }: Props) {
       >
         <Icon name="dots" />
         <span className="visually-hidden">{t('messageActions.label')}</span>
-      </Button>
+      </button>
       {mode === 'menu' ? (
         <div id={`${id}-menu`} className="message-actions__menu" role="group" aria-label={t('messageActions.label')}>
           <Button onClick={() => (setMode('closed'), reply(message))} data-testid="action-reply">
