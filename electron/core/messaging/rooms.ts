@@ -24,6 +24,9 @@ export interface RoomState {
 
 export const roomArchiveKey = (room: string): string => `mam:room:${room}`;
 
+/** How a room member is stored as a message's sender: room/nick, the nick bounded as the wire allows. */
+export const roomSender = (room: string, nick: string): string => `${room}/${wireText(nick, LIMITS.nick * 10)}`.slice(0, LIMITS.jid);
+
 export interface RoomHooks {
   /** The room let us in (and is configured): sync its archive while `current()` holds. */
   joined(room: string, current: () => boolean): Promise<void>;
@@ -204,7 +207,7 @@ export class Rooms {
     const known = parsed.clientId !== null ? store.getMessageByClientId(parsed.clientId) : null;
     const mine = known !== null && known.direction === 'out' && known.conversationId === conversation.id;
     const outgoing = mine || (nick === state.nick && known === null);
-    const sender = `${room}/${wireText(nick, LIMITS.nick * 10)}`.slice(0, LIMITS.jid);
+    const sender = roomSender(room, nick);
     const claimedId = parsed.clientId ?? (serverId !== null ? `srv:${serverId}` : this.ctx.newId());
     // A "note-" id without the note marker was relayed to the patient: never show it as a note.
     const wireId = isNoteId(claimedId) && !isInternalNote(message) ? `relayed-${claimedId}` : claimedId;
