@@ -216,6 +216,7 @@ export class Rooms {
       clientId,
       serverId,
       conversationId: conversation.id,
+      replyToId: parsed.replyTo === null ? null : roomReplyTarget(store, conversation.id, parsed.replyTo),
       senderJid: outgoing ? this.ctx.ownBare : sender,
       body: parsed.body,
       // The room's archive stamp, else when we received it: a member's clock never dates anything.
@@ -254,6 +255,15 @@ export class Rooms {
     this.ctx.store.setSetting(ROOMS_SETTING, JSON.stringify([...this.rooms].map(([jid, r]) => ({ jid, nick: r.nick }))));
     this.hooks.changed();
   }
+}
+
+/**
+ * The message of this room a reply (XEP-0461) answers: named by the room's stanza-id (the XEP's
+ * rule for rooms) or by its author's origin-id (what Sealwire sends); never one of another conversation.
+ */
+function roomReplyTarget(store: EngineContext['store'], conversationId: number, id: string): number | null {
+  const found = store.getMessageByServerId(conversationId, id) ?? store.getMessageByClientId(id);
+  return found !== null && found.conversationId === conversationId ? found.id : null;
 }
 
 const newRoom = (nick: string): RoomState => ({ nick, joined: false, caughtUp: false, occupants: new Map(), createAs: null, waiters: [] });
