@@ -137,4 +137,53 @@ describe('inbox actions: pin, mute, mark unread (Chromium, real core, real Proso
     await iris.page.getByTestId('thread-new-line').waitFor({ timeout: 10_000 });
     for (const p of [iris, jon, kai]) expect(p.problems.errors).toEqual([]);
   });
+
+  it('edit, recall and reply with a quote in a team room: the other member sees each', async () => {
+    // Iris creates a room and invites Jon (a contact by now, so he is in her list of people).
+    await iris.page.getByTestId('nav-new-room').click();
+    await iris.page.getByTestId('new-room-name').fill('Reception');
+    await iris.page.getByTestId('new-room-person').filter({ hasText: /jon/i }).locator('input').check();
+    await iris.page.getByTestId('new-room-create').click();
+    await iris.page.getByTestId('thread').waitFor({ timeout: 20_000 });
+    const roomAtJon = jon.page.getByTestId('rooms-section').getByTestId('inbox-item').filter({ hasText: 'Reception' });
+    await roomAtJon.waitFor({ timeout: 20_000 });
+
+    await iris.page.getByTestId('composer-input').fill('Your 3 pm is in room 2.');
+    await iris.page.getByTestId('composer-input').press('Enter');
+    const mine = iris.page.getByTestId('message').filter({ hasText: 'room 2' });
+    await expect.poll(() => mine.getAttribute('data-state'), { timeout: 15_000 }).toBe('sent');
+    await roomAtJon.click();
+    await jon.page.getByTestId('message').filter({ hasText: 'room 2' }).waitFor({ timeout: 20_000 });
+
+    // Iris edits: Jon sees the corrected text marked "Edited", in place (not a second message).
+    await mine.hover();
+    await mine.getByTestId('message-actions-toggle').click();
+    await mine.getByTestId('action-edit').click();
+    await mine.getByTestId('edit-input').fill('Your 3 pm is in room 4.');
+    await mine.getByTestId('edit-save').click();
+    const corrected = jon.page.getByTestId('message').filter({ hasText: 'room 4' });
+    await corrected.waitFor({ timeout: 20_000 });
+    expect(await corrected.textContent()).toContain('Edited');
+    expect(await jon.page.getByTestId('message').filter({ hasText: 'room 2' }).count()).toBe(0);
+
+    // Jon replies with a quote; Iris sees the quote above his answer.
+    await corrected.hover();
+    await corrected.getByTestId('message-actions-toggle').click();
+    await corrected.getByTestId('action-reply').click();
+    await jon.page.getByTestId('composer-input').fill('On my way.');
+    await jon.page.getByTestId('composer-input').press('Enter');
+    const reply = iris.page.getByTestId('message').filter({ hasText: 'On my way.' });
+    await reply.getByTestId('message-quote').filter({ hasText: 'room 4' }).waitFor({ timeout: 20_000 });
+
+    // Iris recalls her message: Jon reads that it was withdrawn, and its text is gone.
+    const edited = iris.page.getByTestId('message').filter({ hasText: 'room 4' }).filter({ hasNot: iris.page.getByTestId('message-quote') });
+    await edited.hover();
+    await edited.getByTestId('message-actions-toggle').click();
+    await edited.getByTestId('action-recall').click();
+    await edited.getByTestId('recall-confirm').click();
+    await jon.page.getByTestId('message').filter({ hasText: 'withdrawn' }).waitFor({ timeout: 20_000 });
+    await expect.poll(() => jon.page.getByTestId('message-body').filter({ hasText: 'room 4' }).count()).toBe(0);
+    await jon.page.screenshot({ path: path.join(SHOTS, 'rooms-edit-recall.png') });
+    for (const p of [iris, jon]) expect(p.problems.errors).toEqual([]);
+  });
 });
