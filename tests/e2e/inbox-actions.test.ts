@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inPage, type PageProblems } from '../support/chromium.ts';
 import { SHOTS, inPageFocus, openApp, signInAndSkipPin, waitForWorkspace, type Staff, type TestWorkstation } from './helpers/sealwire.ts';
+import { seriousAxeFindings } from './helpers/axe.ts';
 import { startStations, type Stations } from './helpers/stations.ts';
 
 const IRIS: Staff = { username: 'iris', password: 'iris-pass-5120', displayName: 'Iris Keane' };
@@ -71,6 +72,7 @@ describe('inbox actions: pin, mute, mark unread (Chromium, real core, real Proso
     await iris.page.getByRole('menu').waitFor();
     expect(await inPageFocus(iris.page)).toBe('inbox-action-pin');
     await iris.page.screenshot({ path: path.join(SHOTS, 'inbox-actions-menu-1366.png') });
+    expect(await seriousAxeFindings(iris.page)).toEqual([]);
     await iris.page.keyboard.press('Enter');
     await expect.poll(() => iris.page.getByTestId('inbox-item').first().getAttribute('data-pinned')).toBe('true');
     expect(await iris.page.getByTestId('inbox-item').first().textContent()).toMatch(/jon/i);
@@ -115,6 +117,12 @@ describe('inbox actions: pin, mute, mark unread (Chromium, real core, real Proso
     expect(await row(iris.page, 'kai').getByTestId('inbox-unread').count()).toBe(1);
     const counted = Number(await row(iris.page, 'jon').getAttribute('data-unread'));
     expect(await inPage<string>(iris.page, 'document.title')).toBe(counted > 0 ? `Sealwire (${counted})` : 'Sealwire');
+    // Pinned and muted rows, light and dark: nothing serious for axe.
+    expect(await seriousAxeFindings(iris.page)).toEqual([]);
+    await iris.page.emulateMedia({ colorScheme: 'dark' });
+    await iris.page.screenshot({ path: path.join(SHOTS, 'inbox-muted-dark-1366.png') });
+    expect(await seriousAxeFindings(iris.page)).toEqual([]);
+    await iris.page.emulateMedia({ colorScheme: 'light' });
   });
 
   it('mark unread brings back the badge, the bold row and the "new messages" line', async () => {
