@@ -118,4 +118,12 @@ describe('inbox: pin, mute, mark unread', () => {
     expect(() => h['conversations.markUnread']({ conversationId: 999 }, ctx)).toThrow(expect.objectContaining({ code: 'not_found' }));
     expect(() => h['conversations.mute']({ conversationId: 999, muted: true }, ctx)).toThrow(expect.objectContaining({ code: 'not_found' }));
   });
+
+  it('a reply previews its own text, not the quote it starts with', async () => {
+    const c = store.ensureConversation({ kind: 'room', jid: 'desk@rooms.clinic.test' });
+    const first = store.insertMessage({ clientId: 'q1', conversationId: c.id, senderJid: 'desk@rooms.clinic.test/Ana', body: 'Room 2 is ready', sentAt: 1, direction: 'in' });
+    store.insertMessage({ clientId: 'q2', conversationId: c.id, senderJid: 'desk@rooms.clinic.test/Ben', body: '> Room 2 is ready\nOn my way', sentAt: 2, direction: 'in', replyToId: first.id });
+    const entry = (await handlers()['conversations.inbox']({}, ctx)).entries.find((e) => e.id === c.id);
+    expect(entry?.preview).toBe('On my way');
+  });
 });

@@ -1,3 +1,4 @@
+import { quotePrefixLength } from '../../../shared/reply-quote.ts';
 import { CoreError } from '../errors.ts';
 import type { Db } from './connection.ts';
 import { clampLimit, decodeCursor, encodeCursor, makePreview, PREVIEW_CHARS } from './format.ts';
@@ -22,10 +23,11 @@ interface InboxRow extends ConversationRow {
   preview_sender: string | null;
   preview_direction: 'in' | 'out' | null;
   preview_recalled: number | null;
+  preview_reply_to: number | null;
 }
 
 const INBOX_SELECT = `SELECT c.*, substr(m.body, 1, ${PREVIEW_CHARS * 4}) AS preview_body, m.sender_jid AS preview_sender,
-  m.direction AS preview_direction, m.recalled_at AS preview_recalled
+  m.direction AS preview_direction, m.recalled_at AS preview_recalled, m.reply_to AS preview_reply_to
   FROM conversations c LEFT JOIN messages m ON m.id = c.last_message_id`;
 
 /** Pinned conversations all list on the inbox's first page, so their number is bounded. */
@@ -147,10 +149,17 @@ export function conversationOps(db: Db, now: () => number): ConversationOps {
   };
 }
 
+/** A reply's preview is its own text, not the "> " lines quoting the message it answers. */
+function withoutQuote(body: string | null, replyTo: number | null): string | null {
+  if (body === null || replyTo === null) return body;
+  const own = body.slice(quotePrefixLength(body));
+  return own.trim() === '' ? body : own;
+}
+
 function toInboxEntry(r: InboxRow): InboxEntry {
   return {
     ...toConversation(r),
-    preview: r.preview_recalled === null ? makePreview(r.preview_body) : null,
+    preview: r.preview_recalled === null ? makePreview(withoutQuote(r.preview_body, r.preview_reply_to)) : null,
     previewSenderJid: r.preview_sender,
     previewDirection: r.preview_direction,
   };
