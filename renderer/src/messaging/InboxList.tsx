@@ -2,7 +2,7 @@ import { useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DirectoryEntry, InboxEntry } from '../../../shared/contract/index.ts';
 import { FormError } from '../components/FormError.tsx';
-import { Icon } from '../components/Icon.tsx';
+import { Icon, type IconName } from '../components/Icon.tsx';
 import { useRenderFault } from '../app/render-fault.ts';
 import { When } from '../components/When.tsx';
 import type { UiError } from '../session/errors.ts';
@@ -76,21 +76,11 @@ function InboxRow({ entry, directory, active, open }: { entry: InboxEntry; direc
         data-muted={entry.muted || undefined}
       >
         <span className="inbox-list__top">
-          {entry.pinned ? (
-            <span className="inbox-list__flag" data-testid="inbox-pinned">
-              <Icon name="pin" />
-              <span className="visually-hidden">{t('inboxActions.pinned')}</span>
-            </span>
-          ) : null}
+          {entry.pinned ? <Flag icon="pin" label={t('inboxActions.pinned')} testId="inbox-pinned" /> : null}
           <span className="inbox-list__title" dir="auto">
             {title}
           </span>
-          {entry.muted ? (
-            <span className="inbox-list__flag" data-testid="inbox-muted">
-              <Icon name="bell-off" />
-              <span className="visually-hidden">{t('inboxActions.muted')}</span>
-            </span>
-          ) : null}
+          {entry.muted ? <Flag icon="bell-off" label={t('inboxActions.muted')} testId="inbox-muted" /> : null}
           {entry.lastActivity === null ? null : <When className="inbox-list__time" time={entry.lastActivity} />}
         </span>
         <span className="inbox-list__bottom">
@@ -107,5 +97,15 @@ function InboxRow({ entry, directory, active, open }: { entry: InboxEntry; direc
       </button>
       <InboxRowMenu entry={entry} title={title} open={menu} setOpen={setMenu} />
     </li>
+  );
+}
+
+/** A row's state as an icon (pinned, muted), named for screen readers. */
+function Flag({ icon, label, testId }: { icon: IconName; label: string; testId: string }) {
+  return (
+    <span className="inbox-list__flag" data-testid={testId}>
+      <Icon name={icon} />
+      <span className="visually-hidden">{label}</span>
+    </span>
   );
 }

@@ -1,10 +1,10 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { InboxEntry } from '../../../shared/contract/index.ts';
 import { useClient } from '../api/ClientProvider.tsx';
 import { FormError } from '../components/FormError.tsx';
-import { Icon } from '../components/Icon.tsx';
+import { Icon, type IconName } from '../components/Icon.tsx';
 import type { UiError } from '../session/errors.ts';
 
 interface Props {
@@ -82,41 +82,30 @@ export function InboxRowMenu({ entry, title, open, setOpen }: Props) {
       </button>
       {open ? (
         <div ref={menu} id={`${id}-menu`} className="inbox-row-menu" role="menu" aria-label={t('inboxActions.label', { name: title })} onKeyDown={keys}>
-          <button
-            type="button"
-            role="menuitem"
-            tabIndex={-1}
-            onClick={() => void act(() => client.call('conversations.pin', { conversationId, pinned: !entry.pinned }))}
-            data-testid="inbox-action-pin"
-          >
-            <Icon name="pin" />
+          <MenuItem icon="pin" testId="inbox-action-pin" run={() => void act(() => client.call('conversations.pin', { conversationId, pinned: !entry.pinned }))}>
             {entry.pinned ? t('inboxActions.unpin') : t('inboxActions.pin')}
-          </button>
-          <button
-            type="button"
-            role="menuitem"
-            tabIndex={-1}
-            onClick={() => void act(() => client.call('conversations.mute', { conversationId, muted: !entry.muted }))}
-            data-testid="inbox-action-mute"
-          >
-            <Icon name="bell-off" />
+          </MenuItem>
+          <MenuItem icon="bell-off" testId="inbox-action-mute" run={() => void act(() => client.call('conversations.mute', { conversationId, muted: !entry.muted }))}>
             {entry.muted ? t('inboxActions.unmute') : t('inboxActions.mute')}
-          </button>
+          </MenuItem>
           {entry.unreadCount === 0 ? (
-            <button
-              type="button"
-              role="menuitem"
-              tabIndex={-1}
-              onClick={() => void act(() => client.call('conversations.markUnread', { conversationId }))}
-              data-testid="inbox-action-unread"
-            >
-              <Icon name="unread" />
+            <MenuItem icon="unread" testId="inbox-action-unread" run={() => void act(() => client.call('conversations.markUnread', { conversationId }))}>
               {t('inboxActions.markUnread')}
-            </button>
+            </MenuItem>
           ) : null}
         </div>
       ) : null}
       <FormError error={error} secondsLeft={0} testId="inbox-action-error" />
     </>
+  );
+}
+
+/** One entry of the menu: reached by the arrow keys (not Tab), as in any menu. */
+function MenuItem({ icon, testId, run, children }: { icon: IconName; testId: string; run: () => void; children: ReactNode }) {
+  return (
+    <button type="button" role="menuitem" tabIndex={-1} onClick={run} data-testid={testId}>
+      <Icon name={icon} />
+      {children}
+    </button>
   );
 }
