@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { InboxEntry } from '../../../shared/contract/index.ts';
@@ -29,15 +29,33 @@ export function InboxRowMenu({ entry, title, open, setOpen }: Props) {
   const menu = useRef<HTMLDivElement>(null);
   const [error, setError] = useState<UiError>(null);
 
+  // The menu floats over the window (fixed), under its button or above it when there is no room
+  // below, so the side bar's scrolling list never cuts it off; it follows the button when the list scrolls.
+  const place = useCallback(() => {
+    const box = menu.current;
+    const at = toggle.current?.getBoundingClientRect();
+    if (box === null || at === undefined) return;
+    const below = at.bottom + 4;
+    box.style.top = `${below + box.offsetHeight > window.innerHeight - 8 ? Math.max(8, at.top - box.offsetHeight - 4) : below}px`;
+    box.style.left = `${Math.max(8, at.right - box.offsetWidth)}px`;
+  }, []);
+  useLayoutEffect(() => {
+    if (open) place();
+  }, [open, place]);
+
   useEffect(() => {
     if (!open) return;
-    menu.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
+    menu.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus({ preventScroll: true });
     const outside = (event: MouseEvent) => {
       if (!menu.current?.contains(event.target as Node) && !toggle.current?.contains(event.target as Node)) setOpen(false);
     };
     document.addEventListener('mousedown', outside);
-    return () => document.removeEventListener('mousedown', outside);
-  }, [open, setOpen]);
+    document.addEventListener('scroll', place, true);
+    return () => {
+      document.removeEventListener('mousedown', outside);
+      document.removeEventListener('scroll', place, true);
+    };
+  }, [open, setOpen, place]);
 
   const close = () => {
     setOpen(false);
