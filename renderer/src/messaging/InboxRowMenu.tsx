@@ -88,7 +88,7 @@ export function InboxRowMenu({ entry, title, open, setOpen }: Props) {
       <button
         ref={toggle}
         type="button"
-        className="inbox-row-menu__toggle"
+        className="hover-action inbox-row-menu__toggle"
         aria-haspopup="menu"
         aria-expanded={open}
         aria-controls={open ? `${id}-menu` : undefined}

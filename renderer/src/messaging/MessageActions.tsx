@@ -95,7 +95,7 @@ export function MessageActions({ message, reply }: Props) {
       {/* A small icon button beside the bubble, shown on hover and focus (always in the tab order). */}
       <button
         type="button"
-        className="message-actions__toggle"
+        className="hover-action message-actions__toggle"
         aria-expanded={mode !== 'closed'}
         aria-controls={`${id}-menu`}
         onClick={() => setMode(mode === 'closed' ? 'menu' : 'closed')}
