@@ -11,12 +11,14 @@ export function toLegacySqlcipher(file: string, key: Buffer, options: { storeSch
   try {
     keyDatabase(db, key);
     if (options.storeSchemaV1) {
-      // Version 3's columns go too, so the migrations after version 1 run for real.
+      // Later versions' columns, tables and indexes go too, so the migrations after version 1 run for real.
       db.exec(`DROP INDEX messages_patient_tag;
         ALTER TABLE messages DROP COLUMN failure;
         ALTER TABLE messages DROP COLUMN reply_to;
         DROP INDEX IF EXISTS messages_urgent_in;
         DROP TABLE IF EXISTS acknowledgements;
+        DROP INDEX IF EXISTS conversations_pinned;
+        ALTER TABLE conversations DROP COLUMN pinned_at;
         CREATE INDEX messages_unread ON messages (conversation_id, sent_at, id) WHERE direction = 'in' AND state <> 'read';
         PRAGMA user_version = 1;`);
     }

@@ -25,6 +25,8 @@ export const InboxEntry = z.strictObject({
   unreadCount: z.number().int().nonnegative(),
   muted: z.boolean(),
   archived: z.boolean(),
+  /** Listed first, in the order pinned (issue 11). */
+  pinned: z.boolean(),
   preview: z.string().max(1000).nullable(),
   /** The last message is an attachment: `preview` is then its file name, not the upload address. */
   previewIsAttachment: z.boolean().optional(),
@@ -85,7 +87,48 @@ export const SearchHit = z.strictObject({
 });
 export type SearchHit = z.infer<typeof SearchHit>;
 
+/** A conversation's inbox preferences after a change: flags and counts only, never text. */
+export const ConversationPrefs = z.strictObject({
+  conversationId: Id,
+  pinned: z.boolean(),
+  muted: z.boolean(),
+  unreadCount: z.number().int().nonnegative(),
+});
+export type ConversationPrefs = z.infer<typeof ConversationPrefs>;
+
+/*
+ * Pin, mute and "mark unread" are how one person arranges their own inbox: they show no message,
+ * name or file and send nothing to anyone, so, like the notifications.* decisions, they are not
+ * audited (an audit record per pin would bury the PHI accesses the trail exists for). They still
+ * need an unlocked profile ('phi'), since the flags live in its encrypted store.
+ */
+const prefsRequest = <T extends z.ZodRawShape>(extra: T) => z.strictObject({ conversationId: Id, ...extra });
+
+const conversationPrefsMethods = {
+  'conversations.pin': defineMethod({
+    request: prefsRequest({ pinned: z.boolean() }),
+    response: ConversationPrefs,
+    access: 'phi',
+    audit: null,
+  }),
+  /** A muted conversation raises no notification or sound and leaves the window title's count; its own badge stays. */
+  'conversations.mute': defineMethod({
+    request: prefsRequest({ muted: z.boolean() }),
+    response: ConversationPrefs,
+    access: 'phi',
+    audit: null,
+  }),
+  /** The newest incoming message becomes unread again: bold row, badge and the "new messages" line. */
+  'conversations.markUnread': defineMethod({
+    request: prefsRequest({}),
+    response: ConversationPrefs,
+    access: 'phi',
+    audit: null,
+  }),
+};
+
 export const conversationsMethods = {
+  ...conversationPrefsMethods,
   'conversations.inbox': defineMethod({
     request: z.strictObject({
       limit: z.number().int().min(1).max(200).optional(),

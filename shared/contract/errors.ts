@@ -34,6 +34,8 @@ export const ErrorCode = z.enum([
   'not_viewable',
   /** Managed configuration does not allow this server or account domain. */
   'server_not_allowed',
+  /** Pinning one more conversation than the inbox keeps in front (MAX_PINNED). */
+  'too_many_pins',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

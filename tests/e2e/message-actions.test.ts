@@ -50,6 +50,17 @@ describe('message actions through two workstations and a real Prosody', () => {
     await b.page.getByTestId('inbox-item').first().click();
     await b.page.getByTestId('message').filter({ hasText: 'room 2' }).waitFor({ timeout: 20_000 });
 
+    // The actions button is a small icon beside the bubble, shown on hover (and on keyboard focus).
+    const toggle = a.page.getByTestId('message').filter({ hasText: 'room 2' }).getByTestId('message-actions-toggle');
+    await a.page.getByTestId('message').filter({ hasText: 'room 2' }).hover();
+    await expect.poll(() => toggle.evaluate((el) => Number((el.ownerDocument.defaultView as unknown as { getComputedStyle(e: unknown): { opacity: string } }).getComputedStyle(el).opacity))).toBe(1);
+    // A small circle (in a 44 px target) beside the bubble, not a box inside it.
+    expect((await toggle.locator('svg').boundingBox())!.height).toBeLessThanOrEqual(36);
+    const bubble = (await a.page.getByTestId('message').filter({ hasText: 'room 2' }).boundingBox())!;
+    const button = (await toggle.boundingBox())!;
+    expect(button.x + button.width).toBeLessThanOrEqual(bubble.x + 1);
+    await a.page.screenshot({ path: path.join(SHOTS, 'actions-hover-1366.png') });
+
     // A edits: the text is corrected on both sides and marked "Edited".
     const mine = await openActions(a.page, 'room 2');
     await mine.getByTestId('action-edit').click();

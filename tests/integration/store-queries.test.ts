@@ -46,7 +46,9 @@ function seed(store: Store): void {
 
 /** What a screen asks, found by a fragment of the store's own SQL, and the index its plan must use. */
 const SCREEN_QUERIES: readonly { readonly screen: string; readonly fragment: string; readonly index: RegExp }[] = [
-  { screen: 'inbox', fragment: 'WHERE c.archived = 0 ORDER BY c.last_activity DESC', index: /conversations_inbox/ },
+  { screen: 'inbox', fragment: 'WHERE c.archived = 0 AND c.pinned_at IS NULL ORDER BY c.last_activity DESC', index: /conversations_inbox/ },
+  { screen: 'inbox (pinned first)', fragment: 'WHERE c.pinned_at IS NOT NULL ORDER BY c.pinned_at', index: /conversations_pinned/ },
+  { screen: 'mark unread', fragment: "direction = 'in' AND recalled_at IS NULL ORDER BY sent_at DESC", index: /messages_timeline/ },
   { screen: 'thread page (latest)', fragment: 'WHERE m.conversation_id = ? ORDER BY m.sent_at DESC', index: /messages_timeline/ },
   { screen: 'thread page (older)', fragment: '(m.sent_at, m.id) < (?, ?) ORDER BY m.sent_at DESC', index: /messages_timeline/ },
   { screen: 'thread page (newer)', fragment: '(m.sent_at, m.id) > (?, ?) ORDER BY m.sent_at ASC', index: /messages_timeline/ },

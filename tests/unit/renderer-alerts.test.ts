@@ -82,6 +82,7 @@ describe('what a notification and the window title may say', () => {
       unreadCount: unread,
       muted,
       archived: false,
+      pinned: false,
       preview: 'MRN 12345678 canary',
       previewSenderJid: null,
       previewDirection: 'in',

@@ -3,6 +3,7 @@ import type { InboxEntry, Message } from '../../shared/contract/index.ts';
 import { withInboxEntry, withMessage } from '../../renderer/src/api/answer-updates.ts';
 import { firstUnread, RUN_GAP_MS, threadRows } from '../../renderer/src/messaging/thread-rows.ts';
 import { foldAnswer } from '../../renderer/src/messaging/thread-window.ts';
+import { nameForLocalPart } from '../../renderer/src/patients/colleague-name.ts';
 
 const DAY = 86_400_000;
 const BASE = new Date(2026, 10, 30, 9, 0).getTime();
@@ -39,6 +40,7 @@ function entry(id: number, lastActivity: number, over: Partial<InboxEntry> = {})
     unreadCount: 0,
     muted: false,
     archived: false,
+    pinned: false,
     preview: null,
     previewSenderJid: null,
     previewDirection: null,
@@ -100,5 +102,34 @@ describe('conversation view: what events put in place', () => {
     ]);
     expect(withInboxEntry(inbox, entry(9, 250), false).entries.map((e) => e.id)).toEqual([1, 9, 2, 3]);
     expect(withInboxEntry(inbox, entry(2, 200, { archived: true }), false).entries.map((e) => e.id)).toEqual([1, 3]);
+  });
+
+  it('keeps pinned rows in front in their pin order while a newer message moves only the rest', () => {
+    const inbox = { entries: [entry(5, 10, { pinned: true }), entry(4, 20, { pinned: true }), entry(1, 300), entry(2, 200)], nextCursor: null };
+    // A message in an unpinned conversation: first after the pinned, not above them.
+    expect(withInboxEntry(inbox, entry(2, 900), false).entries.map((e) => e.id)).toEqual([5, 4, 2, 1]);
+    // A message in a pinned one: it keeps its place among the pinned.
+    expect(withInboxEntry(inbox, entry(4, 900, { pinned: true, unreadCount: 1 }), false).entries.map((e) => [e.id, e.unreadCount])).toEqual([
+      [5, 0],
+      [4, 1],
+      [1, 0],
+      [2, 0],
+    ]);
+    // Newly pinned: after the pinned ones; unpinned: back by activity; pinned and archived: still shown.
+    expect(withInboxEntry(inbox, entry(2, 200, { pinned: true }), false).entries.map((e) => e.id)).toEqual([5, 4, 2, 1]);
+    expect(withInboxEntry(inbox, entry(5, 10), false).entries.map((e) => e.id)).toEqual([4, 1, 2, 5]);
+    expect(withInboxEntry(inbox, entry(4, 20, { pinned: true, archived: true }), false).entries.map((e) => e.id)).toEqual([5, 4, 1, 2]);
+  });
+});
+
+describe('names of colleagues', () => {
+  it('names a colleague known by a local part (a patient conversation) by their directory name', () => {
+    const directory = [
+      { jid: 'alice@clinic.example', displayName: 'Alice Moreno', presence: null },
+      { jid: 'alicia@clinic.example', displayName: 'Alicia Ruiz', presence: null },
+    ];
+    expect(nameForLocalPart('alice', directory)).toBe('Alice Moreno');
+    expect(nameForLocalPart('bob', directory)).toBe('bob');
+    expect(nameForLocalPart('alice', null)).toBe('alice');
   });
 });

@@ -23,9 +23,9 @@ export class AmendError extends Error {
 type Amends = NonNullable<ParsedChat['amends']>;
 
 /**
- * Edits (XEP-0308, last message correction) and recalls (XEP-0424, retraction) of 1:1 messages:
- * ours going out, and a peer's coming in once the inbound boundary found that the message it names
- * is that peer's own (see `target`).
+ * Edits (XEP-0308, last message correction) and recalls (XEP-0424, retraction) in 1:1 conversations
+ * and team rooms: ours going out, and a peer's or room member's coming in once the inbound boundary
+ * found that the message it names is that author's own (see `target` and `roomTarget`).
  */
 export class Amendments {
   private readonly ctx: EngineContext;
@@ -34,15 +34,15 @@ export class Amendments {
     this.ctx = ctx;
   }
 
-  /** Our own 1:1 message, sent, not recalled, within the window. */
-  private own(messageId: number): { message: StoredMessage; to: string } {
+  /** Our own message (1:1 or room), sent, not recalled, within the window. */
+  private own(messageId: number): { message: StoredMessage; to: string; type: 'chat' | 'groupchat' } {
     const { store } = this.ctx;
     const message = store.getMessage(messageId);
     const conversation = message === null ? null : store.getConversation(message.conversationId);
-    if (message === null || conversation === null || message.direction !== 'out' || conversation.kind !== 'direct') throw new AmendError('not_own');
+    if (message === null || conversation === null || message.direction !== 'out') throw new AmendError('not_own');
     if (message.recalledAt !== null) throw new AmendError('recalled');
     if (this.ctx.now() - message.sentAt > AMEND_WINDOW_MS) throw new AmendError('too_old');
-    return { message, to: conversation.jid };
+    return { message, to: conversation.jid, type: conversation.kind === 'room' ? 'groupchat' : 'chat' };
   }
 
   private transmit(stanza: ReturnType<typeof el>): void {
@@ -50,22 +50,25 @@ export class Amendments {
   }
 
   edit(messageId: number, body: string): StoredMessage {
-    const { message, to } = this.own(messageId);
+    const { message, to, type } = this.own(messageId);
     if (message.attachmentCount > 0) throw new AmendError('attachment');
     // A queued message may be on the wire already; a failed one never reached anyone (send it again instead).
     if (message.state === 'queued' || message.state === 'failed') throw new AmendError('not_sent');
     this.transmit(
-      buildChat({ to, id: this.ctx.newId(), body, sentAt: this.ctx.now(), priority: message.priority, patientTag: message.patientTag, replaces: message.clientId }),
+      buildChat({ to, type, id: this.ctx.newId(), body, sentAt: this.ctx.now(), priority: message.priority, patientTag: message.patientTag, replaces: message.clientId }),
     );
     this.ctx.store.editMessage(message.clientId, body, this.ctx.now());
     return this.changed(message.id);
   }
 
   recall(messageId: number): StoredMessage {
-    const { message, to } = this.own(messageId);
+    const { message, to, type } = this.own(messageId);
     if (message.state === 'queued') throw new AmendError('not_sent');
+    // In a room a retraction names the room's stanza-id (XEP-0424 §4), which every member has;
+    // our origin-id is the fallback while the room's echo has not told us that id yet.
+    const retracts = type === 'groupchat' ? (message.serverId ?? message.clientId) : message.clientId;
     // A failed message never reached anyone: it is withdrawn here only.
-    if (message.state !== 'failed') this.transmit(buildRetraction(to, this.ctx.newId(), message.clientId));
+    if (message.state !== 'failed') this.transmit(buildRetraction(to, this.ctx.newId(), retracts, type));
     this.withdraw(message);
     return this.changed(message.id);
   }
@@ -82,6 +85,26 @@ export class Amendments {
     if (author !== ownBare) return findIncoming(store, conversation.id, author, amends.id);
     const mine = store.getMessageByClientId(amends.id);
     return mine !== null && mine.direction === 'out' && mine.conversationId === conversation.id ? mine : null;
+  }
+
+  /**
+   * The room message an amendment from `sender` (room/nick, as the room stamped it) names, only
+   * if that occupant sent it in that room: another member's correction or retraction of it, or
+   * one naming a message of another room, gets null. `ours`: the room reflects our own amendment
+   * under our nick, naming one of our messages there. Ids are the sender's origin-id (XEP-0308)
+   * or the room's stanza-id (XEP-0424 in rooms).
+   */
+  roomTarget(amends: Amends, room: string, sender: string, ours: boolean): StoredMessage | null {
+    const { store } = this.ctx;
+    const conversation = store.findConversation('room', room);
+    if (conversation === null) return null;
+    const byServerId = store.getMessageByServerId(conversation.id, amends.id);
+    if (ours) {
+      const mine = store.getMessageByClientId(amends.id) ?? byServerId;
+      return mine !== null && mine.direction === 'out' && mine.conversationId === conversation.id ? mine : null;
+    }
+    const theirs = findIncoming(store, conversation.id, sender, amends.id) ?? byServerId;
+    return theirs !== null && theirs.direction === 'in' && theirs.senderJid === sender && theirs.conversationId === conversation.id ? theirs : null;
   }
 
   /** Apply an amendment the inbound boundary has allowed. */
@@ -110,12 +133,12 @@ export class Amendments {
   }
 }
 
-/** XEP-0424 retraction of our message `id` (its origin-id), with the fallback body the XEP asks for. */
-export function buildRetraction(to: string, id: string, retracts: string): ReturnType<typeof el> {
+/** XEP-0424 retraction of our message `retracts` (its origin-id; in a room its stanza-id), with the fallback body the XEP asks for. */
+export function buildRetraction(to: string, id: string, retracts: string, type: 'chat' | 'groupchat' = 'chat'): ReturnType<typeof el> {
   return el(
     'message',
     NS_CLIENT,
-    { to: bareJid(to), type: 'chat', id },
+    { to: bareJid(to), type, id },
     el('retract', NS_RETRACT, { id: retracts }),
     el('fallback', NS_FALLBACK, { for: NS_RETRACT }),
     el('body', NS_CLIENT, {}, RETRACT_FALLBACK),

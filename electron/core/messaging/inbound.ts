@@ -9,7 +9,7 @@ import { failureReasonOf } from './failure-reason.ts';
 import type { OutboxSender } from './outbox-sender.ts';
 import type { RoomAdmin } from './room-admin.ts';
 import { NS_CONFERENCE } from './room-stanzas.ts';
-import type { Rooms } from './rooms.ts';
+import { roomSender, type Rooms } from './rooms.ts';
 import { NS_URGENT, type Urgent } from './urgent.ts';
 import { bareJid, NS_ADMIN, NS_CARBONS, NS_FORWARD, NS_MAM, NS_MARKERS, NS_RECEIPTS, parseChat, parseMamResult, type MamResult, type ParsedChat } from '../../../node-shared/xmpp/stanzas.ts';
 import { child, childText, NS_CLIENT, type XmlElement } from '../../../node-shared/xmpp/xml.ts';
@@ -59,7 +59,8 @@ const wraps = (message: XmlElement): boolean =>
  * - room messages: the room (the member is the nick the room stamped); a room never authors a 1:1
  *   message, and nothing wrapped inside a room message or a headline is ever unwrapped;
  * - edits and recalls (XEP-0308, XEP-0424): only of the author's own message in the 1:1
- *   conversation they arrived in (a peer's of what that peer sent us; our account's of ours).
+ *   conversation they arrived in (a peer's of what that peer sent us; our account's of ours), or
+ *   in a room of the message that same occupant (room/nick) sent in that room;
  * - room invitations: a colleague of our own domain, live, into the organisation's room service;
  * - acknowledgements of urgent messages: in 1:1 only from the peer our urgent message went to (or
  *   our own, from another device); in a room from any member but the message's sender.
@@ -90,7 +91,7 @@ export class Inbound {
     if (type === 'groupchat') {
       if (wraps(message)) ctx.reject('forwarded', message);
       else if (acknowledges(message)) deps.urgent.inRoom(message);
-      else deps.rooms.message(message, null, null);
+      else if (!this.roomAmend(message)) deps.rooms.message(message, null, null);
       return;
     }
     if (deps.rooms.has(fromBare)) {
@@ -146,7 +147,7 @@ export class Inbound {
       return;
     }
     if (mam.inner.attrs.type === 'groupchat') {
-      this.deps.rooms.message(mam.inner, mam.archiveId, mam.stamp);
+      if (!this.roomAmend(mam.inner)) this.deps.rooms.message(mam.inner, mam.archiveId, mam.stamp);
       return;
     }
     const parsed = parseChat(mam.inner, this.ctx.ownBare);
@@ -170,6 +171,27 @@ export class Inbound {
       return;
     }
     deps.amendments.apply(target, amends, parsed.body);
+  }
+
+  /**
+   * A room message that corrects or retracts another (live or from the room's archive): applied
+   * only when the occupant who sends it (room/nick, as the room stamped it) sent the message it
+   * names in that room; otherwise refused and audited. Never stored as a message of its own.
+   * False when the stanza amends nothing (an ordinary room message).
+   */
+  private roomAmend(message: XmlElement): boolean {
+    const { ctx, deps } = this;
+    const from = message.attrs.from ?? '';
+    const room = bareJid(from);
+    const parsed = parseChat(message, room);
+    if (parsed.amends === null) return false;
+    const state = deps.rooms.get(room);
+    const slash = from.indexOf('/');
+    const nick = from.slice(slash + 1);
+    const target = state === undefined || slash === -1 ? null : deps.amendments.roomTarget(parsed.amends, room, roomSender(room, nick), nick === state.nick);
+    if (target === null) ctx.reject('amend-not-author', message);
+    else deps.amendments.apply(target, parsed.amends, parsed.body);
+    return true;
   }
 
   /** An acknowledgement found in an archive (a new computer catching up): the same rules as live. */

@@ -24,6 +24,9 @@ export interface RoomState {
 
 export const roomArchiveKey = (room: string): string => `mam:room:${room}`;
 
+/** How a room member is stored as a message's sender: room/nick, the nick bounded as the wire allows. */
+export const roomSender = (room: string, nick: string): string => `${room}/${wireText(nick, LIMITS.nick * 10)}`.slice(0, LIMITS.jid);
+
 export interface RoomHooks {
   /** The room let us in (and is configured): sync its archive while `current()` holds. */
   joined(room: string, current: () => boolean): Promise<void>;
@@ -204,7 +207,7 @@ export class Rooms {
     const known = parsed.clientId !== null ? store.getMessageByClientId(parsed.clientId) : null;
     const mine = known !== null && known.direction === 'out' && known.conversationId === conversation.id;
     const outgoing = mine || (nick === state.nick && known === null);
-    const sender = `${room}/${wireText(nick, LIMITS.nick * 10)}`.slice(0, LIMITS.jid);
+    const sender = roomSender(room, nick);
     const claimedId = parsed.clientId ?? (serverId !== null ? `srv:${serverId}` : this.ctx.newId());
     // A "note-" id without the note marker was relayed to the patient: never show it as a note.
     const wireId = isNoteId(claimedId) && !isInternalNote(message) ? `relayed-${claimedId}` : claimedId;
@@ -213,6 +216,7 @@ export class Rooms {
       clientId,
       serverId,
       conversationId: conversation.id,
+      replyToId: parsed.replyTo === null ? null : roomReplyTarget(store, conversation.id, parsed.replyTo),
       senderJid: outgoing ? this.ctx.ownBare : sender,
       body: parsed.body,
       // The room's archive stamp, else when we received it: a member's clock never dates anything.
@@ -251,6 +255,15 @@ export class Rooms {
     this.ctx.store.setSetting(ROOMS_SETTING, JSON.stringify([...this.rooms].map(([jid, r]) => ({ jid, nick: r.nick }))));
     this.hooks.changed();
   }
+}
+
+/**
+ * The message of this room a reply (XEP-0461) answers: named by the room's stanza-id (the XEP's
+ * rule for rooms) or by its author's origin-id (what Sealwire sends); never one of another conversation.
+ */
+function roomReplyTarget(store: EngineContext['store'], conversationId: number, id: string): number | null {
+  const found = store.getMessageByServerId(conversationId, id) ?? store.getMessageByClientId(id);
+  return found !== null && found.conversationId === conversationId ? found.id : null;
 }
 
 const newRoom = (nick: string): RoomState => ({ nick, joined: false, caughtUp: false, occupants: new Map(), createAs: null, waiters: [] });

@@ -1,3 +1,4 @@
+import { quotePrefixLength } from '../../../shared/reply-quote.ts';
 import { CoreError } from '../errors.ts';
 import type { Db } from './connection.ts';
 import { clampLimit, decodeCursor, encodeCursor, makePreview, PREVIEW_CHARS } from './format.ts';
@@ -22,11 +23,15 @@ interface InboxRow extends ConversationRow {
   preview_sender: string | null;
   preview_direction: 'in' | 'out' | null;
   preview_recalled: number | null;
+  preview_reply_to: number | null;
 }
 
 const INBOX_SELECT = `SELECT c.*, substr(m.body, 1, ${PREVIEW_CHARS * 4}) AS preview_body, m.sender_jid AS preview_sender,
-  m.direction AS preview_direction, m.recalled_at AS preview_recalled
+  m.direction AS preview_direction, m.recalled_at AS preview_recalled, m.reply_to AS preview_reply_to
   FROM conversations c LEFT JOIN messages m ON m.id = c.last_message_id`;
+
+/** Pinned conversations all list on the inbox's first page, so their number is bounded. */
+export const MAX_PINNED = 20;
 
 export function conversationOps(db: Db, now: () => number): ConversationOps {
   const byId = db.prepare<[number], ConversationRow>('SELECT * FROM conversations WHERE id = ?');
@@ -35,15 +40,26 @@ export function conversationOps(db: Db, now: () => number): ConversationOps {
   const setTitle = db.prepare('UPDATE conversations SET title = ? WHERE id = ?');
   const setMuted = db.prepare('UPDATE conversations SET muted = ? WHERE id = ?');
   const setArchived = db.prepare('UPDATE conversations SET archived = ? WHERE id = ?');
+  // Pinning again keeps the first pin time (its place among the pinned); unpinning clears it.
+  const pin = db.prepare('UPDATE conversations SET pinned_at = coalesce(pinned_at, ?) WHERE id = ?');
+  const unpin = db.prepare('UPDATE conversations SET pinned_at = NULL WHERE id = ?');
+  const pinnedCount = db.prepare<[], number>('SELECT count(*) FROM conversations WHERE pinned_at IS NOT NULL').pluck();
+  // Pinned rows come first on the first page (a few, from their own partial index); the keyset
+  // pages by last activity skip them, so no conversation shows twice.
+  const pinnedFirst = db.prepare<[number], InboxRow>(
+    `${INBOX_SELECT} WHERE c.pinned_at IS NOT NULL ORDER BY c.pinned_at, c.id LIMIT ?`,
+  );
   const inboxFirst = db.prepare<[number], InboxRow>(
-    `${INBOX_SELECT} WHERE c.archived = 0 ORDER BY c.last_activity DESC, c.id DESC LIMIT ?`,
+    `${INBOX_SELECT} WHERE c.archived = 0 AND c.pinned_at IS NULL ORDER BY c.last_activity DESC, c.id DESC LIMIT ?`,
   );
   const inboxBefore = db.prepare<[number, number, number], InboxRow>(
-    `${INBOX_SELECT} WHERE c.archived = 0 AND (c.last_activity, c.id) < (?, ?) ORDER BY c.last_activity DESC, c.id DESC LIMIT ?`,
+    `${INBOX_SELECT} WHERE c.archived = 0 AND c.pinned_at IS NULL AND (c.last_activity, c.id) < (?, ?) ORDER BY c.last_activity DESC, c.id DESC LIMIT ?`,
   );
-  const allFirst = db.prepare<[number], InboxRow>(`${INBOX_SELECT} ORDER BY c.last_activity DESC, c.id DESC LIMIT ?`);
+  const allFirst = db.prepare<[number], InboxRow>(
+    `${INBOX_SELECT} WHERE c.pinned_at IS NULL ORDER BY c.last_activity DESC, c.id DESC LIMIT ?`,
+  );
   const allBefore = db.prepare<[number, number, number], InboxRow>(
-    `${INBOX_SELECT} WHERE (c.last_activity, c.id) < (?, ?) ORDER BY c.last_activity DESC, c.id DESC LIMIT ?`,
+    `${INBOX_SELECT} WHERE c.pinned_at IS NULL AND (c.last_activity, c.id) < (?, ?) ORDER BY c.last_activity DESC, c.id DESC LIMIT ?`,
   );
   const inboxOne = db.prepare<[number], InboxRow>(`${INBOX_SELECT} WHERE c.id = ?`);
   const upsertContact = db.prepare(
@@ -77,8 +93,14 @@ export function conversationOps(db: Db, now: () => number): ConversationOps {
       return row === undefined ? null : toConversation(row);
     },
     setConversationFlags(id, flags) {
-      if (byId.get(id) === undefined) throw new CoreError('not_found', 'That conversation was not found.');
+      const row = byId.get(id);
+      if (row === undefined) throw new CoreError('not_found', 'That conversation was not found.');
       db.transaction(() => {
+        if (flags.pinned === true && row.pinned_at === null && pinnedCount.get()! >= MAX_PINNED) {
+          throw new CoreError('too_many_pins', `At most ${MAX_PINNED} conversations can be pinned.`);
+        }
+        if (flags.pinned === true) pin.run(now(), id);
+        else if (flags.pinned === false) unpin.run(id);
         if (flags.muted !== undefined) setMuted.run(flags.muted ? 1 : 0, id);
         if (flags.archived !== undefined) setArchived.run(flags.archived ? 1 : 0, id);
         if (flags.title !== undefined) setTitle.run(flags.title, id);
@@ -88,15 +110,18 @@ export function conversationOps(db: Db, now: () => number): ConversationOps {
       const limit = clampLimit(opts.limit);
       const pos = opts.before === undefined ? null : decodeCursor(opts.before);
       if (opts.before !== undefined && pos === null) throw new CoreError('invalid_request', 'The page position is not valid.');
+      // A pinned conversation shows even when archived: pinning says "keep this in front of me".
+      const pinned = pos === null ? pinnedFirst.all(MAX_PINNED) : [];
+      const rest = Math.max(1, limit - pinned.length);
       const rows =
         pos === null
-          ? (opts.includeArchived ? allFirst : inboxFirst).all(limit + 1)
-          : (opts.includeArchived ? allBefore : inboxBefore).all(pos.at, pos.id, limit + 1);
-      const more = rows.length > limit;
-      const page = more ? rows.slice(0, limit) : rows;
+          ? (opts.includeArchived ? allFirst : inboxFirst).all(rest + 1)
+          : (opts.includeArchived ? allBefore : inboxBefore).all(pos.at, pos.id, rest + 1);
+      const more = rows.length > rest;
+      const page = more ? rows.slice(0, rest) : rows;
       const last = page[page.length - 1];
       return {
-        entries: page.map(toInboxEntry),
+        entries: [...pinned, ...page].map(toInboxEntry),
         nextCursor: more && last !== undefined ? encodeCursor({ at: last.last_activity, id: last.id }) : null,
       };
     },
@@ -124,10 +149,17 @@ export function conversationOps(db: Db, now: () => number): ConversationOps {
   };
 }
 
+/** A reply's preview is its own text, not the "> " lines quoting the message it answers. */
+function withoutQuote(body: string | null, replyTo: number | null): string | null {
+  if (body === null || replyTo === null) return body;
+  const own = body.slice(quotePrefixLength(body));
+  return own.trim() === '' ? body : own;
+}
+
 function toInboxEntry(r: InboxRow): InboxEntry {
   return {
     ...toConversation(r),
-    preview: r.preview_recalled === null ? makePreview(r.preview_body) : null,
+    preview: r.preview_recalled === null ? makePreview(withoutQuote(r.preview_body, r.preview_reply_to)) : null,
     previewSenderJid: r.preview_sender,
     previewDirection: r.preview_direction,
   };

@@ -23,6 +23,7 @@ export type MessageOps = Pick<
   | 'messagesPage'
   | 'search'
   | 'markRead'
+  | 'markUnread'
 > & {
   /** The insert without its own transaction, for callers composing a larger one. */
   insertInTx(message: NewMessage): InsertResult;
@@ -104,6 +105,12 @@ export function messageOps(db: Db, now: () => number): MessageOps {
        SELECT id FROM messages WHERE conversation_id = ? AND (sent_at, id) <= (?, ?) AND direction = 'in' AND state <> 'read'
        ORDER BY sent_at DESC, id DESC LIMIT ?)`,
   );
+
+  // "Mark unread" walks the timeline index back to the newest incoming message that still has text.
+  const newestIncoming = db.prepare<[number], { id: number; state: MessageState }>(
+    `SELECT id, state FROM messages WHERE conversation_id = ? AND direction = 'in' AND recalled_at IS NULL ORDER BY sent_at DESC, id DESC LIMIT 1`,
+  );
+  const unread = db.prepare(`UPDATE messages SET state = 'delivered' WHERE id = ? AND state = 'read'`);
 
   const refreshUnread = (conv: number) => {
     const n = (countUnread.get(conv) as { n: number }).n;
@@ -260,6 +267,16 @@ export function messageOps(db: Db, now: () => number): MessageOps {
           const unread = unreadOf.get(conv) ?? 0;
           const newlyRead = unread === 0 ? 0 : markReadStmt.run(conv, target.sent_at, target.id, unread).changes;
           return { newlyRead, unreadCount: lessUnread.get(newlyRead, conv) ?? 0 };
+        })
+        .immediate();
+    },
+    markUnread(conv) {
+      return db
+        .transaction(() => {
+          if (unreadOf.get(conv) === undefined) throw new CoreError('not_found', 'That conversation was not found.');
+          const target = newestIncoming.get(conv);
+          if (target !== undefined && unread.run(target.id).changes > 0) bumpUnread.run(conv);
+          return unreadOf.get(conv) ?? 0;
         })
         .immediate();
     },

@@ -10,6 +10,7 @@ export interface ConversationRow {
   unread_count: number;
   muted: number;
   archived: number;
+  pinned_at: number | null;
 }
 
 export interface MessageRow {
@@ -53,6 +54,7 @@ export function toConversation(r: ConversationRow): Conversation {
     unreadCount: r.unread_count,
     muted: r.muted === 1,
     archived: r.archived === 1,
+    pinned: r.pinned_at !== null,
   };
 }
 

@@ -120,6 +120,12 @@ const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX messages_urgent_in ON messages (sent_at) WHERE priority = 'urgent' AND direction = 'in';
   `,
+  // 5: pinned conversations (issue 11): when each was pinned, so pinned ones list first in the order
+  // they were pinned. A partial index holds only the pinned few; the inbox index serves the rest.
+  `
+  ALTER TABLE conversations ADD COLUMN pinned_at INTEGER;
+  CREATE INDEX conversations_pinned ON conversations (pinned_at, id) WHERE pinned_at IS NOT NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -49,6 +49,8 @@ export interface Conversation {
   readonly unreadCount: number;
   readonly muted: boolean;
   readonly archived: boolean;
+  /** Pinned conversations list first, in the order they were pinned. */
+  readonly pinned: boolean;
 }
 
 export interface InboxEntry extends Conversation {
@@ -231,14 +233,15 @@ export interface Store {
   ensureConversation(input: { kind: ConversationKind; jid: string; title?: string | null }): Conversation;
   getConversation(id: number): Conversation | null;
   findConversation(kind: ConversationKind, jid: string): Conversation | null;
-  setConversationFlags(id: number, flags: { muted?: boolean; archived?: boolean; title?: string | null }): void;
+  /** Throws CoreError('too_many_pins') when pinning one more than MAX_PINNED. */
+  setConversationFlags(id: number, flags: { muted?: boolean; archived?: boolean; pinned?: boolean; title?: string | null }): void;
   /** Record that `byJid` acknowledged an urgent message; false when already recorded. */
   addAcknowledgement(messageId: number, byJid: string, at: number): boolean;
   /** Every acknowledgement of a conversation's messages, oldest first. */
   acknowledgementsIn(conversationId: number): Array<{ messageId: number; byJid: string; at: number }>;
   /** Incoming urgent messages sent since `since` that nobody has acknowledged (not recalled), oldest first. */
   pendingUrgent(since: number, limit: number): Array<{ conversationId: number; messageId: number; senderJid: string; sentAt: number }>;
-  /** Conversations by last activity, newest first (archived excluded unless asked). */
+  /** Pinned conversations first (in pin order, on the first page), then by last activity, newest first (archived excluded unless asked). */
   inbox(opts?: { limit?: number; before?: string; includeArchived?: boolean }): InboxPage;
   /** One conversation's inbox row (archived or not), or null: what a message event carries to the screen. */
   inboxEntry(id: number): InboxEntry | null;
@@ -282,6 +285,8 @@ export interface Store {
   search(query: string, limit?: number): SearchHit[];
   /** Marks incoming messages up to and including `upToMessageId` read (never regresses). */
   markRead(conversationId: number, upToMessageId: number): MarkReadResult;
+  /** "Mark unread": the newest incoming message becomes unread again (badge, bold, "new messages" line); the new unread count. */
+  markUnread(conversationId: number): number;
 
   // Outbox: the message row and the outbox row are written in one transaction BEFORE sending.
   enqueueOutgoing(message: Omit<NewMessage, 'direction' | 'state' | 'receivedAt'>): InsertResult & { seq: number };

@@ -8,11 +8,20 @@ function inboxOrder(a: InboxEntry, b: InboxEntry): number {
   return (b.lastActivity ?? -Infinity) - (a.lastActivity ?? -Infinity) || b.id - a.id;
 }
 
-/** One inbox answer with a conversation's row put in place (or taken out when it was archived). */
+/**
+ * One inbox answer with a conversation's row put in place (or taken out when it was archived).
+ * Pinned rows stay in front in the store's pin order: a pinned row keeps its place (a newly
+ * pinned one goes after the others); only the rest move by activity.
+ */
 export function withInboxEntry(answer: InboxAnswer, entry: InboxEntry, includeArchived: boolean): InboxAnswer {
   const others = answer.entries.filter((e) => e.id !== entry.id);
-  if (entry.archived && !includeArchived) return { ...answer, entries: others };
-  return { ...answer, entries: [...others, entry].sort(inboxOrder) };
+  if (entry.archived && !entry.pinned && !includeArchived) return { ...answer, entries: others };
+  const pinned = others.filter((e) => e.pinned);
+  const rest = others.filter((e) => !e.pinned);
+  if (!entry.pinned) return { ...answer, entries: [...pinned, ...[...rest, entry].sort(inboxOrder)] };
+  const at = answer.entries.findIndex((e) => e.id === entry.id);
+  const inPlace = at >= 0 && answer.entries[at]?.pinned === true;
+  return { ...answer, entries: inPlace ? answer.entries.map((e) => (e.id === entry.id ? entry : e)) : [...pinned, entry, ...rest] };
 }
 
 /** A conversation's open page with a message put in place (a new one in time order, a known one replaced). */

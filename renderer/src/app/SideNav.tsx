@@ -144,8 +144,10 @@ export function WorkspaceNav({
           </NavItem>
         </ul>
       </section>
-      {footer}
-      <SettingsEntry />
+      <div className="side-nav__dock">
+        {footer}
+        <SettingsEntry />
+      </div>
     </nav>
   );
 }

@@ -20,7 +20,10 @@ export type IconName =
   | 'search'
   | 'paperclip'
   | 'file'
-  | 'settings';
+  | 'settings'
+  | 'pin'
+  | 'bell-off'
+  | 'unread';
 
 // Simple stroked glyphs; they always sit beside words, so they are hidden from assistive technology.
 const PATHS: Record<IconName, string> = {
@@ -44,6 +47,9 @@ const PATHS: Record<IconName, string> = {
   paperclip: 'M17.5 11.5 11 18a4.2 4.2 0 0 1-6-6l7.5-7.5a2.8 2.8 0 0 1 4 4L9 16a1.4 1.4 0 0 1-2-2l6.5-6.5',
   file: 'M6.5 3.5h7l4 4v13h-11zM13.5 3.5v4h4M9 12.5h6M9 16h6',
   settings: 'M4 7h10M18 7h2M4 17h2M10 17h10M16 5v4M8 15v4',
+  pin: 'M9 4h6M10 4v5.5L7 13h10l-3-3.5V4M12 13v7',
+  'bell-off': 'M9 5.6A5 5 0 0 1 17 10v4l1.5 3H9M6.6 8.5 7 10v4l-1.5 3M10 20h4M4 4l16 16',
+  unread: 'M12 15.5a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7Z',
 };
 
 export function Icon({ name }: { name: IconName }) {

@@ -38,6 +38,16 @@ export const enMessageTools = {
     cancelReply: 'Cancel reply',
     quoted: 'Quoted message',
   },
+  inboxActions: {
+    label: 'Actions for {{name}}',
+    pin: 'Pin to top',
+    unpin: 'Unpin',
+    mute: 'Mute notifications',
+    unmute: 'Unmute notifications',
+    markUnread: 'Mark as unread',
+    pinned: 'Pinned',
+    muted: 'Muted',
+  },
   failure: {
     no_such_recipient: 'Not delivered: this address does not exist on your organisation\'s server. Check the address.',
     refused: 'Not delivered: the server refused this message.',

@@ -42,6 +42,16 @@ export const esMessageTools: Widen<typeof enMessageTools> = {
     cancelReply: 'Cancelar respuesta',
     quoted: 'Mensaje citado',
   },
+  inboxActions: {
+    label: 'Acciones para {{name}}',
+    pin: 'Fijar arriba',
+    unpin: 'Dejar de fijar',
+    mute: 'Silenciar avisos',
+    unmute: 'Activar avisos',
+    markUnread: 'Marcar como no leído',
+    pinned: 'Fijada',
+    muted: 'Silenciada',
+  },
   failure: {
     no_such_recipient: 'No entregado: esta dirección no existe en el servidor de su organización. Revise la dirección.',
     refused: 'No entregado: el servidor rechazó este mensaje.',

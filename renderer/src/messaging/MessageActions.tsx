@@ -92,8 +92,10 @@ export function MessageActions({ message, reply }: Props) {
 
   return (
     <div className="message-actions" data-testid="message-actions">
-      <Button
-        className="message-actions__toggle"
+      {/* A small icon button beside the bubble, shown on hover and focus (always in the tab order). */}
+      <button
+        type="button"
+        className="hover-action message-actions__toggle"
         aria-expanded={mode !== 'closed'}
         aria-controls={`${id}-menu`}
         onClick={() => setMode(mode === 'closed' ? 'menu' : 'closed')}
@@ -101,7 +103,7 @@ export function MessageActions({ message, reply }: Props) {
       >
         <Icon name="dots" />
         <span className="visually-hidden">{t('messageActions.label')}</span>
-      </Button>
+      </button>
       {mode === 'menu' ? (
         <div id={`${id}-menu`} className="message-actions__menu" role="group" aria-label={t('messageActions.label')}>
           <Button onClick={() => (setMode('closed'), reply(message))} data-testid="action-reply">

@@ -7,14 +7,15 @@ import { Button } from '../components/Button.tsx';
 import { FormError } from '../components/FormError.tsx';
 import { formatFull, formatWhen, isoOf } from '../messaging/format.ts';
 import type { UiError } from '../session/errors.ts';
+import { nameForLocalPart } from './colleague-name.ts';
 import { DELIVERY_TEXT, FAILURE_TEXT, LINK_TEXT } from './delivery-words.ts';
 import { applyTemplate, unfilled } from './templates.ts';
 import { TemplatePicker } from './TemplatePicker.tsx';
 import { usePatientTemplates, usePatientThread } from './usePatients.ts';
 
-function Entry({ entry }: { entry: PatientEntry }) {
+function Entry({ entry, directory }: { entry: PatientEntry; directory: readonly DirectoryEntry[] | null }) {
   const { t, i18n } = useTranslation();
-  const who = entry.author === 'patient' ? t('patients.thread.patient') : entry.author === 'me' ? t('patients.thread.you') : (entry.sender ?? '');
+  const who = entry.author === 'patient' ? t('patients.thread.patient') : entry.author === 'me' ? t('patients.thread.you') : (entry.sender === null ? '' : nameForLocalPart(entry.sender, directory));
   return (
     <li className={`patient-entry patient-entry--${entry.author}${entry.note ? ' patient-entry--note' : ''}`} data-testid="patient-entry" data-author={entry.author} data-note={entry.note}>
       <div className="patient-entry__head">
@@ -129,7 +130,7 @@ export function PatientThread({ conversationId, me, directory }: { conversationI
         </div>
       </header>
       <ol className="patient-thread__list" aria-label={t('patients.thread.listLabel')} data-testid="patient-entries">
-        {entries === null || entries.length === 0 ? <li className="patients__empty">{t('patients.thread.empty')}</li> : entries.map((e) => <Entry key={e.id} entry={e} />)}
+        {entries === null || entries.length === 0 ? <li className="patients__empty">{t('patients.thread.empty')}</li> : entries.map((e) => <Entry key={e.id} entry={e} directory={directory} />)}
       </ol>
       <FormError error={failure} secondsLeft={0} testId="patient-action-error" />
       <form className={`patient-composer${note ? ' patient-composer--note' : ''}`} onSubmit={send}>

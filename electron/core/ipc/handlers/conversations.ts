@@ -41,7 +41,24 @@ export function conversationsHandlers(deps: { requireStore: () => Store; log?: L
       newerCursor: newer.messages.length > 0 ? newer.newerCursor : null,
     };
   };
+  const prefs = (store: Store, conversationId: number) => {
+    const c = store.getConversation(conversationId);
+    if (c === null) throw new CoreError('not_found', 'That conversation was not found.');
+    return { conversationId, pinned: c.pinned, muted: c.muted, unreadCount: c.unreadCount };
+  };
+  const setFlags = (conversationId: number, flags: { pinned?: boolean; muted?: boolean }) => {
+    const store = deps.requireStore();
+    store.setConversationFlags(conversationId, flags);
+    return prefs(store, conversationId);
+  };
   return {
+    'conversations.pin': ({ conversationId, pinned }) => setFlags(conversationId, { pinned }),
+    'conversations.mute': ({ conversationId, muted }) => setFlags(conversationId, { muted }),
+    'conversations.markUnread': ({ conversationId }) => {
+      const store = deps.requireStore();
+      store.markUnread(conversationId);
+      return prefs(store, conversationId);
+    },
     'conversations.inbox': (req) => {
       const store = deps.requireStore();
       const inbox = store.inbox(req);
