@@ -109,8 +109,16 @@ export function createCore(options: CoreOptions): Core {
   });
   const { vault, profiles } = createProfileVault({ dataDir: options.dataDir, keychain, log, policy: () => policy.values, onStoreFormatMigration: storeMigrated });
 
-  // Session: one controller (idle, OS lock, max session), the audit trail, sign-in limits.
-  const session = createSessionController({ timing: () => sessionTimingFrom(policy.values), osIdle: options.osIdle, clock, timers, log });
+  // Session: one controller (idle, OS lock, max session), the audit trail, sign-in limits. A locked
+  // person with a live PIN window is kept aside while a colleague signs in (shared workstation).
+  const session = createSessionController({
+    timing: () => sessionTimingFrom(policy.values),
+    osIdle: options.osIdle,
+    clock,
+    timers,
+    log,
+    canResume: (staffId) => vault.hasQuickUnlock(staffId),
+  });
   const unwatchPolicy = policy.watch(() => session.refresh());
   session.onIdleWarning((warning) => events.emit('session.idleWarning', { locksAt: warning?.locksAt ?? null }));
   const trail = createAuditTrail({
@@ -134,6 +142,12 @@ export function createCore(options: CoreOptions): Core {
   // The session is over: its quick-unlock PIN (held in main's memory only) goes with it. A lock keeps it.
   session.onTransition((t) => {
     if (t.to === 'signed-out') vault.dropQuickUnlock(t.staffId);
+  });
+  // A kept-aside session ended (its own maximum session, a wipe): its PIN goes, in its own trail.
+  session.onParkedEnd((staffId, reason) => {
+    vault.dropQuickUnlock(staffId);
+    record({ event: 'auth.sign_out', staffId, targets: [`reason:${reason}`] });
+    events.emit('session.changed', session.state());
   });
   const limits = createSignInLimits({ dataDir: options.dataDir, keychain, clock, log, record });
   const claim = new SignInClaim(session);

@@ -146,7 +146,7 @@ describe('sign-in, PIN and lock screens in Chromium against the real core and Pr
     await reloaded;
     const picker = page.getByTestId('profile-picker');
     await picker.waitFor({ timeout: 15_000 });
-    expect(await page.getByTestId('profile-item').allTextContents()).toEqual(['ARAna RiveraLocked']);
+    expect(await page.getByTestId('profile-item').allTextContents()).toEqual(['ARAna RiveraLocked — PIN']);
     expect(await page.getByTestId('add-staff').isVisible()).toBe(true);
     expect(await page.getByRole('heading', { level: 1 }).allTextContents()).toEqual(['Who is using Sealwire?']);
     await page.screenshot({ path: path.join(SHOTS, 'sign-in-picker.png') });

@@ -27,6 +27,8 @@ describe('windowOptions', () => {
   });
   it('takes kiosk mode from the flag and keeps a fixed, PHI-free title', () => {
     expect(windowOptions({ ...base, kiosk: true }).kiosk).toBe(true);
+    expect(windowOptions({ ...base, kiosk: true })).toMatchObject({ frame: false, fullscreen: true });
+    expect(windowOptions({ ...base, kiosk: false })).toMatchObject({ frame: true, fullscreen: false });
     expect(windowOptions({ ...base, kiosk: false }).kiosk).toBe(false);
     const opts = windowOptions(base);
     expect(opts.title).toBe('Sealwire');

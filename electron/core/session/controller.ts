@@ -28,7 +28,16 @@ export interface SessionControllerDeps {
   /** Read on every (re)schedule, so a policy change applies without a restart. */
   readonly timing?: () => SessionTiming;
   readonly log?: Logger;
+  /**
+   * Whether a locked person can come back with their PIN (their quick-unlock window is live). Such a
+   * person's session is kept aside while someone else signs in (shared workstation); without it a
+   * locked session ends when someone else signs in, as before.
+   */
+  readonly canResume?: (staffId: string) => boolean;
 }
+
+/** A kept-aside (locked, not in front) session ended: its max session passed, or it was wiped. */
+export type ParkedEndListener = (staffId: string, reason: 'max_session' | 'wipe' | 'sign_out') => void;
 
 export type TransitionListener = (transition: SessionTransition, state: SessionState) => void;
 
@@ -51,6 +60,17 @@ export interface SessionController {
   signOut(reason: Extract<SessionReason, 'sign_out' | 'idle' | 'max_session' | 'remote_lock' | 'wipe' | 'user_switch'>): SessionState;
   /** Locks and hands over to the profile picker. */
   switchUser(): SessionState;
+  /**
+   * Shared workstation: whether `staffId` has a locked session on this workstation (in front, or
+   * kept aside while someone else used it) that a PIN may unlock.
+   */
+  isLocked(staffId: string): boolean;
+  /** The people whose locked sessions are kept aside (not the one in front). */
+  parked(): readonly string[];
+  /** Told when a kept-aside session ends (its own maximum session, a wipe); the front never hears of it. */
+  onParkedEnd(listener: ParkedEndListener): () => void;
+  /** Ends `staffId`'s session wherever it is (in front or kept aside). */
+  end(staffId: string, reason: 'wipe' | 'sign_out'): void;
   /** Real input in the renderer (keyboard, pointer, touch). */
   reportActivity(): void;
   /** OS lock screen, suspend and fast user switching lock at once. */
@@ -91,6 +111,9 @@ export function createSessionController(deps: SessionControllerDeps = {}): Sessi
   let idleTimer: TimerHandle | null = null;
   let maxTimer: TimerHandle | null = null;
   let disposed = false;
+  /** Locked sessions kept aside on a shared workstation: each keeps its own start (maximum session). */
+  const parkedSessions = new Map<string, { startedAt: number; timer: TimerHandle | null }>();
+  const parkedListeners = new Set<ParkedEndListener>();
 
   const current = timing;
   const idleLimit = (t: SessionTiming) => (t.idleTimeoutMs === 0 ? IMMEDIATE_FALLBACK_MS : t.idleTimeoutMs);
@@ -212,6 +235,68 @@ export function createSessionController(deps: SessionControllerDeps = {}): Sessi
     if (name === 'unlocked') armIdle(lastActivity + warnAfter(idleLimit(t)) - clock.now());
   }
 
+  const endParked = (who: string, why: 'max_session' | 'wipe' | 'sign_out') => {
+    const kept = parkedSessions.get(who);
+    if (kept === undefined) return;
+    clearTimer(kept.timer);
+    parkedSessions.delete(who);
+    log.info('session.parked_ended', { reason: why });
+    for (const listener of parkedListeners) {
+      try {
+        listener(who, why);
+      } catch (err) {
+        log.error('session.listener_failed', { error: err });
+      }
+    }
+  };
+
+  /** Each kept-aside session's own maximum length, enforced by its own timer. */
+  const armParked = (who: string) => {
+    const kept = parkedSessions.get(who);
+    if (kept === undefined || disposed) return;
+    clearTimer(kept.timer);
+    kept.timer = null;
+    const left = kept.startedAt + current().maxSessionMs - clock.now();
+    if (left <= 0) {
+      endParked(who, 'max_session');
+      return;
+    }
+    kept.timer = timers.setTimeout(() => armParked(who), Math.min(MAX_TIMER_MS, Math.max(1, Math.ceil(left))));
+  };
+
+  /**
+   * The locked person in front steps aside for someone else: kept (with their own session start)
+   * when their PIN can bring them back, otherwise signed out as before. The front is then empty;
+   * no transition is told, since the locked person's state has not changed (the lock was audited).
+   */
+  const stepAside = () => {
+    if (name !== 'locked' || staffId === null) return;
+    if (!(deps.canResume?.(staffId) ?? false)) {
+      transition('signed-out', 'user_switch', staffId);
+      return;
+    }
+    parkedSessions.set(staffId, { startedAt: sessionStartedAt, timer: null });
+    armParked(staffId);
+    log.info('session.parked', {});
+    name = 'signed-out';
+    staffId = null;
+    since = clock.now();
+    schedule();
+  };
+
+  /** Brings a kept-aside person to the front, still locked, with their own session start. */
+  const bringForward = (who: string) => {
+    const kept = parkedSessions.get(who);
+    if (kept === undefined || staffId === who) return;
+    stepAside();
+    clearTimer(kept.timer);
+    parkedSessions.delete(who);
+    name = 'locked';
+    staffId = who;
+    sessionStartedAt = kept.startedAt;
+    schedule();
+  };
+
   const mustBe = (expected: SessionStateName) => {
     if (name !== expected) throw new CoreError('conflict', 'That is not possible in the current session state.');
   };
@@ -231,14 +316,22 @@ export function createSessionController(deps: SessionControllerDeps = {}): Sessi
         if (staffId === who) return snapshot();
         throw new CoreError('conflict', 'Another staff member is signed in. Lock or switch user first.');
       }
-      // Someone else at a locked workstation: the previous session ends before the new one starts.
-      if (name === 'locked' && staffId !== null && staffId !== who) transition('signed-out', 'user_switch', staffId);
+      // A full sign-in replaces any kept-aside session of the same person.
+      const kept = parkedSessions.get(who);
+      if (kept !== undefined) {
+        clearTimer(kept.timer);
+        parkedSessions.delete(who);
+      }
+      // Someone else at a locked workstation: the locked person steps aside (kept if their PIN can
+      // bring them back, else signed out) before the new session starts.
+      if (name === 'locked' && staffId !== null && staffId !== who) stepAside();
       sessionStartedAt = clock.now();
       lastActivity = sessionStartedAt;
       transition('unlocked', name === 'locked' ? 'unlock' : 'sign_in', who);
       return snapshot();
     },
     unlock(who, method) {
+      if (name !== 'unlocked' && parkedSessions.has(who)) bringForward(who);
       mustBe('locked');
       if (staffId !== who) throw new CoreError('conflict', 'This session belongs to another staff member.');
       const now = clock.now();
@@ -266,6 +359,16 @@ export function createSessionController(deps: SessionControllerDeps = {}): Sessi
       }
       return snapshot();
     },
+    isLocked: (who) => (name === 'locked' && staffId === who) || parkedSessions.has(who),
+    parked: () => [...parkedSessions.keys()],
+    onParkedEnd(listener) {
+      parkedListeners.add(listener);
+      return () => parkedListeners.delete(listener);
+    },
+    end(who, why) {
+      if (staffId === who && name !== 'signed-out') transition('signed-out', why, who);
+      else endParked(who, why);
+    },
     reportActivity() {
       if (name !== 'unlocked') return;
       lastActivity = Math.max(lastActivity, clock.now());
@@ -283,9 +386,15 @@ export function createSessionController(deps: SessionControllerDeps = {}): Sessi
         else transition('locked', 'idle', staffId);
       }
     },
-    refresh: () => schedule(),
+    refresh: () => {
+      schedule();
+      for (const who of [...parkedSessions.keys()]) armParked(who);
+    },
     dispose() {
       disposed = true;
+      for (const kept of parkedSessions.values()) clearTimer(kept.timer);
+      parkedSessions.clear();
+      parkedListeners.clear();
       clearTimer(idleTimer);
       clearTimer(maxTimer);
       listeners.clear();

@@ -29,6 +29,9 @@ export function windowOptions(input: WindowOptionsInput) {
     minHeight: 520,
     show: false,
     kiosk: input.kiosk,
+    // A kiosk terminal shows no window chrome: no frame to drag, close or resize.
+    frame: !input.kiosk,
+    fullscreen: input.kiosk,
     fullscreenable: input.kiosk,
     backgroundColor: BACKGROUND_COLOR,
     autoHideMenuBar: true,

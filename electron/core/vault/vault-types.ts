@@ -79,6 +79,8 @@ export interface Vault {
    * session ends (sign-out, max session, wipe, user switch). A lock must not call it.
    */
   dropQuickUnlock(profileId: string): void;
+  /** True while the profile's PIN window is live in this process. */
+  hasQuickUnlock(profileId: string): boolean;
   changePassword(profileId: string, oldPassword: string, newPassword: string): Promise<void>;
   /** Returns the new key; the store is already under it when this resolves. */
   rekey(profileId: string, password: string, store: RekeyableStore): Promise<Buffer>;

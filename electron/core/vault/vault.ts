@@ -75,6 +75,7 @@ export function createVault(options: VaultOptions): Vault {
     setPin: (profileId, pin, key) => serial(() => quick.set(profileId, pin, key)),
     removePin: (profileId) => serial(async () => quick.drop(profileId)),
     dropQuickUnlock: (profileId) => quick.drop(profileId),
+    hasQuickUnlock: (profileId) => quick.has(profileId),
     // A PIN slot wraps the key under the old secret's session: a new password or key ends it.
     changePassword: (profileId, oldPassword, newPassword) =>
       serial(async () => {

@@ -79,8 +79,22 @@ function Screens({ nav, setFlow }: { nav: typeof START; setFlow: (flow: Flow) =>
   }
   // A lock during the PIN step (idle, OS lock) also lands on the lock screen.
   const lockScreen = (session.reason !== 'user_switch' && (flow === null || flow.kind === 'pin-setup')) || flow?.kind === 'unlock';
-  if (session.state === 'locked' && lockScreen) {
+  if (session.state === 'locked' && lockScreen && (flow?.kind !== 'unlock' || flow.profileId === undefined)) {
     return <LockScreen session={session} profile={me} unlocked={done} switchUser={() => setFlow({ kind: 'picker' })} pinGone={() => void refresh()} />;
+  }
+  // Shared workstation: a colleague whose locked session was kept aside comes back with their PIN.
+  if (flow?.kind === 'unlock' && flow.profileId !== undefined && session.state !== 'unlocked') {
+    const chosen = state.profiles.find((p) => p.id === flow.profileId) ?? null;
+    return (
+      <LockScreen
+        key={flow.profileId}
+        session={session}
+        profile={chosen}
+        unlocked={done}
+        switchUser={() => setFlow({ kind: 'picker' })}
+        pinGone={() => void refresh()}
+      />
+    );
   }
 
   if (flow?.kind === 'status') return signedOut(status, 'status');
@@ -108,8 +122,11 @@ function Screens({ nav, setFlow }: { nav: typeof START; setFlow: (flow: Flow) =>
         protection={state.protection}
         lockedId={lockedId}
         choose={(profile) => {
-          // Your own locked session comes back on the lock screen (PIN if you have one).
-          setFlow(profile.id === lockedId ? { kind: 'unlock' } : { kind: 'password', profile });
+          // Your own locked session comes back on the lock screen (PIN if you have one); so does a
+          // colleague's session kept aside on this workstation while their PIN window lasts.
+          if (profile.id === lockedId) setFlow({ kind: 'unlock' });
+          else if (profile.hasPin) setFlow({ kind: 'unlock', profileId: profile.id });
+          else setFlow({ kind: 'password', profile });
         }}
         add={() => setFlow({ kind: 'first-sign-in' })}
       />

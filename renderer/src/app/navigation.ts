@@ -10,7 +10,8 @@ export type Flow =
   | { kind: 'first-sign-in' }
   | { kind: 'password'; profile: ProfileSummary }
   | { kind: 'pin-setup' }
-  | { kind: 'unlock' }
+  /** The lock screen; `profileId`: a colleague kept aside on this workstation, back with their PIN. */
+  | { kind: 'unlock'; profileId?: string }
   | { kind: 'status' }
   | null;
 

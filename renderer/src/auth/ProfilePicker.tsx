@@ -47,10 +47,10 @@ export function ProfilePicker({ profiles, protection, lockedId, choose, add }: P
                   <span className="profile-list__name" data-testid="profile-name">
                     {profile.displayName}
                   </span>
-                  {profile.id === lockedId ? (
+                  {profile.id === lockedId || profile.hasPin ? (
                     <span className="profile-list__tag" data-testid="profile-locked">
                       <Icon name="lock" />
-                      {t('picker.locked')}
+                      {profile.hasPin ? t('picker.lockedPin') : t('picker.locked')}
                     </span>
                   ) : null}
                 </span>

@@ -238,6 +238,7 @@ export const en = {
     none: 'Nobody has signed in on this computer yet.',
     listLabel: 'Staff on this computer',
     locked: 'Locked',
+    lockedPin: 'Locked — PIN',
     add: 'Add staff member',
   },
   firstSignIn: {

@@ -235,6 +235,7 @@ export const es: Strings = {
     none: 'Nadie ha iniciado sesión en este equipo todavía.',
     listLabel: 'Personal en este equipo',
     locked: 'Bloqueado',
+    lockedPin: 'Bloqueado — PIN',
     add: 'Añadir miembro del personal',
   },
   firstSignIn: {

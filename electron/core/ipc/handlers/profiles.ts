@@ -61,8 +61,8 @@ export function profilesHandlers<S extends VaultStore>(deps: ProfilesHandlerDeps
         return { profile: await summary(profileId) };
       }),
     'profiles.unlockWithPin': ({ profileId, pin }) => {
-      const now = session.state();
-      if (now.state !== 'locked' || now.staffId !== profileId) throw new CoreError('unauthorized', PIN_ONLY_OWN);
+      // Your own locked session, in front or kept aside while a colleague used the workstation.
+      if (!session.isLocked(profileId)) throw new CoreError('unauthorized', PIN_ONLY_OWN);
       return claim.run(profileId, async () => {
         await holder.unlockWithPin(profileId, pin);
         try {
@@ -91,7 +91,7 @@ export function profilesHandlers<S extends VaultStore>(deps: ProfilesHandlerDeps
         await vault.verifyPassword(profileId, password);
         await holder.wipe(profileId);
       });
-      if (session.state().staffId === profileId && session.state().state !== 'signed-out') session.signOut('wipe');
+      session.end(profileId, 'wipe');
       return {};
     },
   };
