@@ -34,6 +34,8 @@ export const ErrorCode = z.enum([
   'not_viewable',
   /** Managed configuration does not allow this server or account domain. */
   'server_not_allowed',
+  /** The PIN is shorter than policy allows; params.min says the shortest accepted. */
+  'pin_too_short',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -41,6 +43,8 @@ export const IpcError = z.strictObject({
   code: ErrorCode,
   message: z.string().max(500),
   retryAfterMs: z.number().int().nonnegative().optional(),
+  /** Numbers the renderer words into its sentence (for example `min` digits); never PHI. */
+  params: z.record(z.string().max(40), z.number().int()).optional(),
 });
 export type IpcError = z.infer<typeof IpcError>;
 
