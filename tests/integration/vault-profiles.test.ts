@@ -259,9 +259,11 @@ describe('vault profiles (real keychain, real files)', () => {
     const holder = makeHolder(vault);
     const open = await holder.create('Front desk Ana', 'ana-password-1');
     const id = open.profileId;
-    for (const trivial of ['111111', '123456', '654321', '121212', '12345', 'abcdef']) {
+    for (const trivial of ['111111', '123456', '654321', '121212', 'abcdef']) {
       expect(await codeOf(holder.setPin(trivial)), trivial).toBe('invalid_request');
     }
+    // Too short says so with its own code (and the minimum, for the renderer's sentence).
+    expect(await codeOf(holder.setPin('12345'))).toBe('pin_too_short');
     const { expiresAt } = await holder.setPin('284719');
     expect(expiresAt).toBe(clock + 12 * HOUR);
     await holder.close();
