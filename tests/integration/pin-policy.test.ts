@@ -1,17 +1,11 @@
 import crypto from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CoreEvents } from '../../electron/core/events.ts';
-import { createDispatcher, type Handlers } from '../../electron/core/ipc/dispatcher.ts';
-import { profilesHandlers } from '../../electron/core/ipc/handlers/profiles.ts';
 import { createKeytarKeychain, type Keychain } from '../../electron/core/keychain/keychain.ts';
 import { silentLogger } from '../../electron/core/log/logger.ts';
 import { openStore, type Store } from '../../electron/core/store/store.ts';
-import { createSessionController } from '../../electron/core/session/controller.ts';
-import { SignInClaim } from '../../electron/core/session/sign-in-claim.ts';
-import { createSignInLimits } from '../../electron/core/session/sign-in-limits.ts';
-import { bindUnlockLifecycle } from '../../electron/core/session/unlock-lifecycle.ts';
 import { createProfileHolder } from '../../electron/core/vault/open-profile.ts';
 import { createVault } from '../../electron/core/vault/vault.ts';
+import { profilesDispatcher } from '../support/profiles-dispatcher.ts';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 
 let dataDir: string;
@@ -31,12 +25,7 @@ describe('policy minPinLength (issue 12)', () => {
     let minPinLength = 8;
     const vault = createVault({ dataDir, keychain, log: silentLogger, kdf: { log2N: 10, r: 8, p: 1 }, settings: () => ({ pinMinDigits: minPinLength }) });
     const holder = createProfileHolder<Store>({ vault, log: silentLogger, openStore: (o) => openStore(o) });
-    const session = createSessionController({ log: silentLogger });
-    const record = () => undefined;
-    const lifecycle = bindUnlockLifecycle({ session, closeStore: (id) => holder.close(id), record, events: new CoreEvents(silentLogger), log: silentLogger });
-    const limits = createSignInLimits({ dataDir, keychain, clock: { now: () => Date.now() }, log: silentLogger, record });
-    const handlers = profilesHandlers({ vault, holder, session, limits, claim: new SignInClaim(session), record, closing: lifecycle.closing });
-    const dispatcher = createDispatcher(handlers as unknown as Handlers, silentLogger);
+    const { dispatcher } = profilesDispatcher({ vault, holder, dataDir, keychain });
     const call = (method: string, request: unknown) => dispatcher.call(method, request, { transport: 'bridge' });
 
     const created = (await call('profiles.create', { displayName: 'Front desk', password: 'front-desk-password' })) as { ok: true; value: { profile: { id: string } } };
