@@ -7,11 +7,13 @@ import type { ErrorCode } from '../../shared/contract/index.ts';
 export class CoreError extends Error {
   readonly code: ErrorCode;
   readonly retryAfterMs: number | undefined;
+  readonly params: Record<string, number> | undefined;
 
-  constructor(code: ErrorCode, message: string, options?: { retryAfterMs?: number; cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options?: { retryAfterMs?: number; params?: Record<string, number>; cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'CoreError';
     this.code = code;
     this.retryAfterMs = options?.retryAfterMs;
+    this.params = options?.params;
   }
 }

@@ -3,7 +3,7 @@ import { app, type BrowserWindow } from 'electron';
 import log from 'electron-log/main';
 import { createCore, type Core } from '../core/app.ts';
 import { osIdleFromSeconds } from '../core/session/controller.ts';
-import { createLogger } from '../core/log/logger.ts';
+import { createLogger, type LogLevel } from '../core/log/logger.ts';
 import { parseShellArgs } from '../core/shell/hardening-rules.ts';
 import { APP_ID } from '../core/shell/window.ts';
 import { hardenContents, hardenDefaultSession } from './hardening.ts';
@@ -16,8 +16,10 @@ import { clipboardWithClear, saveDialog } from './copy-and-save.ts';
 import { createMainWindow, installMenu } from './window.ts';
 
 // The logger first: every transport gets the redaction hook before anything can be logged.
-const logger = createLogger(log);
-log.transports.file.level = 'info';
+// Policy logLevel (default info) decides what is written, live: main follows core's policy below.
+let logLevel: LogLevel = 'info';
+const logger = createLogger(log, () => logLevel);
+log.transports.file.level = 'debug';
 log.transports.console.level = app.isPackaged ? false : 'debug';
 
 // Bad input must never take the app down: log (redacted) and carry on.
@@ -79,6 +81,10 @@ function start(): void {
         clipboard: clipboardWithClear(),
         // Server, CA, pins, admins and policy from Group Policy, MDM or /etc/sealwire/policy.json.
         ...managedCoreOptions(logger),
+      });
+      logLevel = core.policy.values.logLevel;
+      core.policy.watch((values) => {
+        logLevel = values.logLevel;
       });
       bindIpc(core, logger);
       win = createMainWindow({ preloadPath: path.join(root, 'dist', 'electron', 'preload.cjs'), kiosk: core.policy.values.kiosk }, logger);

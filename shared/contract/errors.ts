@@ -36,6 +36,8 @@ export const ErrorCode = z.enum([
   'server_not_allowed',
   /** Pinning one more conversation than the inbox keeps in front (MAX_PINNED). */
   'too_many_pins',
+  /** The PIN is shorter than policy allows; params.min says the shortest accepted. */
+  'pin_too_short',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -43,6 +45,8 @@ export const IpcError = z.strictObject({
   code: ErrorCode,
   message: z.string().max(500),
   retryAfterMs: z.number().int().nonnegative().optional(),
+  /** Numbers the renderer words into its sentence (for example `min` digits); never PHI. */
+  params: z.record(z.string().max(40), z.number().int()).optional(),
 });
 export type IpcError = z.infer<typeof IpcError>;
 

@@ -29,6 +29,9 @@ export const POLICY_KEYS = {
   /** Kept for existing profiles; `notificationContent` is the finer control (both must allow). */
   notificationShowsSender: flag({ category: 'privacy', doc: 'Whether a notification may show who wrote (never what).', default: false, stricter: 'false' }),
   notificationContent: choice({ category: 'privacy', doc: 'What a desktop notification may show: nothing, the sender, or sender and text.', values: ['none', 'sender', 'full'], default: 'none' }),
+  // More reminders is the safer side for an unacknowledged urgent message (issue 11's defaults: every 2 minutes for 20).
+  urgentRepeatMinutes: integer({ category: 'privacy', doc: 'Minutes between the PHI-free repeats of an unacknowledged urgent message notification.', min: 1, max: 30, default: 2, stricter: 'lower', unit: 'minutes' }),
+  urgentRepeatForMinutes: integer({ category: 'privacy', doc: 'Minutes an unacknowledged urgent message keeps repeating its notification.', min: 1, max: 240, default: 20, stricter: 'higher', unit: 'minutes' }),
   contentProtection: flag({ category: 'device', doc: 'Hide windows from screen capture and screen sharing.', default: true, stricter: 'true' }),
   clipboardClearSeconds: integer({ category: 'device', doc: 'Seconds after which copied message text is cleared from the clipboard.', min: 5, max: 600, default: 60, stricter: 'lower', unit: 'seconds' }),
   printAllowed: flag({ category: 'data', doc: 'Whether conversations may be printed (audited).', default: false, stricter: 'false' }),

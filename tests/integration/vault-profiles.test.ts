@@ -4,21 +4,15 @@ import path from 'node:path';
 import keytar from 'keytar';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CoreError } from '../../electron/core/errors.ts';
-import { CoreEvents } from '../../electron/core/events.ts';
-import { createDispatcher, type Handlers } from '../../electron/core/ipc/dispatcher.ts';
-import { profilesHandlers } from '../../electron/core/ipc/handlers/profiles.ts';
 import { createKeytarKeychain, type Keychain } from '../../electron/core/keychain/keychain.ts';
 import { silentLogger } from '../../electron/core/log/logger.ts';
 import { openStore, type Store } from '../../electron/core/store/store.ts';
-import { createSessionController } from '../../electron/core/session/controller.ts';
-import { SignInClaim } from '../../electron/core/session/sign-in-claim.ts';
-import { createSignInLimits } from '../../electron/core/session/sign-in-limits.ts';
-import { bindUnlockLifecycle } from '../../electron/core/session/unlock-lifecycle.ts';
 import { readSystemStatus } from '../../electron/core/system/status.ts';
 import { DEVICE_KEY_ACCOUNT } from '../../electron/core/vault/device-key.ts';
 import { DEFAULT_SCRYPT, scryptKey, tuneKdf, type ScryptParams } from '../../electron/core/vault/kdf.ts';
 import { createProfileHolder, type ProfileHolder } from '../../electron/core/vault/open-profile.ts';
 import { createVault, MAX_PIN_ATTEMPTS, type Vault, type VaultOptions } from '../../electron/core/vault/vault.ts';
+import { profilesDispatcher } from '../support/profiles-dispatcher.ts';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.ts';
 
 // Functional tests wrap with cheap scrypt parameters; the measured test uses the real default.
@@ -259,9 +253,11 @@ describe('vault profiles (real keychain, real files)', () => {
     const holder = makeHolder(vault);
     const open = await holder.create('Front desk Ana', 'ana-password-1');
     const id = open.profileId;
-    for (const trivial of ['111111', '123456', '654321', '121212', '12345', 'abcdef']) {
+    for (const trivial of ['111111', '123456', '654321', '121212', 'abcdef']) {
       expect(await codeOf(holder.setPin(trivial)), trivial).toBe('invalid_request');
     }
+    // Too short says so with its own code (and the minimum, for the renderer's sentence).
+    expect(await codeOf(holder.setPin('12345'))).toBe('pin_too_short');
     const { expiresAt } = await holder.setPin('284719');
     expect(expiresAt).toBe(clock + 12 * HOUR);
     await holder.close();
@@ -454,14 +450,7 @@ describe('vault profiles (real keychain, real files)', () => {
   it('profiles.* over the dispatcher: typed errors, no key material in any response', async () => {
     const vault = makeVault();
     const holder = makeHolder(vault);
-    // The handlers as core composes them: a real session controller, sign-in limits and the
-    // lifecycle that closes the store whenever the session leaves "unlocked".
-    const session = createSessionController({ log: silentLogger });
-    const record = () => undefined;
-    const lifecycle = bindUnlockLifecycle({ session, closeStore: (id) => holder.close(id), record, events: new CoreEvents(silentLogger), log: silentLogger });
-    const limits = createSignInLimits({ dataDir, keychain, clock: { now: () => Date.now() }, log: silentLogger, record });
-    const handlers = profilesHandlers({ vault, holder, session, limits, claim: new SignInClaim(session), record, closing: lifecycle.closing });
-    const dispatcher = createDispatcher(handlers as unknown as Handlers, silentLogger);
+    const { dispatcher, session, lifecycle } = profilesDispatcher({ vault, holder, dataDir, keychain });
     const ctx = { transport: 'bridge' as const };
     const responses: unknown[] = [];
     const call = async (method: string, request: unknown) => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { initials } from '../../renderer/src/auth/initials.ts';
 import { navigate, screenKey, START } from '../../renderer/src/app/navigation.ts';
 import { en } from '../../renderer/src/i18n/en.ts';
+import { es } from '../../renderer/src/i18n/es.ts';
 import { errorText } from '../../renderer/src/i18n/error-text.ts';
 import { fileNameOfSnippet, isEncryptedAttachmentAddress } from '../../renderer/src/messaging/attachment-name.ts';
 import { bodyLength, COUNTER_FROM, MAX_BODY } from '../../renderer/src/messaging/body-limit.ts';
@@ -90,6 +91,12 @@ describe('renderer: #16 core errors are translated by code, never shown in the c
     expect(errorText(lookup(en.errors), withParams)).toBe(`${en.errors.not_found}|{"what":"file"}`);
     const unknown = { code: 'brand_new_code', message: 'x' } as unknown as Parameters<typeof errorText>[1];
     expect(errorText(lookup(en.errors), unknown)).toBe(`${en.errors.unknown}|{}`);
+  });
+  it('pin_too_short (policy minPinLength) names the minimum in English and Spanish', () => {
+    const error = { code: 'pin_too_short', message: 'x', params: { min: 8 } } as const;
+    expect(errorText(lookup(en.errors), error)).toBe(`${en.errors.pin_too_short}|{"min":8}`);
+    expect(en.errors.pin_too_short).toContain('{{min}}');
+    expect(es.errors.pin_too_short).toContain('{{min}}');
   });
 });
 

@@ -38,3 +38,11 @@ describe('profile display names', () => {
     for (const bad of ['', '   ', 'x'.repeat(65), 'Sam\nAdmin', 'Sam\u202eevil', 'a\u0000b']) expect(cleanDisplayName(bad), JSON.stringify(bad)).toBeNull();
   });
 });
+
+describe('checkPin with policy minPinLength', () => {
+  it('raises the minimum and names it; never lowers the built-in six', () => {
+    expect(checkPin('28471936', 8)).toEqual({ ok: true });
+    expect(checkPin('2847193', 8)).toMatchObject({ ok: false, tooShortFor: 8 });
+    expect(checkPin('28471', 4)).toMatchObject({ ok: false, tooShortFor: 6 });
+  });
+});

@@ -32,6 +32,7 @@ export function createProfileVault(deps: {
         quickUnlockWindowMs: p.quickUnlockHours * 60 * 60 * 1000,
         allowDegradedWithoutKeychain: p.allowDegradedWithoutKeychain,
         passwordMinChars: p.minPasswordLength,
+        pinMinDigits: p.minPinLength,
       };
     },
   });

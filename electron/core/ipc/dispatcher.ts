@@ -51,9 +51,9 @@ export interface Dispatcher {
   call(method: unknown, request: unknown, ctx: CallContext): Promise<Result<unknown>>;
 }
 
-const fail = (code: IpcError['code'], message: string, retryAfterMs?: number): Result<never> => ({
+const fail = (code: IpcError['code'], message: string, retryAfterMs?: number, params?: Record<string, number>): Result<never> => ({
   ok: false,
-  error: retryAfterMs === undefined ? { code, message } : { code, message, retryAfterMs },
+  error: { code, message, ...(retryAfterMs === undefined ? {} : { retryAfterMs }), ...(params === undefined ? {} : { params }) },
 });
 
 /**
@@ -88,7 +88,7 @@ export function createDispatcher(handlers: Handlers, log: Logger, hooks: CallHoo
       } catch (err) {
         if (err instanceof CoreError) {
           outcome = err.code;
-          result = fail(err.code, err.message, err.retryAfterMs);
+          result = fail(err.code, err.message, err.retryAfterMs, err.params);
         } else {
           log.error('ipc.handler_failed', { method, error: err });
           outcome = 'internal';

@@ -34,9 +34,17 @@ export function installRedaction(log: ElectronLogLike): void {
   });
 }
 
-export function createLogger(log: ElectronLogLike): Logger {
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+const RANK: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
+
+/** Whether a line at `level` is written when policy `logLevel` is `threshold` (less logging is stricter). */
+export const logs = (level: LogLevel, threshold: LogLevel): boolean => RANK[level] <= RANK[threshold];
+
+/** `threshold` is read on every line, so a policy change (`logLevel`) applies at once. */
+export function createLogger(log: ElectronLogLike, threshold: () => LogLevel = () => 'debug'): Logger {
   installRedaction(log);
-  const emit = (level: 'debug' | 'info' | 'warn' | 'error') => (event: string, fields?: Record<string, unknown>) => {
+  const emit = (level: LogLevel) => (event: string, fields?: Record<string, unknown>) => {
+    if (!logs(level, threshold())) return;
     if (fields === undefined) log[level](event);
     else log[level](event, fields);
   };

@@ -19,6 +19,8 @@ interface LivePin {
   readonly slot: KeySlot;
   readonly createdAt: number;
   readonly expiresAt: number;
+  /** Its length, so a policy raising minPinLength retires a shorter PIN (a full sign-in, then a new PIN). */
+  readonly digits: number;
   failedCount: number;
 }
 
@@ -46,7 +48,8 @@ export function createQuickUnlock(ctx: VaultContext): QuickUnlock {
     const pin = pins.get(profileId);
     if (pin === undefined) return null;
     const at = ctx.now();
-    if (pin.createdAt <= at && at < Math.min(pin.expiresAt, pin.createdAt + ctx.settings().quickUnlockWindowMs)) return pin;
+    const settings = ctx.settings();
+    if (pin.createdAt <= at && at < Math.min(pin.expiresAt, pin.createdAt + settings.quickUnlockWindowMs) && pin.digits >= settings.pinMinDigits) return pin;
     pins.delete(profileId);
     ctx.log.info('vault.pin_expired', { profileId });
     return null;
@@ -62,7 +65,8 @@ export function createQuickUnlock(ctx: VaultContext): QuickUnlock {
     dropAll: () => pins.clear(),
 
     async set(profileId, pin, key) {
-      const verdict = checkPin(pin);
+      const verdict = checkPin(pin, ctx.settings().pinMinDigits);
+      if (!verdict.ok && verdict.tooShortFor !== undefined) throw new CoreError('pin_too_short', verdict.reason, { params: { min: verdict.tooShortFor } });
       if (!verdict.ok) throw new CoreError('invalid_request', verdict.reason);
       const window = ctx.settings().quickUnlockWindowMs;
       if (window === 0) throw new CoreError('unsupported', 'Quick unlock is switched off on this computer.');
@@ -75,7 +79,7 @@ export function createQuickUnlock(ctx: VaultContext): QuickUnlock {
       try {
         const made = await newSlot(ctx, pin, deviceKey, pinInfo(profileId), pinAad(profileId, createdAt, expiresAt), key);
         made.kek.fill(0);
-        pins.set(profileId, { slot: made.slot, createdAt, expiresAt, failedCount: 0 });
+        pins.set(profileId, { slot: made.slot, createdAt, expiresAt, digits: pin.length, failedCount: 0 });
       } finally {
         deviceKey.fill(0);
       }

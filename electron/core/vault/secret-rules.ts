@@ -9,7 +9,7 @@ export const PASSWORD_MIN_CHARS = 10;
 export const PIN_MIN_DIGITS = 6;
 export const PIN_MAX_DIGITS = 12;
 
-export type SecretVerdict = { ok: true } | { ok: false; reason: string };
+export type SecretVerdict = { ok: true } | { ok: false; reason: string; tooShortFor?: number };
 
 const chars = (s: string): number => [...s.normalize('NFC')].length;
 
@@ -20,11 +20,12 @@ export function checkPassword(password: string, minChars = PASSWORD_MIN_CHARS): 
   return { ok: true };
 }
 
-export function checkPin(pin: string): SecretVerdict {
+/** `minDigits` is policy `minPinLength`; it only ever raises the built-in minimum. */
+export function checkPin(pin: string, minDigits = PIN_MIN_DIGITS): SecretVerdict {
+  const min = Math.min(Math.max(minDigits, PIN_MIN_DIGITS), PIN_MAX_DIGITS);
   if (!/^\d+$/.test(pin)) return { ok: false, reason: 'A PIN is digits only.' };
-  if (pin.length < PIN_MIN_DIGITS || pin.length > PIN_MAX_DIGITS) {
-    return { ok: false, reason: `Choose a PIN of ${PIN_MIN_DIGITS} to ${PIN_MAX_DIGITS} digits.` };
-  }
+  if (pin.length < min) return { ok: false, reason: `Choose a PIN of at least ${min} digits.`, tooShortFor: min };
+  if (pin.length > PIN_MAX_DIGITS) return { ok: false, reason: `Choose a PIN of ${min} to ${PIN_MAX_DIGITS} digits.` };
   if (isTrivialPin(pin)) return { ok: false, reason: 'That PIN is too easy to guess. Avoid repeated digits and runs like 123456.' };
   return { ok: true };
 }

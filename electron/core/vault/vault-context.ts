@@ -4,7 +4,7 @@ import { profilesDir } from '../paths.ts';
 import { CoreError } from '../errors.ts';
 import { DEFAULT_SCRYPT, type ScryptParams } from './kdf.ts';
 import { PROFILE_ID, profilePaths, type ProfilePaths } from './layout.ts';
-import { PASSWORD_MIN_CHARS } from './secret-rules.ts';
+import { PASSWORD_MIN_CHARS, PIN_MIN_DIGITS } from './secret-rules.ts';
 import type { VaultOptions, VaultSettings } from './vault-types.ts';
 
 export const QUICK_UNLOCK_MAX_MS = 12 * 60 * 60 * 1000;
@@ -40,6 +40,7 @@ export function vaultContext(options: VaultOptions): VaultContext {
         quickUnlockWindowMs: Math.min(Math.max(windowMs, 0), QUICK_UNLOCK_MAX_MS),
         allowDegradedWithoutKeychain: (live.allowDegradedWithoutKeychain ?? options.allowDegradedWithoutKeychain) === true,
         passwordMinChars: Math.max(live.passwordMinChars ?? options.passwordMinChars ?? PASSWORD_MIN_CHARS, PASSWORD_MIN_CHARS),
+        pinMinDigits: Math.max(live.pinMinDigits ?? options.pinMinDigits ?? PIN_MIN_DIGITS, PIN_MIN_DIGITS),
       };
     },
     pathsOf: (profileId) => {

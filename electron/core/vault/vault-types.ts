@@ -15,6 +15,7 @@ export interface VaultOptions {
   /** Policy switch: store data protected by the password alone when no keychain works. */
   readonly allowDegradedWithoutKeychain?: boolean;
   readonly passwordMinChars?: number;
+  readonly pinMinDigits?: number;
   /** Live policy, read at every operation; overrides the three fixed values above. */
   readonly settings?: () => Partial<VaultSettings>;
 }
@@ -23,6 +24,8 @@ export interface VaultSettings {
   readonly quickUnlockWindowMs: number;
   readonly allowDegradedWithoutKeychain: boolean;
   readonly passwordMinChars: number;
+  /** Policy minPinLength (never below the built-in 6). */
+  readonly pinMinDigits: number;
 }
 
 export interface ProfileSummary {

@@ -211,6 +211,7 @@ export const en = {
     not_viewable: 'This file cannot be shown here. Save it to open it.',
     server_not_allowed: 'Your organisation does not allow signing in to that server.',
     too_many_pins: 'You can pin at most 20 conversations. Unpin one first.',
+    pin_too_short: 'Your organisation asks for a PIN of at least {{min}} digits.',
     unknown: 'Something went wrong. Try again; if it keeps happening, contact your IT team.',
   },
   errorHint: {

@@ -206,6 +206,7 @@ export const es: Strings = {
     rooms_unavailable: 'El servidor de su organización no ofrece salas de equipo. Consulte a su equipo de informática.',
     internal: 'Algo salió mal dentro de Sealwire. Inténtelo de nuevo; si sigue ocurriendo, contacte con su equipo de informática.',
     not_viewable: 'Este archivo no se puede mostrar aquí. Guárdelo para abrirlo.',
+    pin_too_short: 'Su organización pide un PIN de al menos {{min}} dígitos.',
     server_not_allowed: 'Su organización no permite iniciar sesión en ese servidor.',
     too_many_pins: 'Puede fijar como máximo 20 conversaciones. Quite una primero.',
     unknown: 'Algo salió mal. Inténtelo de nuevo; si sigue ocurriendo, contacte con su equipo de informática.',

@@ -6,15 +6,12 @@ import { notificationContentFor } from '../../shell/notification.ts';
 import type { Store } from '../../store/store.ts';
 import type { HandlersFor } from '../dispatcher.ts';
 
-/** An urgent alert repeats its notification every 2 minutes for 20 minutes (issue 11's defaults). */
-export const URGENT_REPEAT_EVERY_MS = 2 * 60_000;
-export const URGENT_REPEAT_FOR_MS = 20 * 60_000;
 /** The in-app alert stays for unacknowledged urgent messages of the last 12 hours (a working day). */
 const PENDING_WINDOW_MS = 12 * 60 * 60_000;
 
 export interface AlertsHandlerDeps {
   current(): { engine: MessagingEngine; store: Store } | null;
-  policy(): Pick<Policy, 'kiosk' | 'notificationContent' | 'notificationShowsSender'>;
+  policy(): Pick<Policy, 'kiosk' | 'notificationContent' | 'notificationShowsSender' | 'urgentRepeatMinutes' | 'urgentRepeatForMinutes'>;
   now(): number;
 }
 
@@ -38,8 +35,9 @@ export function alertsHandlers(deps: AlertsHandlerDeps): HandlersFor<typeof aler
     }),
     'urgent.pending': () => ({
       pending: need().store.pendingUrgent(deps.now() - PENDING_WINDOW_MS, 100),
-      repeatEveryMs: URGENT_REPEAT_EVERY_MS,
-      repeatForMs: URGENT_REPEAT_FOR_MS,
+      // Policy keys urgentRepeatMinutes / urgentRepeatForMinutes (defaults 2 and 20, issue 11).
+      repeatEveryMs: deps.policy().urgentRepeatMinutes * 60_000,
+      repeatForMs: deps.policy().urgentRepeatForMinutes * 60_000,
     }),
     'notifications.forMessage': (req) => {
       const { store } = need();
