@@ -26,7 +26,7 @@ export function RemoteCommand() {
   const [typed, setTyped] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<UiError>(null);
-  const [acks, setAcks] = useState<Acks | null>(null);
+  const [acks, setAcks] = useState<{ list: Acks; about: string; action: Action } | null>(null);
   const entries = directory.data?.entries ?? [];
   const chosen = entries.find((e) => e.jid === staff) ?? null;
 
@@ -37,7 +37,7 @@ export function RemoteCommand() {
     const result = await client.call('admin.command', { staff, action, confirmAddress: typed.trim().toLowerCase() });
     setBusy(false);
     if (!result.ok) return setError(result.error);
-    setAcks(result.value.acks);
+    setAcks({ list: result.value.acks, about: chosen === null ? staff : `${chosen.displayName ?? chosen.jid} (${chosen.jid})`, action });
     setConfirming(false);
     setTyped('');
   };
@@ -85,11 +85,12 @@ export function RemoteCommand() {
       <FormError error={error} secondsLeft={0} testId="admin-command-error" />
       {acks === null ? null : (
         <div role="status" data-testid="admin-acks">
-          {acks.length === 0 ? (
+          <p className="admin__acks-heading">{t(`admin.command.answers_${acks.action}`, { who: acks.about })}</p>
+          {acks.list.length === 0 ? (
             <p>{t('admin.command.noAnswer')}</p>
           ) : (
             <ul className="admin__acks">
-              {acks.map((ack) => (
+              {acks.list.map((ack) => (
                 <li key={ack.device}>{t(`admin.command.ack_${ack.outcome}`, { device: ack.device })}</li>
               ))}
             </ul>

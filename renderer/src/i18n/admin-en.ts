@@ -23,6 +23,8 @@ export const adminEn = {
       cancel: 'Cancel',
       waiting: 'Waiting for devices…',
       noAnswer: 'No device answered. Devices that are offline carry out the command when they next connect.',
+      answers_lock: 'Lock of {{who}}: answers from their devices',
+      answers_wipe: 'Wipe of {{who}}: answers from their devices',
       ack_ok: 'Device {{device}}: done',
       ack_failed: 'Device {{device}}: failed',
     },

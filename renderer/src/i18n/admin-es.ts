@@ -23,6 +23,8 @@ export const adminEs = {
       cancel: 'Cancelar',
       waiting: 'Esperando a los equipos…',
       noAnswer: 'Ningún equipo respondió. Los equipos sin conexión cumplen la orden cuando se conecten de nuevo.',
+      answers_lock: 'Bloqueo de {{who}}: respuestas de sus equipos',
+      answers_wipe: 'Borrado de {{who}}: respuestas de sus equipos',
       ack_ok: 'Equipo {{device}}: hecho',
       ack_failed: 'Equipo {{device}}: falló',
     },
