@@ -22,7 +22,7 @@ export const adminEn = {
       send_wipe: 'Wipe now',
       cancel: 'Cancel',
       waiting: 'Waiting for devices…',
-      noAnswer: 'No device answered. Devices that are offline carry out the command when they next connect.',
+      noAnswer: 'No device answered. A device that is offline does not get the command: send it again once it is online.',
       answers_lock: 'Lock of {{who}}: answers from their devices',
       answers_wipe: 'Wipe of {{who}}: answers from their devices',
       ack_ok: 'Device {{device}}: done',

@@ -22,7 +22,7 @@ export const adminEs = {
       send_wipe: 'Borrar ahora',
       cancel: 'Cancelar',
       waiting: 'Esperando a los equipos…',
-      noAnswer: 'Ningún equipo respondió. Los equipos sin conexión cumplen la orden cuando se conecten de nuevo.',
+      noAnswer: 'Ningún equipo respondió. Un equipo sin conexión no recibe la orden: envíela de nuevo cuando esté conectado.',
       answers_lock: 'Bloqueo de {{who}}: respuestas de sus equipos',
       answers_wipe: 'Borrado de {{who}}: respuestas de sus equipos',
       ack_ok: 'Equipo {{device}}: hecho',
