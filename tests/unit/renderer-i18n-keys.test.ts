@@ -56,6 +56,11 @@ const TEMPLATES: Record<string, readonly string[]> = {
   'connection.${connection}': ['connecting', 'open', 'closed'].map((s) => `connection.${s}`),
   'lock.reason.${session.reason}': ['idle', 'os_lock', 'suspend', 'hotkey', 'button', 'remote_lock', 'max_session'].map((r) => `lock.reason.${r}`),
   'platform.${known}': ['linux', 'win32', 'darwin'].map((p) => `platform.${p}`),
+  'admin.command.${a}': ['lock', 'wipe'].map((a) => `admin.command.${a}`),
+  'admin.command.confirm_${action}': ['lock', 'wipe'].map((a) => `admin.command.confirm_${a}`),
+  'admin.command.send_${action}': ['lock', 'wipe'].map((a) => `admin.command.send_${a}`),
+  'admin.command.answers_${acks.action}': ['lock', 'wipe'].map((a) => `admin.command.answers_${a}`),
+  'admin.command.ack_${ack.outcome}': ['ok', 'failed'].map((o) => `admin.command.ack_${o}`),
   'presence.${entry.presence}': ['available', 'chat', 'away', 'xa', 'dnd', 'unavailable'].map((p) => `presence.${p}`),
 };
 

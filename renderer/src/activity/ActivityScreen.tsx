@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AuditRecordView, RequestOf } from '../../../shared/contract/index.ts';
+import { AdminConsole } from '../admin/AdminConsole.tsx';
 import { useClient } from '../api/ClientProvider.tsx';
 import { useContractQuery } from '../api/useContractQuery.ts';
 import { Button } from '../components/Button.tsx';
@@ -37,6 +38,7 @@ export function ActivityScreen() {
       </div>
       <TrailIntegrityNotice />
       <ActivityExports isAdmin={integrity.data?.canAcknowledge === true} />
+      {integrity.data?.canAcknowledge === true ? <AdminConsole /> : null}
       <ActivityFilters value={filter} onChange={setFilter} />
       {/* A new filter is a new list: its own first page and its own "older" pages. */}
       <ActivityList key={JSON.stringify(filter)} request={requestFor(filter)} filtered={filter.from !== '' || filter.to !== '' || filter.kind !== 'all'} />

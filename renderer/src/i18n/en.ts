@@ -1,4 +1,5 @@
 import { activityEn } from './activity-en.ts';
+import { adminEn } from './admin-en.ts';
 import { patientsEn } from './patients-en.ts';
 import { teamEn } from './team-en.ts';
 
@@ -416,4 +417,5 @@ export const en = {
   ...patientsEn,
   ...teamEn,
   ...activityEn,
+  ...adminEn,
 } as const;

@@ -1,4 +1,5 @@
 import { activityEs } from './activity-es.ts';
+import { adminEs } from './admin-es.ts';
 import { patientsEs } from './patients-es.ts';
 import { teamEs } from './team-es.ts';
 import type { Strings } from './types.ts';
@@ -413,4 +414,5 @@ export const es: Strings = {
   ...patientsEs,
   ...teamEs,
   ...activityEs,
+  ...adminEs,
 };

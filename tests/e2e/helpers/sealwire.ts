@@ -34,11 +34,15 @@ export function startServer(
   });
 }
 
-/** A workstation whose managed configuration names this Prosody (so the server field is read-only). */
-export function startStation(name: string, prosody: ProsodyHandle): Promise<TestWorkstation> {
+/**
+ * A workstation whose managed configuration names this Prosody (so the server field is read-only)
+ * and, when given, the organisation's admin addresses.
+ */
+export function startStation(name: string, prosody: ProsodyHandle, adminJids?: readonly string[]): Promise<TestWorkstation> {
   const { domain, host, c2sPort, directTlsPort, httpsPort, mucDomain, uploadDomain, caCertPath, caCertPem } = prosody;
   return startTestWorkstation(name, {
     xmpp: { domain, host, c2sPort, directTlsPort, httpsPort, mucDomain, uploadDomain, caCertPath, caCertPem },
+    ...(adminJids ? { adminJids: [...adminJids] } : {}),
   });
 }
 

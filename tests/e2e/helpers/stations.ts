@@ -18,7 +18,7 @@ export interface Stations {
 export async function startStations(
   names: readonly string[],
   staff: readonly Staff[],
-  options: { httpUpload?: boolean; directory?: boolean } = {},
+  options: { httpUpload?: boolean; directory?: boolean; admins?: readonly string[] } = {},
 ): Promise<Stations> {
   await requireBuiltRenderer();
   const prosody = await startServer(
@@ -36,7 +36,7 @@ export async function startStations(
     await prosody.stop();
   };
   try {
-    stations.push(...(await Promise.all(names.map((name) => startStation(name, prosody)))));
+    stations.push(...(await Promise.all(names.map((name) => startStation(name, prosody, options.admins?.map((u) => `${u}@${prosody.domain}`))))));
     browser = await launchChromium();
   } catch (err) {
     await close();

@@ -1,0 +1,32 @@
+/** English strings for the admin console (spread into en.ts; admin-es.ts mirrors every key). */
+export const adminEn = {
+  admin: {
+    heading: 'Admin console',
+    enterIntro: 'To command your organisation’s devices, type your password again.',
+    password: 'Your password',
+    enter: 'Open the admin console',
+    openUntil: 'The admin console is open until {{time}}. It closes then, or when this screen locks.',
+    close: 'Close the admin console',
+    command: {
+      heading: 'Remote lock or wipe',
+      staff: 'Staff member',
+      choose: 'Choose a staff member',
+      action: 'What to do',
+      lock: 'Lock their devices',
+      wipe: 'Wipe their data from their devices',
+      next: 'Continue…',
+      confirm_lock: 'Lock every device of {{name}} ({{address}})? They will have to sign in again.',
+      confirm_wipe: 'Wipe the Sealwire data of {{name}} ({{address}}) from every one of their devices? Their messages on those devices are destroyed and cannot be recovered.',
+      typeAddress: 'Type {{address}} to confirm',
+      send_lock: 'Lock now',
+      send_wipe: 'Wipe now',
+      cancel: 'Cancel',
+      waiting: 'Waiting for devices…',
+      noAnswer: 'No device answered. A device that is offline does not get the command: send it again once it is online.',
+      answers_lock: 'Lock of {{who}}: answers from their devices',
+      answers_wipe: 'Wipe of {{who}}: answers from their devices',
+      ack_ok: 'Device {{device}}: done',
+      ack_failed: 'Device {{device}}: failed',
+    },
+  },
+} as const;

@@ -1,0 +1,32 @@
+/** Spanish strings for the admin console (mirrors admin-en.ts). */
+export const adminEs = {
+  admin: {
+    heading: 'Consola de administración',
+    enterIntro: 'Para dar órdenes a los equipos de su organización, escriba de nuevo su contraseña.',
+    password: 'Su contraseña',
+    enter: 'Abrir la consola de administración',
+    openUntil: 'La consola de administración está abierta hasta las {{time}}. Se cierra entonces, o cuando esta pantalla se bloquee.',
+    close: 'Cerrar la consola de administración',
+    command: {
+      heading: 'Bloqueo o borrado remoto',
+      staff: 'Miembro del personal',
+      choose: 'Elija un miembro del personal',
+      action: 'Qué hacer',
+      lock: 'Bloquear sus equipos',
+      wipe: 'Borrar sus datos de sus equipos',
+      next: 'Continuar…',
+      confirm_lock: '¿Bloquear todos los equipos de {{name}} ({{address}})? Tendrá que iniciar sesión de nuevo.',
+      confirm_wipe: '¿Borrar los datos de Sealwire de {{name}} ({{address}}) de todos sus equipos? Sus mensajes en esos equipos se destruyen y no se pueden recuperar.',
+      typeAddress: 'Escriba {{address}} para confirmar',
+      send_lock: 'Bloquear ahora',
+      send_wipe: 'Borrar ahora',
+      cancel: 'Cancelar',
+      waiting: 'Esperando a los equipos…',
+      noAnswer: 'Ningún equipo respondió. Un equipo sin conexión no recibe la orden: envíela de nuevo cuando esté conectado.',
+      answers_lock: 'Bloqueo de {{who}}: respuestas de sus equipos',
+      answers_wipe: 'Borrado de {{who}}: respuestas de sus equipos',
+      ack_ok: 'Equipo {{device}}: hecho',
+      ack_failed: 'Equipo {{device}}: falló',
+    },
+  },
+};
