@@ -78,6 +78,9 @@ export interface GatewayStore {
   messages(conversationId: string, limit: number): MessageRow[];
   message(conversationId: string, id: string): MessageRow | null;
   setMessageState(conversationId: string, id: string, state: DeliveryState, at: number, code: FailureCode | null, until: number | null): void;
+  /** The last archive id (stanza-id) of a conversation room the gateway has handled. */
+  roomCursor(room: string): string | null;
+  setRoomCursor(room: string, archiveId: string): void;
   /** gateway/notify's opt-out records (keyed hashes of addresses, never the addresses). */
   optOut(key: string): { optedOut: boolean; at: string; source: string } | undefined;
   setOptOut(key: string, record: { optedOut: boolean; at: string; source: string }): void;
@@ -228,6 +231,10 @@ export function openGatewayStore(file: string, key: Buffer): GatewayStore {
     message: (conversationId, id) => messageById(conversationId, id),
     setMessageState(conversationId, id, state, at, code, until) {
       db.prepare('UPDATE messages SET state = ?, state_at = ?, code = ?, until = ? WHERE conversation_id = ? AND id = ?').run(state, at, code, until, conversationId, id);
+    },
+    roomCursor: (room) => (db.prepare('SELECT archive_id FROM room_cursors WHERE room = ?').pluck().get(room) as string | undefined) ?? null,
+    setRoomCursor(room, archiveId) {
+      db.prepare('INSERT INTO room_cursors (room, archive_id) VALUES (?, ?) ON CONFLICT(room) DO UPDATE SET archive_id = excluded.archive_id').run(room, archiveId);
     },
     optOut(key) {
       const r = db.prepare('SELECT opted_out, at, source FROM opt_outs WHERE address_key = ?').get(key) as { opted_out: number; at: string; source: string } | undefined;

@@ -69,6 +69,12 @@ const MIGRATIONS: readonly string[] = [
      record TEXT NOT NULL,
      mac TEXT NOT NULL
    );`,
+  // Where the gateway's reading of each room's archive stands (the last relayed stanza-id), so a
+  // reconnect relays what staff sent while it was away, from there.
+  `CREATE TABLE room_cursors (
+     room TEXT PRIMARY KEY,
+     archive_id TEXT NOT NULL
+   );`,
 ];
 
 export function migrate(db: Db): void {
