@@ -75,6 +75,18 @@ const MIGRATIONS: readonly string[] = [
      room TEXT PRIMARY KEY,
      archive_id TEXT NOT NULL
    );`,
+  // Patient sessions outlive a restart (and can serve several instances): only the hash of the
+  // cookie's id is kept, with the session's stage, CSRF token and last activity.
+  `CREATE TABLE sessions (
+     id_hash TEXT PRIMARY KEY,
+     token_hash BLOB NOT NULL,
+     conversation_id TEXT NOT NULL REFERENCES conversations(id),
+     stage TEXT NOT NULL,
+     locale TEXT NOT NULL,
+     csrf TEXT NOT NULL,
+     last_seen INTEGER NOT NULL
+   );
+   CREATE INDEX sessions_by_conversation ON sessions(conversation_id);`,
 ];
 
 export function migrate(db: Db): void {
