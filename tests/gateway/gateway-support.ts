@@ -41,6 +41,8 @@ export interface GatewayFixture {
 export interface FixtureOptions {
   readonly policy?: Partial<GatewayConfig['policy']>;
   readonly quietHours?: { start: string; end: string; timeZone: string };
+  /** Recipients the loopback SMTP relay refuses at RCPT TO (550). */
+  readonly smtpRefuse?: readonly string[];
 }
 
 /** A real XMPP server with the component, the loopback SMS and SMTP stand-ins, and the gateway. */
@@ -49,7 +51,7 @@ export async function startGatewayFixture(fixture: ServerFixture, options: Fixtu
   const server = await fixture.start({ users, component: { secret: SECRET } });
   const certs = await notifyCertificates();
   const sms = await smsStandin({ autoDeliver: true, callbackCa: certs.caCertPem });
-  const smtp = await smtpSink({ secure: true });
+  const smtp = await smtpSink({ secure: true, ...(options.smtpRefuse === undefined ? {} : { refuse: options.smtpRefuse }) });
   const dir = makeTempDir('gateway');
   const [port = 0] = await freeLoopbackPorts(1);
   const publicUrl = `https://localhost:${port}`;
