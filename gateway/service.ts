@@ -12,6 +12,7 @@ import { createGatewayNotifier } from './notifier-setup.ts';
 import type { GatewayContext } from './patients/context.ts';
 import { sendDue } from './patients/delivery.ts';
 import { onStaffMessage } from './patients/relay.ts';
+import { noteArchived, replayMissed } from './patients/replay.ts';
 import { openGatewayStore, parseStoreKey } from './store/gateway-store.ts';
 import { createPatientServer } from './web/server.ts';
 import { XmppSide } from './xmpp/xmpp-side.ts';
@@ -55,6 +56,11 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
         onStaffMessage(ctx, room, sender, message).catch((err: unknown) => log.error('relay.failed', { error: err instanceof Error ? err.name : 'unknown' }));
       },
       rooms: () => store.conversations('all').map((c) => c.room),
+      archived: (room, archiveId) => noteArchived(ctx, room, archiveId),
+      // What staff sent while the gateway was away is in each room's archive (XEP-0313).
+      connected: () => {
+        replayMissed(ctx).catch((err: unknown) => log.error('relay.replay_failed', { error: err instanceof Error ? err.name : 'unknown' }));
+      },
       // Stanzas of one socket read share one commit (one fsync): a burst of staff messages costs
       // a few commits, not one each. A failure inside is logged and the read is dropped whole.
       batch: (handle) => {

@@ -87,6 +87,8 @@ export interface Core {
   readonly profiles: ProfileVault['profiles'];
   /** Main feeds OS lock, suspend, user switch and window focus into it. */
   readonly session: SessionController;
+  /** A local conversation is a patient conversation room (its notifications come as patients.replied). */
+  isPatientConversation(conversationId: number): boolean;
   /** Resolves once the audit trail is open (or known to be unavailable) and the sign-in counters are loaded. */
   readonly ready: Promise<void>;
   close(): Promise<void>;
@@ -283,6 +285,7 @@ export function createCore(options: CoreOptions): Core {
     policy,
     profiles,
     session,
+    isPatientConversation: (conversationId) => patients.isPatientConversation(conversationId),
     // The counters' integrity key derives from the device key, which opening the trail creates.
     ready: trail.start().then(() => limits.load()),
     async close() {

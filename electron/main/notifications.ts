@@ -6,7 +6,7 @@ import { notificationFor } from '../core/shell/notification.ts';
 export function bindNotifications(core: Core, win: BrowserWindow): void {
   if (!Notification.isSupported()) return;
   core.events.subscribe((name, payload) => {
-    const text = notificationFor(name, payload, core.policy.values, !win.isDestroyed() && win.isFocused());
+    const text = notificationFor(name, payload, core.policy.values, !win.isDestroyed() && win.isFocused(), (id) => core.isPatientConversation(id));
     if (text === null) return;
     const note = new Notification({ title: text.title, body: text.body, urgency: text.urgent ? 'critical' : 'normal', silent: false });
     note.on('click', () => {

@@ -48,6 +48,16 @@ export interface MessageRow {
   readonly until: number | null;
 }
 
+export interface SessionRow {
+  readonly idHash: string;
+  readonly tokenHash: Buffer;
+  readonly conversationId: string;
+  readonly stage: 'dob' | 'code' | 'thread';
+  readonly locale: PatientLocale;
+  readonly csrf: string;
+  readonly lastSeen: number;
+}
+
 type ConversationPatch = Partial<Pick<ConversationRow, 'status' | 'assignee' | 'waitingFor' | 'lastActivityAt'>>;
 
 /**
@@ -78,6 +88,15 @@ export interface GatewayStore {
   messages(conversationId: string, limit: number): MessageRow[];
   message(conversationId: string, id: string): MessageRow | null;
   setMessageState(conversationId: string, id: string, state: DeliveryState, at: number, code: FailureCode | null, until: number | null): void;
+  /** Patient sessions, by the SHA-256 of the cookie's id (never the id itself). */
+  putSession(row: SessionRow): void;
+  session(idHash: string): SessionRow | null;
+  dropSession(idHash: string): void;
+  dropSessions(conversationId: string): void;
+  dropIdleSessions(seenBefore: number): void;
+  /** The last archive id (stanza-id) of a conversation room the gateway has handled. */
+  roomCursor(room: string): string | null;
+  setRoomCursor(room: string, archiveId: string): void;
   /** gateway/notify's opt-out records (keyed hashes of addresses, never the addresses). */
   optOut(key: string): { optedOut: boolean; at: string; source: string } | undefined;
   setOptOut(key: string, record: { optedOut: boolean; at: string; source: string }): void;
@@ -206,6 +225,7 @@ export function openGatewayStore(file: string, key: Buffer): GatewayStore {
       (db.prepare('SELECT conversation_id FROM links WHERE provider_id = ?').pluck().get(providerId) as string | undefined) ?? null,
     revokeLinks(id) {
       db.prepare('UPDATE links SET revoked = 1 WHERE conversation_id = ?').run(id);
+      db.prepare('DELETE FROM sessions WHERE conversation_id = ?').run(id); // a revoked link ends its sessions
     },
     addressFailures: (key) => (db.prepare('SELECT failures FROM addresses WHERE address_key = ?').pluck().get(key) as number | undefined) ?? 0,
     addressFailed(key) {
@@ -228,6 +248,32 @@ export function openGatewayStore(file: string, key: Buffer): GatewayStore {
     message: (conversationId, id) => messageById(conversationId, id),
     setMessageState(conversationId, id, state, at, code, until) {
       db.prepare('UPDATE messages SET state = ?, state_at = ?, code = ?, until = ? WHERE conversation_id = ? AND id = ?').run(state, at, code, until, conversationId, id);
+    },
+    putSession(r) {
+      db.prepare(
+        `INSERT INTO sessions (id_hash, token_hash, conversation_id, stage, locale, csrf, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(id_hash) DO UPDATE SET stage = excluded.stage, locale = excluded.locale, last_seen = excluded.last_seen`,
+      ).run(r.idHash, r.tokenHash, r.conversationId, r.stage, r.locale, r.csrf, r.lastSeen);
+    },
+    session(idHash) {
+      const r = db.prepare('SELECT * FROM sessions WHERE id_hash = ?').get(idHash) as Record<string, unknown> | undefined;
+      return r === undefined
+        ? null
+        : { idHash, tokenHash: r.token_hash as Buffer, conversationId: r.conversation_id as string, stage: r.stage as SessionRow['stage'],
+            locale: r.locale as PatientLocale, csrf: r.csrf as string, lastSeen: r.last_seen as number };
+    },
+    dropSession(idHash) {
+      db.prepare('DELETE FROM sessions WHERE id_hash = ?').run(idHash);
+    },
+    dropSessions(conversationId) {
+      db.prepare('DELETE FROM sessions WHERE conversation_id = ?').run(conversationId);
+    },
+    dropIdleSessions(seenBefore) {
+      db.prepare('DELETE FROM sessions WHERE last_seen < ?').run(seenBefore);
+    },
+    roomCursor: (room) => (db.prepare('SELECT archive_id FROM room_cursors WHERE room = ?').pluck().get(room) as string | undefined) ?? null,
+    setRoomCursor(room, archiveId) {
+      db.prepare('INSERT INTO room_cursors (room, archive_id) VALUES (?, ?) ON CONFLICT(room) DO UPDATE SET archive_id = excluded.archive_id').run(room, archiveId);
     },
     optOut(key) {
       const r = db.prepare('SELECT opted_out, at, source FROM opt_outs WHERE address_key = ?').get(key) as { opted_out: number; at: string; source: string } | undefined;

@@ -69,6 +69,24 @@ const MIGRATIONS: readonly string[] = [
      record TEXT NOT NULL,
      mac TEXT NOT NULL
    );`,
+  // Where the gateway's reading of each room's archive stands (the last relayed stanza-id), so a
+  // reconnect relays what staff sent while it was away, from there.
+  `CREATE TABLE room_cursors (
+     room TEXT PRIMARY KEY,
+     archive_id TEXT NOT NULL
+   );`,
+  // Patient sessions outlive a restart (and can serve several instances): only the hash of the
+  // cookie's id is kept, with the session's stage, CSRF token and last activity.
+  `CREATE TABLE sessions (
+     id_hash TEXT PRIMARY KEY,
+     token_hash BLOB NOT NULL,
+     conversation_id TEXT NOT NULL REFERENCES conversations(id),
+     stage TEXT NOT NULL,
+     locale TEXT NOT NULL,
+     csrf TEXT NOT NULL,
+     last_seen INTEGER NOT NULL
+   );
+   CREATE INDEX sessions_by_conversation ON sessions(conversation_id);`,
 ];
 
 export function migrate(db: Db): void {

@@ -34,7 +34,7 @@ export class PatientRoutes {
 
   constructor(ctx: GatewayContext) {
     this.ctx = ctx;
-    this.sessions = new Sessions(ctx.policy.sessionIdleMs, ctx.now);
+    this.sessions = new Sessions(ctx.store, ctx.policy.sessionIdleMs, ctx.now);
   }
 
   private frame(locale: PatientLocale, path: string): PageFrame {
@@ -70,7 +70,10 @@ export class PatientRoutes {
     const locale = r.lang ?? r.headerLocale;
     if (s === 'expired') return { session: null, reply: page(401, messagePage(this.frame(locale, '/'), 'title', 'sessionEnded'), Sessions.clearCookie()) };
     if (s === null) return { session: null, reply: page(401, messagePage(this.frame(locale, '/'), 'title', 'linkGone'), Sessions.clearCookie()) };
-    if (r.lang !== null) s.locale = r.lang;
+    if (r.lang !== null && r.lang !== s.locale) {
+      s.locale = r.lang;
+      this.sessions.save(s);
+    }
     const check = checkLink(this.ctx, s.tokenHash);
     if (!check.ok) {
       this.sessions.drop(r.sessionId);
@@ -114,10 +117,12 @@ export class PatientRoutes {
     }
     if (kind === 'dob' && this.ctx.policy.verify === 'both') {
       s.stage = 'code';
+      this.sessions.save(s);
       await this.sendCode(s);
       return redirect('/v');
     }
     s.stage = 'thread';
+    this.sessions.save(s);
     patientReached(this.ctx, opened.conversation, 'verified');
     return redirect('/t');
   }

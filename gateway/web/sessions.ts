@@ -1,9 +1,11 @@
 import crypto from 'node:crypto';
 import type { PatientLocale } from '../../shared/contract/patient-gateway.ts';
+import type { GatewayStore } from '../store/gateway-store.ts';
 
 export type Stage = 'dob' | 'code' | 'thread';
 
 export interface PatientSession {
+  readonly idHash: string;
   readonly tokenHash: Buffer;
   readonly conversationId: string;
   stage: Stage;
@@ -15,25 +17,26 @@ export interface PatientSession {
 export const COOKIE = '__Host-sw';
 
 /**
- * Patient sessions, in memory only (a restart signs everyone out, which is the safe direction):
- * a random 256-bit id in an HttpOnly, Secure, SameSite=Strict cookie, looked up by its hash, and
- * dropped after the idle limit.
+ * Patient sessions: a random 256-bit id in an HttpOnly, Secure, SameSite=Strict cookie, kept in
+ * the gateway's encrypted store by its hash only (so a restart keeps a verified patient signed in,
+ * and several instances could share them), and dropped after the idle limit.
  */
 export class Sessions {
-  private readonly byHash = new Map<string, PatientSession>();
+  private readonly store: GatewayStore;
   private readonly idleMs: number;
   private readonly now: () => number;
 
-  constructor(idleMs: number, now: () => number) {
+  constructor(store: GatewayStore, idleMs: number, now: () => number) {
+    this.store = store;
     this.idleMs = idleMs;
     this.now = now;
   }
 
-  create(s: Omit<PatientSession, 'csrf' | 'lastSeen'>): { id: string; session: PatientSession } {
+  create(s: Pick<PatientSession, 'tokenHash' | 'conversationId' | 'stage' | 'locale'>): { id: string; session: PatientSession } {
     const id = crypto.randomBytes(32).toString('base64url');
-    const session: PatientSession = { ...s, csrf: crypto.randomBytes(32).toString('base64url'), lastSeen: this.now() };
-    this.byHash.set(hash(id), session);
-    this.sweep();
+    const session: PatientSession = { ...s, idHash: hash(id), csrf: crypto.randomBytes(32).toString('base64url'), lastSeen: this.now() };
+    this.store.dropIdleSessions(this.now() - this.idleMs);
+    this.store.putSession(session);
     return { id, session };
   }
 
@@ -41,23 +44,24 @@ export class Sessions {
   get(id: string | undefined): PatientSession | 'expired' | null {
     if (id === undefined || !/^[A-Za-z0-9_-]{43}$/.test(id)) return null;
     const key = hash(id);
-    const s = this.byHash.get(key);
-    if (s === undefined) return null;
-    if (this.now() - s.lastSeen > this.idleMs) {
-      this.byHash.delete(key);
+    const row = this.store.session(key);
+    if (row === null) return null;
+    if (this.now() - row.lastSeen > this.idleMs) {
+      this.store.dropSession(key);
       return 'expired';
     }
-    s.lastSeen = this.now();
+    const s: PatientSession = { ...row, lastSeen: this.now() };
+    this.store.putSession(s);
     return s;
   }
 
-  drop(id: string | undefined): void {
-    if (id !== undefined) this.byHash.delete(hash(id));
+  /** Keeps a session's new stage or language. */
+  save(s: PatientSession): void {
+    this.store.putSession(s);
   }
 
-  /** Ends every session of a conversation's links (revoke, resend, lock). */
-  dropConversation(conversationId: string): void {
-    for (const [k, s] of this.byHash) if (s.conversationId === conversationId) this.byHash.delete(k);
+  drop(id: string | undefined): void {
+    if (id !== undefined) this.store.dropSession(hash(id));
   }
 
   cookie(id: string): string {
@@ -66,11 +70,6 @@ export class Sessions {
 
   static clearCookie(): string {
     return `${COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0`;
-  }
-
-  private sweep(): void {
-    const now = this.now();
-    for (const [k, s] of this.byHash) if (now - s.lastSeen > this.idleMs) this.byHash.delete(k);
   }
 }
 

@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import { PATIENT_NICK } from '../../shared/contract/patient-gateway.ts';
 import { IqTracker } from '../../node-shared/xmpp/iq-tracker.ts';
-import { bareJid, NS_DATA, NS_MUC_OWNER, parseOccupant } from '../../node-shared/xmpp/stanzas.ts';
-import { child, children, el, NS_CLIENT, type XmlElement } from '../../node-shared/xmpp/xml.ts';
+import { bareJid, buildMamQuery, NS_DATA, NS_MAM, NS_MUC_OWNER, NS_MUC_USER, NS_RSM, NS_SID, parseMamResult, parseOccupant, type MamResult } from '../../node-shared/xmpp/stanzas.ts';
+import { child, children, childText, el, NS_CLIENT, type XmlElement } from '../../node-shared/xmpp/xml.ts';
 import type { GatewayLog } from '../log.ts';
 import { ComponentStream, occupantPresence, type ComponentOptions } from './component.ts';
 
@@ -20,6 +20,18 @@ export interface XmppHandlers {
   rooms(): readonly string[];
   /** Group the work of one socket read into one store transaction. */
   batch(handle: () => void): void;
+  /** A live message in one of our rooms (ours included) carried the room's archive id. */
+  archived?(room: string, archiveId: string): void;
+  /** The stream is up and the rooms joined: time to read back what was missed. */
+  connected?(): void;
+}
+
+/** One page of a room's archive, oldest first. */
+export interface ArchivePage {
+  readonly messages: ReadonlyArray<{ readonly archiveId: string; readonly senderJid: string | null; readonly message: XmlElement }>;
+  /** The page's last archive id (the cursor to resume after); null on an empty page. */
+  readonly last: string | null;
+  readonly complete: boolean;
 }
 
 /** An IQ error answer (RFC 6120 §8.3) with one defined condition. */
@@ -47,6 +59,8 @@ export class XmppSide {
   private readonly on: XmppHandlers;
   private readonly log: GatewayLog;
   private connectedWaiters: Array<() => void> = [];
+  /** Archive results of our open MAM queries, by query id, held until the query's IQ result. */
+  private readonly archiveQueries = new Map<string, { room: string; results: MamResult[] }>();
   online = false;
 
   constructor(opts: ComponentOptions, on: XmppHandlers, log: GatewayLog) {
@@ -83,6 +97,7 @@ export class XmppSide {
         this.online = false;
         this.tracker.rejectAll();
         this.occupants.clear();
+        this.archiveQueries.clear();
         if (!this.stopped) {
           this.log.warn('xmpp.disconnected', { reason });
           this.retry();
@@ -96,6 +111,7 @@ export class XmppSide {
     this.log.info('xmpp.connected', {});
     for (const room of this.on.rooms()) this.send(occupantPresence(this.from, room, PATIENT_NICK));
     for (const w of this.connectedWaiters.splice(0)) w();
+    this.on.connected?.();
   }
 
   private retry(): void {
@@ -151,6 +167,34 @@ export class XmppSide {
     );
   }
 
+  /**
+   * One page of a conversation room's archive (XEP-0313 against the room's JID) after `after`.
+   * Results are believed only from the room we asked and only for the query we opened; a
+   * sender's real address is the one the archive recorded for a non-anonymous room, or else the
+   * occupant's address while it is in the room.
+   */
+  async readArchive(room: string, after: string | null, max: number): Promise<ArchivePage> {
+    const queryId = crypto.randomUUID();
+    const held = { room, results: [] as MamResult[] };
+    this.archiveQueries.set(queryId, held);
+    let answer: XmlElement;
+    try {
+      answer = await this.iq(buildMamQuery(crypto.randomUUID(), queryId, after, max, room));
+    } finally {
+      this.archiveQueries.delete(queryId);
+    }
+    const fin = child(answer, 'fin', NS_MAM);
+    const last = fin === undefined ? undefined : childText(child(fin, 'set', NS_RSM) ?? fin, 'last', NS_RSM);
+    const messages = held.results.map((r) => {
+      const from = r.inner.attrs['from'] ?? '';
+      const nick = from.includes('/') ? from.slice(from.indexOf('/') + 1) : '';
+      const recorded = child(child(r.inner, 'x', NS_MUC_USER) ?? r.inner, 'item', NS_MUC_USER)?.attrs['jid'];
+      const real = recorded !== undefined && recorded !== '' ? bareJid(recorded) : (this.occupants.get(room)?.get(nick) ?? null);
+      return { archiveId: r.archiveId, senderJid: nick === PATIENT_NICK ? null : real, message: { ...r.inner, attrs: { ...r.inner.attrs, type: 'groupchat' } } };
+    });
+    return { messages, last: last === undefined || last === '' ? null : last, complete: fin === undefined || fin.attrs['complete'] === 'true' };
+  }
+
   /** Speaks in a room as the patient (or posts a state event when `stanza` has no body). */
   roomSend(stanza: XmlElement): boolean {
     return this.send(stanza);
@@ -179,12 +223,21 @@ export class XmppSide {
       return;
     }
     if (e.name === 'presence') return this.presence(e);
+    if (e.name === 'message' && child(e, 'result', NS_MAM) !== undefined) {
+      const queryId = child(e, 'result', NS_MAM)?.attrs['queryid'] ?? '';
+      const held = this.archiveQueries.get(queryId);
+      const result = held === undefined ? null : parseMamResult(e, this.opts.domain, new Set([held.room]));
+      if (held !== undefined && result !== null && bareJid(e.attrs['from'] ?? '') === held.room) held.results.push(result);
+      return;
+    }
     if (e.name === 'message' && e.attrs['type'] === 'groupchat') {
       const from = e.attrs['from'] ?? '';
       const slash = from.indexOf('/');
       if (slash === -1) return;
       const room = bareJid(from);
       const nick = from.slice(slash + 1);
+      const archiveId = children(e, 'stanza-id', NS_SID).find((s) => s.attrs['by'] === room)?.attrs['id'];
+      if (archiveId !== undefined && archiveId !== '') this.on.archived?.(room, archiveId);
       if (nick === PATIENT_NICK) return; // our own echo
       const real = this.occupants.get(room)?.get(nick) ?? null;
       this.on.roomMessage(room, real, e);

@@ -21,7 +21,11 @@ const SECRET = 'component-secret-for-tests';
 
 export interface GatewayFixture {
   readonly server: XmppServerHandle;
-  readonly gateway: GatewayHandle;
+  /** The running gateway (replaced by restartGateway). */
+  gateway: GatewayHandle;
+  /** Stops the gateway only (server, stand-ins and staff stay up); `start` brings it back on the same store. */
+  stopGateway(): Promise<void>;
+  startGateway(): Promise<void>;
   readonly sms: SmsStandin;
   readonly smtp: SmtpSink;
   readonly ca: string;
@@ -37,6 +41,8 @@ export interface GatewayFixture {
 export interface FixtureOptions {
   readonly policy?: Partial<GatewayConfig['policy']>;
   readonly quietHours?: { start: string; end: string; timeZone: string };
+  /** Recipients the loopback SMTP relay refuses at RCPT TO (550). */
+  readonly smtpRefuse?: readonly string[];
 }
 
 /** A real XMPP server with the component, the loopback SMS and SMTP stand-ins, and the gateway. */
@@ -45,7 +51,7 @@ export async function startGatewayFixture(fixture: ServerFixture, options: Fixtu
   const server = await fixture.start({ users, component: { secret: SECRET } });
   const certs = await notifyCertificates();
   const sms = await smsStandin({ autoDeliver: true, callbackCa: certs.caCertPem });
-  const smtp = await smtpSink({ secure: true });
+  const smtp = await smtpSink({ secure: true, ...(options.smtpRefuse === undefined ? {} : { refuse: options.smtpRefuse }) });
   const dir = makeTempDir('gateway');
   const [port = 0] = await freeLoopbackPorts(1);
   const publicUrl = `https://localhost:${port}`;
@@ -73,11 +79,20 @@ export async function startGatewayFixture(fixture: ServerFixture, options: Fixtu
   });
   const clock = { offsetMs: 0 };
   const env = { GW_SECRET: SECRET, GW_KEY: randomBytes(32).toString('hex') };
-  const gateway = await startGateway(config, { env, now: () => Date.now() + clock.offsetMs });
+  const launch = () => startGateway(config, { env, now: () => Date.now() + clock.offsetMs });
   const accounts: Account[] = [];
-  return {
+  let running = true;
+  const fx: GatewayFixture = {
     server,
-    gateway,
+    gateway: await launch(),
+    async stopGateway() {
+      running = false;
+      await fx.gateway.stop();
+    },
+    async startGateway() {
+      fx.gateway = await launch();
+      running = true;
+    },
     sms,
     smtp,
     ca: certs.caCertPem,
@@ -93,12 +108,13 @@ export async function startGatewayFixture(fixture: ServerFixture, options: Fixtu
     },
     async stop() {
       for (const a of accounts) await a.close().catch(() => undefined);
-      await gateway.stop();
+      if (running) await fx.gateway.stop();
       await sms.close();
       await smtp.close();
       await server.stop();
     },
   };
+  return fx;
 }
 
 /** Runs one command from a staff member's real connection and reads the contract's answer. */

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CoreError } from '../../electron/core/errors.ts';
 import { engineTransport } from '../../electron/core/patients/engine-transport.ts';
 import { PatientService } from '../../electron/core/patients/service.ts';
+import { notificationFor } from '../../electron/core/shell/notification.ts';
 import { SERVERS } from '../support/servers.ts';
 import { removeTempDirs } from '../support/temp-dir.ts';
 import { PatientBrowser, startGatewayFixture, until, verifyPatient, type GatewayFixture } from '../gateway/gateway-support.ts';
@@ -24,11 +25,23 @@ describe('patient conversations from the desktop service', () => {
   let a: PatientService;
   let b: PatientService;
   const replies: Record<'a' | 'b', string[]> = { a: [], b: [] };
+  /** The desktop notifications A's window in the background would show, as main decides them. */
+  const shownAtA: string[] = [];
+  const show = (name: 'messaging.incoming' | 'patients.replied', payload: unknown) => {
+    const text = notificationFor(name, payload, { kiosk: false }, false, (id) => a.isPatientConversation(id));
+    if (text !== null) shownAtA.push(text.body);
+  };
 
   const service = (account: Account, who: 'a' | 'b') =>
     new PatientService(
       engineTransport({ engine: account.engine, store: account.store, me: account.jid, gateway: fx.gateway.ctx.xmpp.domain, nick: account.jid.split('@')[0]! }),
-      { changed: () => undefined, patientReplied: (id) => replies[who].push(id) },
+      {
+        changed: () => undefined,
+        patientReplied: (id) => {
+          replies[who].push(id);
+          if (who === 'a') show('patients.replied', { conversationId: id });
+        },
+      },
     );
 
   beforeAll(async () => {
@@ -37,6 +50,7 @@ describe('patient conversations from the desktop service', () => {
     bob = await fx.staff('bob');
     a = service(alice, 'a');
     b = service(bob, 'b');
+    alice.engine.onIncoming((m) => show('messaging.incoming', { conversationId: m.conversationId, messageId: m.id, direction: m.direction, priority: m.priority }));
   });
   afterAll(async () => {
     a?.dispose();
@@ -86,11 +100,15 @@ describe('patient conversations from the desktop service', () => {
     expect(page.body).toContain('desk-msg-1');
     expect(page.body).not.toContain('desk-note-1');
     await poll(a, (t) => t.entries[0]?.delivery === 'read', 'read');
+    const shownBefore = shownAtA.length;
     await browser.post('/t/reply', { csrf: PatientBrowser.csrf(page), text: 'Can I come at 10? <b>thanks</b>' });
     thread = await poll(b, (t) => t.entries.some((e) => e.author === 'patient'), 'the reply at B');
     expect(thread.entries.find((e) => e.author === 'patient')).toMatchObject({ body: 'Can I come at 10? <b>thanks</b>', delivery: null, sender: null });
     await poll(a, (t) => t.entries.some((e) => e.author === 'patient'), 'the reply at A');
     await until(() => replies.a.includes(id) && replies.b.includes(id), 10_000, 'a "New patient reply" at both');
+    // One reply, one notification (the room message itself stays silent).
+    await new Promise((r) => setTimeout(r, 500));
+    expect(shownAtA.slice(shownBefore)).toEqual(['New patient reply']);
     expect((await a.list('open')).find((c) => c.conversationId === id)).toMatchObject({ waitingFor: 'staff' });
 
     // B claims it and answers; A sees who handles it; the patient reads the answer.

@@ -121,7 +121,10 @@ describe('patient gateway attacks', () => {
     expect(idle.body).toContain('signed out');
     await verifyPatient(fx, browser, phone, DOB);
     await command(fx, alice, 'revoke', { conversationId });
-    expect((await browser.get('/t')).status).toBe(410);
+    // Revoking deletes the link's sessions: the cookie no longer opens anything.
+    const revoked = await browser.get('/t');
+    expect(revoked.status).toBe(401);
+    expect(browser.cookie).toBeUndefined();
     const fresh = await conversationWithLink();
     fx.clock.offsetMs += 8 * 24 * 3_600_000; // past the 7-day link lifetime
     try {

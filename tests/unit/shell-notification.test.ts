@@ -21,4 +21,14 @@ describe('desktop notifications', () => {
     expect(notificationFor('messaging.incoming', incoming, { kiosk: false }, true)).toBeNull();
     expect(notificationFor('messaging.incoming', incoming, { kiosk: true }, false)).toBeNull();
   });
+  it('count one notification for a patient reply: its room message stays silent, patients.replied speaks', () => {
+    const patientRoom = (id: number) => id === incoming.conversationId;
+    const shown = [
+      notificationFor('messaging.incoming', incoming, { kiosk: false }, false, patientRoom),
+      notificationFor('patients.replied', { conversationId: 'conv-0123456789' }, { kiosk: false }, false, patientRoom),
+    ].filter((n) => n !== null);
+    expect(shown.map((n) => n.body)).toEqual(['New patient reply']);
+    // Any other conversation still notifies.
+    expect(notificationFor('messaging.incoming', { ...incoming, conversationId: 5 }, { kiosk: false }, false, patientRoom)?.body).toBe('New message');
+  });
 });

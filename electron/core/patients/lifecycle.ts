@@ -38,6 +38,8 @@ export function createPatientsLifecycle(deps: { current: () => ActiveMessaging |
 
   return {
     current,
+    /** Without starting a service: is this local conversation a patient room it knows? */
+    isPatientConversation: (localId: number): boolean => service?.isPatientConversation(localId) ?? false,
     /** Messaging (re)started: join the open conversations' rooms in the background. */
     warmUp(): void {
       current()

@@ -163,6 +163,12 @@ export class PatientService {
     if (known === undefined || known.at <= state.at) this.states.set(state.messageId, state);
   }
 
+  /** A local conversation is one of the patient conversation rooms this service knows. */
+  isPatientConversation(localId: number): boolean {
+    const room = this.transport.store.getConversation(localId);
+    return room !== null && this.rooms.has(room.jid);
+  }
+
   private conversationOfMessage(message: StoredMessage): string | null {
     const room = this.transport.store.getConversation(message.conversationId);
     return room === null ? null : (this.rooms.get(room.jid) ?? null);

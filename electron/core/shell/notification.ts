@@ -11,11 +11,20 @@ export interface NotificationText {
  * never from message content: a notification is seen by whoever stands at the screen. The sender is
  * not named either (policy `notificationShowsSender` only ever tightens to false by default).
  */
-export function notificationFor(name: EventName, payload: unknown, policy: Pick<Policy, 'kiosk'>, windowFocused: boolean): NotificationText | null {
+export function notificationFor(
+  name: EventName,
+  payload: unknown,
+  policy: Pick<Policy, 'kiosk'>,
+  windowFocused: boolean,
+  isPatientConversation: (conversationId: number) => boolean = () => false,
+): NotificationText | null {
   if (name === 'patients.replied' && !windowFocused && !policy.kiosk) return { title: 'Sealwire', body: 'New patient reply', urgent: false };
   if (name !== 'messaging.incoming' || windowFocused || policy.kiosk) return null;
-  const event = payload as { direction?: unknown; priority?: unknown };
+  const event = payload as { conversationId?: unknown; direction?: unknown; priority?: unknown };
   if (event.direction !== 'in') return null;
+  // A patient's reply is one room message that also raises patients.replied: that one speaks for
+  // it, so the patient room's own message stays silent (one notification per reply, not two).
+  if (typeof event.conversationId === 'number' && isPatientConversation(event.conversationId)) return null;
   const urgent = event.priority === 'urgent';
   return { title: 'Sealwire', body: urgent ? 'New urgent message' : 'New message', urgent };
 }
