@@ -258,9 +258,32 @@ export class XmppSide {
     if (occupant.available) map.set(occupant.nick, occupant.realJid);
     else map.delete(occupant.nick);
     if (occupant.self || occupant.nick === PATIENT_NICK) {
-      this.selfWaiters.get(room)?.resolve();
-      this.selfWaiters.delete(room);
+      if (occupant.available) {
+        this.selfWaiters.get(room)?.resolve();
+        this.selfWaiters.delete(room);
+      } else this.rejoin(room, p);
     }
+  }
+
+  private readonly rejoinedAt = new Map<string, number>();
+
+  /**
+   * A room can drop the patient's occupant behind our back: ejabberd removes an occupant whose copy
+   * of a message bounced while the gateway was away, and that removal can land after our re-join
+   * on connect. Join again (at most every 2 s per room) and read back what was missed; not when
+   * banned (301), no longer a member (321) or the room is gone.
+   */
+  private rejoin(room: string, p: XmlElement): void {
+    if (!this.online || this.stopped || !this.on.rooms().includes(room)) return;
+    const x = child(p, 'x', NS_MUC_USER);
+    const codes = new Set((x?.children ?? []).flatMap((c) => (typeof c !== 'string' && c.name === 'status' ? [c.attrs['code']] : [])));
+    if (codes.has('301') || codes.has('321') || (x !== undefined && child(x, 'destroy', NS_MUC_USER) !== undefined)) return;
+    const now = Date.now();
+    if (now - (this.rejoinedAt.get(room) ?? 0) < 2_000) return;
+    this.rejoinedAt.set(room, now);
+    this.log.warn('xmpp.room_rejoin', {});
+    this.send(occupantPresence(this.from, room, PATIENT_NICK));
+    this.on.connected?.();
   }
 
   private async answer(iq: XmlElement): Promise<void> {
