@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { PATIENT_NICK } from '../../shared/contract/patient-gateway.ts';
 import { IqTracker } from '../../node-shared/xmpp/iq-tracker.ts';
-import { bareJid, buildMamQuery, NS_DATA, NS_MAM, NS_MUC_OWNER, NS_MUC_USER, NS_RSM, NS_SID, parseMamResult, parseOccupant, type MamResult } from '../../node-shared/xmpp/stanzas.ts';
+import { bareJid, buildMamQuery, isExcluded, NS_DATA, NS_MAM, NS_MUC_OWNER, NS_MUC_USER, NS_RSM, NS_SID, parseMamResult, parseOccupant, type MamResult } from '../../node-shared/xmpp/stanzas.ts';
 import { child, children, childText, el, NS_CLIENT, type XmlElement } from '../../node-shared/xmpp/xml.ts';
 import type { GatewayLog } from '../log.ts';
 import { ComponentStream, occupantPresence, type ComponentOptions } from './component.ts';
@@ -22,7 +22,7 @@ export interface XmppHandlers {
   batch(handle: () => void): void;
   /** A live message in one of our rooms (ours included) carried the room's archive id. */
   archived?(room: string, archiveId: string): void;
-  /** The stream is up and the rooms joined: time to read back what was missed. */
+  /** The stream is up (or a room took us back) and the rooms joined: time to read back what was missed. */
   connected?(): void;
 }
 
@@ -261,7 +261,7 @@ export class XmppSide {
       if (occupant.available) {
         this.selfWaiters.get(room)?.resolve();
         this.selfWaiters.delete(room);
-      } else this.rejoin(room, p);
+      } else if (!isExcluded(p)) this.rejoin(room);
     }
   }
 
@@ -270,14 +270,11 @@ export class XmppSide {
   /**
    * A room can drop the patient's occupant behind our back: ejabberd removes an occupant whose copy
    * of a message bounced while the gateway was away, and that removal can land after our re-join
-   * on connect. Join again (at most every 2 s per room) and read back what was missed; not when
-   * banned (301), no longer a member (321) or the room is gone.
+   * on connect. Join again (at most every 2 s per room) and read back what was missed; never when
+   * the room keeps us out for good (`isExcluded`).
    */
-  private rejoin(room: string, p: XmlElement): void {
+  private rejoin(room: string): void {
     if (!this.online || this.stopped || !this.on.rooms().includes(room)) return;
-    const x = child(p, 'x', NS_MUC_USER);
-    const codes = new Set((x?.children ?? []).flatMap((c) => (typeof c !== 'string' && c.name === 'status' ? [c.attrs['code']] : [])));
-    if (codes.has('301') || codes.has('321') || (x !== undefined && child(x, 'destroy', NS_MUC_USER) !== undefined)) return;
     const now = Date.now();
     if (now - (this.rejoinedAt.get(room) ?? 0) < 2_000) return;
     this.rejoinedAt.set(room, now);

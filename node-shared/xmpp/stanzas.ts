@@ -262,7 +262,7 @@ export function parseOccupant(presence: XmlElement): OccupantPresence | null {
   const slash = from.indexOf('/');
   if (x === undefined || slash === -1) return null;
   const item = child(x, 'item', NS_MUC_USER);
-  const codes = new Set(x.children.flatMap((c) => (typeof c !== 'string' && c.name === 'status' ? [c.attrs.code] : [])));
+  const codes = statusCodes(x);
   return {
     room: bareJid(from),
     nick: from.slice(slash + 1),
@@ -273,6 +273,19 @@ export function parseOccupant(presence: XmlElement): OccupantPresence | null {
     created: codes.has('201'),
     removed: codes.has('307') || codes.has('301') || codes.has('321'),
   };
+}
+
+/** A room's MUC status codes (XEP-0045 §15.6) on one presence. */
+function statusCodes(x: XmlElement): Set<string | undefined> {
+  return new Set(x.children.flatMap((c) => (typeof c !== 'string' && c.name === 'status' ? [c.attrs.code] : [])));
+}
+
+/** A room presence that keeps us out for good: banned (301), no longer a member (321), or the room destroyed. */
+export function isExcluded(presence: XmlElement): boolean {
+  const x = child(presence, 'x', NS_MUC_USER);
+  if (x === undefined) return false;
+  const codes = statusCodes(x);
+  return codes.has('301') || codes.has('321') || child(x, 'destroy', NS_MUC_USER) !== undefined;
 }
 
 function parseAttachment(message: XmlElement, meta: XmlElement | undefined): ParsedChat['attachment'] {

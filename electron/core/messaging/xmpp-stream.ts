@@ -251,19 +251,21 @@ export class XmppStream {
   /** The reads' commit is done: write what their handling wanted to write, in order. */
   private release(held: readonly Held[]): void {
     if (this.ended || this.commitFailed) return;
-    let counted = false;
     // One socket write (one TLS record, one segment) for the whole group, not one per stanza:
     // the server then reads receipts and SM answers together.
     this.transport.cork();
+    let counted: boolean;
     try {
-      this.writeHeld(held, () => (counted = true));
+      counted = this.writeHeld(held);
     } finally {
       this.transport.uncork();
     }
     if (counted) this.keepAlive.requestAck();
   }
 
-  private writeHeld(held: readonly Held[], counted: () => void): void {
+  /** Writes the held items; true when stream management now counts one of them. */
+  private writeHeld(held: readonly Held[]): boolean {
+    let counted = false;
     for (const item of held) {
       if (item === SM_ANSWER) {
         this.write(el('a', NS_SM, { h: this.sm.inbound }));
@@ -272,9 +274,10 @@ export class XmppStream {
       this.write(item);
       if (this.smActive && isStanza(item)) {
         this.sm.sent(item);
-        counted();
+        counted = true;
       }
     }
+    return counted;
   }
 
   /** The first failed commit rewinds SM to before its reads (later ones are in the same group). */
